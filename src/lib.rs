@@ -1,0 +1,37 @@
+//! `mta-sts`: an IO-free, RFC-exact MTA-STS (RFC 8461) and SMTP TLS Reporting (RFC 8460) checker core.
+//!
+//! The shells (the web app's worker, the CLI, the self-hosted server) only fetch bytes: they run the
+//! probes that [`plan`] lists and hand the raw facts over as [`Observations`]. Everything that
+//! interprets those bytes lives here, so every shell gives the same verdict from the same bytes:
+//!
+//! * [`Domain::parse`] normalises what a person typed or pasted;
+//! * [`record`], [`policy`], [`tlsrpt`] and [`mx`] parse the three published artefacts and match MX
+//!   hosts, reporting every problem as a [`Finding`];
+//! * [`dns`] builds and decodes the RFC 8484 DNS-over-HTTPS messages;
+//! * [`evaluate`] turns [`Observations`] into a [`Report`];
+//! * [`generate`] writes the three things a domain has to publish.
+//!
+//! No IO, no clock, no randomness: time-dependent functions take `now` (Unix seconds) as an argument.
+
+pub mod dns;
+pub mod domain;
+pub mod evaluate;
+pub mod finding;
+pub mod generate;
+pub mod mx;
+pub mod observe;
+pub mod plan;
+pub mod policy;
+pub mod record;
+pub mod tlsrpt;
+
+mod abnf;
+
+pub use domain::{Domain, DomainError};
+
+pub use finding::{Code, Finding, Parsed, Severity, Span};
+pub use mx::MxPattern;
+
+pub use policy::{Mode, Policy};
+pub use record::StsRecord;
+pub use tlsrpt::TlsRptRecord;

@@ -1,0 +1,151 @@
+//! Data-driven conformance fixtures: one JSON file per case under `tests/fixtures/<kind>/`, each citing
+//! the RFC rule it exercises in its `rule` field. Embedded at compile time so the very same cases run
+//! natively and on wasm32 (`cargo test --target wasm32-unknown-unknown`).
+//!
+//! Fixture shape:
+//!
+//! ```json
+//! { "rule": "RFC 8461 §3.2: ...", "input": "...", "valid": true,
+//!   "codes": ["policy-mode-testing"], "value": { ... } }
+//! ```
+//!
+//! * `policy`: `input` is the body as a string, or `input_base64` for bytes that are not UTF-8;
+//! * `record`, `tlsrpt`: `input` is the RRset, an array of records (character-strings joined);
+//! * `mx`: `pattern`, `host`, and `matches` (`true`, `false`, or `null` for a malformed pattern);
+//! * `codes` lists every finding code expected, in any order; `value` (optional) is compared with the
+//!   parsed value's JSON.
+
+use base64::Engine as _;
+use include_dir::{Dir, include_dir};
+use mta_sts::{MxPattern, Policy, StsRecord, TlsRptRecord, finding::Parsed};
+use serde::Serialize;
+use serde_json::Value;
+
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test;
+
+static FIXTURES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/tests/fixtures");
+
+fn cases(kind: &str) -> Vec<(String, Value)> {
+    let dir = FIXTURES.get_dir(kind).unwrap_or_else(|| panic!("no fixture folder {kind}"));
+    let mut out: Vec<(String, Value)> = dir
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e == "json"))
+        .map(|f| {
+            let name = f.path().display().to_string();
+            let value = serde_json::from_slice(f.contents()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            (name, value)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn rrset(case: &Value) -> Vec<Vec<u8>> {
+    match &case["input"] {
+        Value::String(s) => vec![s.as_bytes().to_vec()],
+        Value::Array(items) => items.iter().map(|v| v.as_str().expect("record").as_bytes().to_vec()).collect(),
+        other => panic!("input must be a string or an array, got {other}"),
+    }
+}
+
+/// Compares a parse result with the case's expectations; returns what differs.
+fn check<T: Serialize>(case: &Value, parsed: &Parsed<T>) -> Vec<String> {
+    let mut problems = Vec::new();
+    assert!(case["rule"].as_str().is_some_and(|r| r.starts_with("RFC")), "every fixture cites its RFC rule");
+    if let Some(valid) = case.get("valid").and_then(Value::as_bool) {
+        if parsed.valid() != valid {
+            problems.push(format!("valid: expected {valid}, got {}", parsed.valid()));
+        }
+    }
+    let expected_codes = case.get("codes").and_then(Value::as_array).expect("codes");
+    let mut expected: Vec<&str> = expected_codes.iter().map(|c| c.as_str().expect("code")).collect();
+    let mut got: Vec<&str> = parsed.findings.iter().map(|f| f.code.as_str()).collect();
+    expected.sort_unstable();
+    got.sort_unstable();
+    if expected != got {
+        problems.push(format!("codes: expected {expected:?}, got {got:?} ({:#?})", parsed.findings));
+    }
+    if let Some(value) = case.get("value") {
+        let actual = serde_json::to_value(&parsed.value).unwrap();
+        if &actual != value {
+            problems.push(format!("value: expected {value}, got {actual}"));
+        }
+    }
+    for finding in &parsed.findings {
+        if finding.message.is_empty() {
+            problems.push(format!("{} has an empty message", finding.code));
+        }
+    }
+    problems
+}
+
+fn run(kind: &str, evaluate: impl Fn(&Value) -> Vec<String>) -> usize {
+    let cases = cases(kind);
+    let mut failures = Vec::new();
+    for (name, case) in &cases {
+        let problems = evaluate(case);
+        if !problems.is_empty() {
+            failures.push(format!("{name}:\n  {}", problems.join("\n  ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} {kind} fixtures failed:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+    cases.len()
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn policy_fixtures() {
+    run("policy", |case| {
+        let body = match (&case["input"], case.get("input_base64")) {
+            (Value::String(s), None) => s.as_bytes().to_vec(),
+            (Value::Null, Some(Value::String(b))) => {
+                base64::engine::general_purpose::STANDARD.decode(b).expect("base64")
+            }
+            _ => panic!("policy fixture needs `input` or `input_base64`"),
+        };
+        check(case, &Policy::parse(&body))
+    });
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn record_fixtures() {
+    run("record", |case| check(case, &StsRecord::parse_rrset(&rrset(case))));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn tlsrpt_fixtures() {
+    run("tlsrpt", |case| check(case, &TlsRptRecord::parse_rrset(&rrset(case))));
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn mx_fixtures() {
+    run("mx", |case| {
+        let pattern = case["pattern"].as_str().expect("pattern");
+        let host = case["host"].as_str().expect("host");
+        assert!(case["rule"].as_str().is_some_and(|r| r.starts_with("RFC")), "every fixture cites its RFC rule");
+        let got = MxPattern::parse(pattern).ok().map(|p| p.matches(host));
+        let expected = case["matches"].as_bool();
+        if got == expected {
+            Vec::new()
+        } else {
+            vec![format!("{pattern} vs {host}: expected {expected:?}, got {got:?}")]
+        }
+    });
+}
+
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_corpus_is_large_enough() {
+    let total: usize = ["policy", "record", "tlsrpt", "mx"].iter().map(|k| cases(k).len()).sum();
+    assert!(total >= 150, "only {total} parser fixtures; the conformance corpus needs at least 150");
+}
