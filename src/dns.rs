@@ -1,1 +1,424 @@
-//! TODO
+//! DNS over HTTPS messages: the RFC 8484 query bytes for each probe, and the decoding of replies.
+//!
+//! Messages are built and parsed with `simple-dns` (RFC 1035 wire format); this module only picks out
+//! what a checker needs: the response code, the AD and TC flags, the CNAME chain, TTLs, TXT
+//! character-strings as bytes, MX preference/exchange and A/AAAA addresses.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use simple_dns::rdata::RData;
+use simple_dns::{CLASS, Name, Packet, PacketFlag, QCLASS, QTYPE, Question, RCODE, TYPE};
+
+/// The record types the probes ask for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum RecordType {
+    Txt,
+    Mx,
+    A,
+    Aaaa,
+}
+
+impl RecordType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordType::Txt => "TXT",
+            RecordType::Mx => "MX",
+            RecordType::A => "A",
+            RecordType::Aaaa => "AAAA",
+        }
+    }
+
+    fn type_code(self) -> TYPE {
+        match self {
+            RecordType::Txt => TYPE::TXT,
+            RecordType::Mx => TYPE::MX,
+            RecordType::A => TYPE::A,
+            RecordType::Aaaa => TYPE::AAAA,
+        }
+    }
+}
+
+/// The DNS response code (RFC 1035 §4.1.1, RFC 6895).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rcode {
+    NoError,
+    FormErr,
+    ServFail,
+    NxDomain,
+    NotImp,
+    Refused,
+    Other,
+}
+
+impl Rcode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rcode::NoError => "NOERROR",
+            Rcode::FormErr => "FORMERR",
+            Rcode::ServFail => "SERVFAIL",
+            Rcode::NxDomain => "NXDOMAIN",
+            Rcode::NotImp => "NOTIMP",
+            Rcode::Refused => "REFUSED",
+            Rcode::Other => "other error",
+        }
+    }
+}
+
+/// One link of a CNAME chain: `name` is an alias of `target`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CnameLink {
+    pub name: String,
+    pub target: String,
+    pub ttl: u32,
+}
+
+/// The data of an answer record of the asked type.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "UPPERCASE")]
+pub enum RecordData {
+    /// The character-strings of one TXT record, joined without separators (RFC 8461 §3.1), as bytes.
+    Txt {
+        #[serde(with = "crate::observe::base64_bytes")]
+        text: Vec<u8>,
+    },
+    Mx {
+        preference: u16,
+        exchange: String,
+    },
+    A {
+        address: Ipv4Addr,
+    },
+    Aaaa {
+        address: Ipv6Addr,
+    },
+}
+
+/// An answer record of the asked type, at the end of the CNAME chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsRecord {
+    pub name: String,
+    pub ttl: u32,
+    pub data: RecordData,
+}
+
+/// What a resolver answered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsResponse {
+    pub rcode: Rcode,
+    /// AD: the resolver validated the answer with DNSSEC (RFC 4035 §3.2.3).
+    pub authenticated_data: bool,
+    /// TC: the answer was truncated (never expected over DoH, RFC 8484 §6).
+    pub truncated: bool,
+    pub cname_chain: Vec<CnameLink>,
+    pub records: Vec<DnsRecord>,
+}
+
+/// Why reply bytes could not be used as an answer to the question.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("the resolver's reply is not a DNS message ({0})")]
+    Malformed(String),
+    #[error("the resolver sent a query instead of a response")]
+    NotAResponse,
+    #[error("the resolver's reply answers a different question ({0})")]
+    WrongQuestion(String),
+    #[error("the resolver's reply is empty")]
+    Empty,
+}
+
+/// The RFC 8484 query bytes for `name`/`rtype`.
+///
+/// The message ID is 0 (RFC 8484 §4.1: "DNS API clients SHOULD use a DNS ID of 0", which keeps GET
+/// requests cacheable), recursion is desired, and the AD bit is set so that a validating resolver
+/// reports whether the answer was DNSSEC-authenticated (RFC 6840 §5.7).
+pub fn build_query(name: &str, rtype: RecordType) -> Vec<u8> {
+    let mut packet = Packet::new_query(0);
+    packet.set_flags(PacketFlag::RECURSION_DESIRED | PacketFlag::AUTHENTIC_DATA);
+    // `name` comes from `Domain`, which guarantees a valid host name; a failure here is a bug upstream,
+    // and an empty question makes the resolver answer FORMERR rather than this crate panicking.
+    if let Ok(qname) = Name::new(name) {
+        packet.questions.push(Question::new(qname, QTYPE::TYPE(rtype.type_code()), QCLASS::CLASS(CLASS::IN), false));
+    }
+    packet.build_bytes_vec().unwrap_or_default()
+}
+
+/// The RFC 8484 GET URL: the resolver's URI template with `?dns=` and the base64url query, unpadded.
+pub fn doh_get_url(resolver: &str, query: &[u8]) -> String {
+    let encoded = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(query);
+    let separator = if resolver.contains('?') { '&' } else { '?' };
+    format!("{resolver}{separator}dns={encoded}")
+}
+
+fn same_name(a: &str, b: &str) -> bool {
+    a.trim_end_matches('.').eq_ignore_ascii_case(b.trim_end_matches('.'))
+}
+
+/// Decodes a reply to the question `name`/`rtype`: follows the CNAME chain from `name` and keeps the
+/// records of type `rtype` owned by the end of the chain (RFC 1034 §3.6.2).
+pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsResponse, DecodeError> {
+    if message.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let packet = Packet::parse(message).map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    if !packet.has_flags(PacketFlag::RESPONSE) {
+        return Err(DecodeError::NotAResponse);
+    }
+    if let Some(question) = packet.questions.first() {
+        let asked = question.qname.to_string();
+        if !same_name(&asked, name) || question.qtype != QTYPE::TYPE(rtype.type_code()) {
+            return Err(DecodeError::WrongQuestion(format!("{asked} instead of {name}")));
+        }
+    }
+    let rcode = match packet.rcode() {
+        RCODE::NoError => Rcode::NoError,
+        RCODE::FormatError => Rcode::FormErr,
+        RCODE::ServerFailure => Rcode::ServFail,
+        RCODE::NameError => Rcode::NxDomain,
+        RCODE::NotImplemented => Rcode::NotImp,
+        RCODE::Refused => Rcode::Refused,
+        _ => Rcode::Other,
+    };
+
+    let mut cname_chain = Vec::new();
+    let mut owner = name.trim_end_matches('.').to_owned();
+    // A chain can never be longer than the answer section; the bound also defeats CNAME loops.
+    for _ in 0..packet.answers.len() {
+        let next = packet.answers.iter().find_map(|rr| match &rr.rdata {
+            RData::CNAME(cname) if same_name(&rr.name.to_string(), &owner) => Some((cname.0.to_string(), rr.ttl)),
+            _ => None,
+        });
+        let Some((target, ttl)) = next else { break };
+        let target = target.trim_end_matches('.').to_owned();
+        cname_chain.push(CnameLink { name: owner.clone(), target: target.clone(), ttl });
+        owner = target;
+    }
+
+    let records = packet
+        .answers
+        .iter()
+        .filter(|rr| same_name(&rr.name.to_string(), &owner))
+        .filter_map(|rr| {
+            let data = match &rr.rdata {
+                RData::TXT(txt) if rtype == RecordType::Txt => {
+                    // The joined character-strings, byte for byte: String::try_from only fails on
+                    // invalid UTF-8, and then hands the bytes back.
+                    let text = String::try_from(txt.clone()).map_or_else(|e| e.into_bytes(), String::into_bytes);
+                    RecordData::Txt { text }
+                }
+                RData::MX(mx) if rtype == RecordType::Mx => RecordData::Mx {
+                    preference: mx.preference,
+                    exchange: mx.exchange.to_string().trim_end_matches('.').to_owned(),
+                },
+                RData::A(a) if rtype == RecordType::A => RecordData::A { address: Ipv4Addr::from(a.address) },
+                RData::AAAA(aaaa) if rtype == RecordType::Aaaa => {
+                    RecordData::Aaaa { address: Ipv6Addr::from(aaaa.address) }
+                }
+                _ => return None,
+            };
+            Some(DnsRecord { name: rr.name.to_string().trim_end_matches('.').to_owned(), ttl: rr.ttl, data })
+        })
+        .collect();
+
+    Ok(DnsResponse {
+        rcode,
+        authenticated_data: packet.has_flags(PacketFlag::AUTHENTIC_DATA),
+        truncated: packet.has_flags(PacketFlag::TRUNCATION),
+        cname_chain,
+        records,
+    })
+}
+
+/// Builds reply bytes from test zones; used by this crate's tests and by the shells' test servers.
+#[doc(hidden)]
+pub mod testing {
+    use super::{CLASS, Name, Packet, PacketFlag, QCLASS, QTYPE, Question, RCODE, RData, RecordType};
+    use simple_dns::ResourceRecord;
+    use simple_dns::rdata::{A, AAAA, CNAME, MX, TXT};
+
+    /// An answer to put in a reply.
+    #[derive(Clone, Debug)]
+    pub enum Answer {
+        /// A TXT record made of these character-strings.
+        Txt(Vec<Vec<u8>>),
+        Mx(u16, String),
+        A(std::net::Ipv4Addr),
+        Aaaa(std::net::Ipv6Addr),
+        Cname(String),
+    }
+
+    /// A reply to `name`/`rtype` with the given rcode and answers `(owner, ttl, answer)`.
+    pub fn reply(name: &str, rtype: RecordType, rcode: RCODE, ad: bool, answers: &[(String, u32, Answer)]) -> Vec<u8> {
+        let mut packet = Packet::new_reply(0);
+        *packet.rcode_mut() = rcode;
+        if ad {
+            packet.set_flags(PacketFlag::AUTHENTIC_DATA);
+        }
+        packet.set_flags(PacketFlag::RECURSION_AVAILABLE | PacketFlag::RECURSION_DESIRED);
+        packet.questions.push(Question::new(
+            Name::new_unchecked(name),
+            QTYPE::TYPE(rtype.type_code()),
+            QCLASS::CLASS(CLASS::IN),
+            false,
+        ));
+        for (owner, ttl, answer) in answers {
+            let rdata = match answer {
+                Answer::Txt(strings) => {
+                    let mut txt = TXT::new();
+                    for s in strings {
+                        txt.add_char_string(simple_dns::CharacterString::new(s).expect("≤255 bytes"));
+                    }
+                    RData::TXT(txt)
+                }
+                Answer::Mx(preference, exchange) => {
+                    RData::MX(MX { preference: *preference, exchange: Name::new_unchecked(exchange) })
+                }
+                Answer::A(address) => RData::A(A { address: u32::from(*address) }),
+                Answer::Aaaa(address) => RData::AAAA(AAAA { address: u128::from(*address) }),
+                Answer::Cname(target) => RData::CNAME(CNAME(Name::new_unchecked(target))),
+            };
+            packet.answers.push(ResourceRecord::new(Name::new_unchecked(owner), CLASS::IN, *ttl, rdata));
+        }
+        packet.build_bytes_vec().expect("test reply")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::{Answer, reply};
+    use super::*;
+
+    #[test]
+    fn query_asks_one_question_with_id_zero_and_rd() {
+        let query = build_query("_mta-sts.example.com", RecordType::Txt);
+        let packet = Packet::parse(&query).unwrap();
+        assert_eq!(packet.id(), 0);
+        assert!(packet.has_flags(PacketFlag::RECURSION_DESIRED));
+        assert!(!packet.has_flags(PacketFlag::RESPONSE));
+        assert_eq!(packet.questions.len(), 1);
+        assert_eq!(packet.questions[0].qname.to_string(), "_mta-sts.example.com");
+        assert_eq!(packet.questions[0].qtype, QTYPE::TYPE(TYPE::TXT));
+    }
+
+    #[test]
+    fn doh_url_is_base64url_without_padding() {
+        let url = doh_get_url("https://dns.example/dns-query", &[0xfb, 0xff, 0x00]);
+        assert_eq!(url, "https://dns.example/dns-query?dns=-_8A");
+        assert!(doh_get_url("https://dns.example/q?ct", b"a").starts_with("https://dns.example/q?ct&dns="));
+    }
+
+    #[test]
+    fn txt_strings_are_joined_without_spaces_and_kept_as_bytes() {
+        let strings = vec![b"v=STSv1; id".to_vec(), b"=20240101;".to_vec(), vec![0xff]];
+        let bytes = reply(
+            "_mta-sts.example.com",
+            RecordType::Txt,
+            RCODE::NoError,
+            true,
+            &[("_mta-sts.example.com".into(), 300, Answer::Txt(strings))],
+        );
+        let response = decode(&bytes, "_mta-sts.example.com", RecordType::Txt).unwrap();
+        assert!(response.authenticated_data);
+        assert_eq!(response.records.len(), 1);
+        assert_eq!(response.records[0].ttl, 300);
+        let RecordData::Txt { text } = &response.records[0].data else { panic!("not TXT") };
+        // A string that starts with `=` is kept too (simple-dns' attribute view would drop it).
+        assert_eq!(text.as_slice(), b"v=STSv1; id=20240101;\xff");
+    }
+
+    #[test]
+    fn cname_chain_is_followed_and_reported() {
+        let bytes = reply(
+            "_mta-sts.example.com",
+            RecordType::Txt,
+            RCODE::NoError,
+            false,
+            &[
+                ("_mta-sts.example.com".into(), 60, Answer::Cname("_mta-sts.provider.example".into())),
+                ("_mta-sts.provider.example".into(), 120, Answer::Txt(vec![b"v=STSv1; id=1".to_vec()])),
+                ("unrelated.example".into(), 120, Answer::Txt(vec![b"v=STSv1; id=2".to_vec()])),
+            ],
+        );
+        let response = decode(&bytes, "_mta-sts.example.com", RecordType::Txt).unwrap();
+        assert_eq!(
+            response.cname_chain,
+            vec![CnameLink {
+                name: "_mta-sts.example.com".into(),
+                target: "_mta-sts.provider.example".into(),
+                ttl: 60
+            }]
+        );
+        assert_eq!(response.records.len(), 1);
+        assert_eq!(response.records[0].name, "_mta-sts.provider.example");
+    }
+
+    #[test]
+    fn cname_loops_terminate() {
+        let bytes = reply(
+            "a.example",
+            RecordType::Txt,
+            RCODE::NoError,
+            false,
+            &[
+                ("a.example".into(), 60, Answer::Cname("b.example".into())),
+                ("b.example".into(), 60, Answer::Cname("a.example".into())),
+            ],
+        );
+        let response = decode(&bytes, "a.example", RecordType::Txt).unwrap();
+        assert_eq!(response.cname_chain.len(), 2);
+        assert!(response.records.is_empty());
+    }
+
+    #[test]
+    fn rcodes_and_flags_are_decoded() {
+        for (rcode, expected) in [
+            (RCODE::NameError, Rcode::NxDomain),
+            (RCODE::ServerFailure, Rcode::ServFail),
+            (RCODE::Refused, Rcode::Refused),
+            (RCODE::NoError, Rcode::NoError),
+        ] {
+            let bytes = reply("example.com", RecordType::Mx, rcode, false, &[]);
+            let response = decode(&bytes, "example.com", RecordType::Mx).unwrap();
+            assert_eq!(response.rcode, expected);
+            assert!(!response.authenticated_data);
+        }
+    }
+
+    #[test]
+    fn mx_a_and_aaaa_are_decoded() {
+        let bytes = reply(
+            "example.com",
+            RecordType::Mx,
+            RCODE::NoError,
+            false,
+            &[("example.com".into(), 3600, Answer::Mx(10, "mail.example.com".into()))],
+        );
+        let response = decode(&bytes, "example.com.", RecordType::Mx).unwrap();
+        assert_eq!(response.records[0].data, RecordData::Mx { preference: 10, exchange: "mail.example.com".into() });
+
+        let v4 = "192.0.2.1".parse().unwrap();
+        let bytes = reply("h.example", RecordType::A, RCODE::NoError, false, &[("h.example".into(), 1, Answer::A(v4))]);
+        assert_eq!(decode(&bytes, "h.example", RecordType::A).unwrap().records[0].data, RecordData::A { address: v4 });
+
+        let v6 = "2001:db8::1".parse().unwrap();
+        let bytes =
+            reply("h.example", RecordType::Aaaa, RCODE::NoError, false, &[("h.example".into(), 1, Answer::Aaaa(v6))]);
+        let response = decode(&bytes, "h.example", RecordType::Aaaa).unwrap();
+        assert_eq!(response.records[0].data, RecordData::Aaaa { address: v6 });
+    }
+
+    #[test]
+    fn garbage_and_mismatches_are_errors_not_panics() {
+        assert_eq!(decode(b"", "a.example", RecordType::Txt), Err(DecodeError::Empty));
+        assert!(matches!(decode(b"<html>oops</html>", "a.example", RecordType::Txt), Err(DecodeError::Malformed(_))));
+        let query = build_query("a.example", RecordType::Txt);
+        assert_eq!(decode(&query, "a.example", RecordType::Txt), Err(DecodeError::NotAResponse));
+        let other = reply("b.example", RecordType::Txt, RCODE::NoError, false, &[]);
+        assert!(matches!(decode(&other, "a.example", RecordType::Txt), Err(DecodeError::WrongQuestion(_))));
+        let wrong_type = reply("a.example", RecordType::Mx, RCODE::NoError, false, &[]);
+        assert!(matches!(decode(&wrong_type, "a.example", RecordType::Txt), Err(DecodeError::WrongQuestion(_))));
+    }
+}

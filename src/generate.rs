@@ -1,1 +1,131 @@
-//! STUB — replaced by the generator helper.
+//! The generator: the three things a domain publishes for MTA-STS (RFC 8461 §3) and TLS-RPT (RFC 8460 §3).
+//!
+//! 1. the policy file, served at `https://mta-sts.<domain>/.well-known/mta-sts.txt`;
+//! 2. the `_mta-sts` TXT record, with a fresh id;
+//! 3. the `_smtp._tls` TLS-RPT record.
+//!
+//! Everything it generates parses as valid (a property test holds it to that).
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Domain;
+use crate::mx::MxPattern;
+use crate::policy::{Mode, Policy};
+use crate::record::{StsRecord, fresh_id};
+use crate::tlsrpt::TlsRptRecord;
+
+/// The largest `max_age` RFC 8461 §3.2 allows: 31557600 seconds, about a year.
+pub const MAX_AGE_LIMIT: u32 = 31_557_600;
+/// One week: a sensible start (and the value several large providers use).
+pub const MAX_AGE_ONE_WEEK: u32 = 604_800;
+
+/// What the administrator chose.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenerateInput {
+    pub domain: Domain,
+    pub mode: Mode,
+    /// MX host names or `*.` patterns; U-labels are converted to A-labels (RFC 8461 §3.2).
+    pub mx: Vec<String>,
+    pub max_age: u32,
+    /// Where TLS reports go: a `mailto:` or `https:` URI, or a bare e-mail address. Defaults to
+    /// `mailto:tlsrpt@<domain>`.
+    #[serde(default)]
+    pub rua: Option<String>,
+}
+
+/// The three artefacts, ready to publish.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Generated {
+    /// The policy file's URL.
+    pub policy_url: String,
+    /// The policy file, CRLF line endings.
+    pub policy: String,
+    /// The TXT record's owner name, `_mta-sts.<domain>`.
+    pub sts_record_name: String,
+    /// The TXT record's value.
+    pub sts_record: String,
+    /// The TLS-RPT record's owner name, `_smtp._tls.<domain>`.
+    pub tlsrpt_record_name: String,
+    /// The TLS-RPT record's value.
+    pub tlsrpt_record: String,
+}
+
+/// Why the generator cannot produce valid records from the input.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum GenerateError {
+    #[error(
+        "the policy needs at least one MX host unless the mode is none: add the host names from the domain's MX records"
+    )]
+    NoMx,
+    #[error("`{host}` is not a usable MX host name: {reason}")]
+    Mx { host: String, reason: String },
+    #[error("max_age {0} is above the limit of 31557600 seconds (about a year) that RFC 8461 §3.2 sets")]
+    MaxAge(u32),
+    #[error("the report address `{0}` is not usable: give an e-mail address, a mailto: URI or an https: URL")]
+    Rua(String),
+}
+
+fn to_pattern(host: &str) -> Result<MxPattern, GenerateError> {
+    let trimmed = host.trim().trim_end_matches('.');
+    let (wildcard, name) = match trimmed.strip_prefix("*.") {
+        Some(rest) => (true, rest),
+        None => (false, trimmed),
+    };
+    // RFC 8461 §3.2: mx values MUST be A-labels, so U-labels are converted here, not left to the admin.
+    let ascii = idna::domain_to_ascii(name)
+        .map_err(|_| GenerateError::Mx { host: host.to_owned(), reason: "it is not a valid host name".to_owned() })?;
+    let text = if wildcard { format!("*.{ascii}") } else { ascii };
+    MxPattern::parse(&text).map_err(|e| GenerateError::Mx { host: host.to_owned(), reason: e.reason })
+}
+
+/// `mailto:` or `https:` with the RFC 8460 §3 reserved characters `,` `!` `;` percent-encoded.
+fn to_rua(rua: &str, domain: &Domain) -> Result<String, GenerateError> {
+    let rua = rua.trim();
+    let uri = if rua.is_empty() {
+        format!("mailto:tlsrpt@{}", domain.as_str())
+    } else if rua.starts_with("mailto:") || rua.starts_with("https://") {
+        rua.to_owned()
+    } else if rua.contains('@') && !rua.contains(':') {
+        format!("mailto:{rua}")
+    } else {
+        return Err(GenerateError::Rua(rua.to_owned()));
+    };
+    // RFC 8460 §3: commas, exclamation points and semicolons MUST be encoded in the URI.
+    Ok(uri.replace(',', "%2C").replace('!', "%21").replace(';', "%3B"))
+}
+
+/// Generates the three records; `now` (Unix seconds) makes the record id.
+pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateError> {
+    if input.max_age > MAX_AGE_LIMIT {
+        return Err(GenerateError::MaxAge(input.max_age));
+    }
+    let mut mx: Vec<MxPattern> = Vec::new();
+    for host in input.mx.iter().filter(|h| !h.trim().is_empty()) {
+        let pattern = to_pattern(host)?;
+        if !mx.iter().any(|p| p.to_string().eq_ignore_ascii_case(&pattern.to_string())) {
+            mx.push(pattern);
+        }
+    }
+    // RFC 8461 §3.2: "mx" is required at least once, except when mode is "none".
+    if mx.is_empty() && input.mode != Mode::None {
+        return Err(GenerateError::NoMx);
+    }
+    let d = input.domain.as_str();
+    let policy =
+        Policy { version: "STSv1".to_owned(), mode: input.mode, max_age: input.max_age, mx, extensions: vec![] };
+    let record = StsRecord { version: "STSv1".to_owned(), id: fresh_id(now), extensions: vec![] };
+    let rua = to_rua(input.rua.as_deref().unwrap_or(""), &input.domain)?;
+    let tlsrpt = TlsRptRecord { version: "TLSRPTv1".to_owned(), rua: vec![rua], extensions: vec![] };
+    let tlsrpt_record = tlsrpt.to_text();
+    if !TlsRptRecord::parse(tlsrpt_record.as_bytes()).valid() {
+        return Err(GenerateError::Rua(input.rua.clone().unwrap_or_default()));
+    }
+    Ok(Generated {
+        policy_url: format!("https://mta-sts.{d}/.well-known/mta-sts.txt"),
+        policy: policy.to_text(),
+        sts_record_name: format!("_mta-sts.{d}"),
+        sts_record: record.to_text(),
+        tlsrpt_record_name: format!("_smtp._tls.{d}"),
+        tlsrpt_record,
+    })
+}

@@ -28,9 +28,12 @@ pub mod tlsrpt;
 mod abnf;
 
 pub use domain::{Domain, DomainError};
+pub use evaluate::{Report, Verdict, evaluate};
 
 pub use finding::{Code, Finding, Parsed, Severity, Span};
 pub use mx::MxPattern;
+pub use observe::Observations;
+pub use plan::{Plan, plan};
 
 pub use policy::{Mode, Policy};
 pub use record::StsRecord;

@@ -1,1 +1,111 @@
-//! TODO
+//! `plan`: the exact list of fetches a shell may perform for a domain, and nothing else.
+//!
+//! The worker and the native shell execute this list and only this list, so neither can be turned into
+//! an open proxy: every target is derived from a validated [`Domain`].
+
+use serde::{Deserialize, Serialize};
+
+use crate::dns::{self, RecordType};
+use crate::domain::Domain;
+
+/// Which question a DNS probe asks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ProbeKind {
+    /// TXT `_mta-sts.<domain>` (RFC 8461 §3.1).
+    StsRecord,
+    /// TXT `_smtp._tls.<domain>` (RFC 8460 §3).
+    TlsrptRecord,
+    /// MX `<domain>` (RFC 8461 §4.1 checks each of them).
+    Mx,
+    /// A `mta-sts.<domain>` (the policy host over IPv4).
+    PolicyHostA,
+    /// AAAA `mta-sts.<domain>` (the policy host over IPv6).
+    PolicyHostAaaa,
+}
+
+/// One DNS-over-HTTPS request.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DnsProbe {
+    pub kind: ProbeKind,
+    pub name: String,
+    pub rtype: RecordType,
+    /// The RFC 8484 wire-format query.
+    pub query: Vec<u8>,
+}
+
+impl DnsProbe {
+    /// The RFC 8484 GET URL of this probe at `resolver`.
+    pub fn doh_url(&self, resolver: &str) -> String {
+        dns::doh_get_url(resolver, &self.query)
+    }
+}
+
+/// Everything to fetch for one check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Plan {
+    pub domain: Domain,
+    pub dns: Vec<DnsProbe>,
+    /// `https://mta-sts.<domain>/.well-known/mta-sts.txt` (RFC 8461 §3.2); fetched without following
+    /// redirects and without HTTP caching (RFC 8461 §3.3).
+    pub policy_url: String,
+}
+
+/// The default resolver: Cloudflare's RFC 8484 endpoint.
+pub const DEFAULT_DOH_URL: &str = "https://cloudflare-dns.com/dns-query";
+/// The most of a policy body a shell reads.
+pub const POLICY_BODY_CAP: usize = 1024 * 1024;
+/// Policy bodies above this size are flagged: RFC 8461 §3.3 suggests senders stop at 64 KB.
+pub const POLICY_SIZE_LIMIT: usize = 64 * 1024;
+/// The total time budget of one check, in milliseconds.
+pub const TIME_BUDGET_MS: u32 = 10_000;
+/// The User-Agent shells send to policy hosts.
+pub const USER_AGENT: &str = concat!("mta-sts-checker/", env!("CARGO_PKG_VERSION"), " (+RFC 8461 policy check)");
+
+/// The probes for `domain`.
+pub fn plan(domain: &Domain) -> Plan {
+    let d = domain.as_str();
+    let probes = [
+        (ProbeKind::StsRecord, format!("_mta-sts.{d}"), RecordType::Txt),
+        (ProbeKind::TlsrptRecord, format!("_smtp._tls.{d}"), RecordType::Txt),
+        (ProbeKind::Mx, d.to_owned(), RecordType::Mx),
+        (ProbeKind::PolicyHostA, format!("mta-sts.{d}"), RecordType::A),
+        (ProbeKind::PolicyHostAaaa, format!("mta-sts.{d}"), RecordType::Aaaa),
+    ];
+    Plan {
+        domain: domain.clone(),
+        dns: probes
+            .into_iter()
+            .map(|(kind, name, rtype)| DnsProbe { kind, query: dns::build_query(&name, rtype), name, rtype })
+            .collect(),
+        policy_url: format!("https://mta-sts.{d}/.well-known/mta-sts.txt"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_lists_exactly_the_five_probes_and_the_policy_url() {
+        let domain = Domain::parse("example.com").unwrap();
+        let plan = plan(&domain);
+        let asked: Vec<(ProbeKind, &str, RecordType)> =
+            plan.dns.iter().map(|p| (p.kind, p.name.as_str(), p.rtype)).collect();
+        assert_eq!(
+            asked,
+            vec![
+                (ProbeKind::StsRecord, "_mta-sts.example.com", RecordType::Txt),
+                (ProbeKind::TlsrptRecord, "_smtp._tls.example.com", RecordType::Txt),
+                (ProbeKind::Mx, "example.com", RecordType::Mx),
+                (ProbeKind::PolicyHostA, "mta-sts.example.com", RecordType::A),
+                (ProbeKind::PolicyHostAaaa, "mta-sts.example.com", RecordType::Aaaa),
+            ]
+        );
+        assert_eq!(plan.policy_url, "https://mta-sts.example.com/.well-known/mta-sts.txt");
+        for probe in &plan.dns {
+            assert!(probe.doh_url(DEFAULT_DOH_URL).starts_with("https://cloudflare-dns.com/dns-query?dns="));
+            assert!(!probe.query.is_empty());
+        }
+    }
+}

@@ -14,6 +14,9 @@ impl TlsRptRecord {
     pub fn parse(_record: &[u8]) -> Parsed<TlsRptRecord> {
         Parsed { value: None, findings: Vec::new() }
     }
+    pub fn to_text(&self) -> String {
+        String::new()
+    }
     pub fn parse_rrset<R: AsRef<[u8]>>(_records: &[R]) -> Parsed<TlsRptRecord> {
         Parsed { value: None, findings: Vec::new() }
     }
