@@ -1,1 +1,49 @@
-fn main() {}
+//! `cargo bench -p mta-sts`: the core's hot paths, against the targets of the core issue
+//! (4-mx CRLF policy < 2 µs, TXT record < 0.5 µs, a complete evaluate < 50 µs, on a 2-core machine).
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use mta_sts::{Policy, StsRecord, TlsRptRecord, evaluate};
+
+#[path = "../tests/common/scenario.rs"]
+mod scenario;
+
+const POLICY: &[u8] = b"version: STSv1\r\nmode: enforce\r\nmx: mx1.example.com\r\nmx: mx2.example.com\r\n\
+mx: *.mail.example.net\r\nmx: backup.example.org\r\nmax_age: 1209600\r\n";
+const RECORD: &[u8] = b"v=STSv1; id=20240101000000;";
+const TLSRPT: &[u8] = b"v=TLSRPTv1; rua=mailto:tlsrpt@example.com,https://reports.example.com/v1";
+
+fn parsers(c: &mut Criterion) {
+    assert!(Policy::parse(POLICY).valid());
+    assert!(StsRecord::parse(RECORD).valid());
+    c.bench_function("policy/parse 4-mx CRLF", |b| b.iter(|| Policy::parse(black_box(POLICY))));
+    c.bench_function("record/parse", |b| b.iter(|| StsRecord::parse(black_box(RECORD))));
+    c.bench_function("record/parse_rrset of 1", |b| b.iter(|| StsRecord::parse_rrset(black_box(&[RECORD]))));
+    c.bench_function("tlsrpt/parse", |b| b.iter(|| TlsRptRecord::parse(black_box(TLSRPT))));
+    c.bench_function("mx/matches wildcard", |b| {
+        let pattern = mta_sts::MxPattern::parse("*.mail.example.net").unwrap();
+        b.iter(|| pattern.matches(black_box("mx7.mail.example.net")));
+    });
+}
+
+fn evaluation(c: &mut Criterion) {
+    let text = include_str!("../tests/fixtures/observations/enforce-valid.json");
+    let scenario: scenario::Scenario = serde_json::from_str(text).unwrap();
+    let observations = scenario.observations();
+    let report = evaluate(&observations, scenario::NOW).unwrap();
+    assert_eq!(report.verdict, mta_sts::Verdict::Enforce);
+    c.bench_function("evaluate/complete observations", |b| {
+        b.iter(|| evaluate(black_box(&observations), scenario::NOW));
+    });
+    let json = serde_json::to_string(&observations).unwrap();
+    c.bench_function("evaluate/from observations JSON", |b| {
+        b.iter(|| {
+            let observations: mta_sts::Observations = serde_json::from_str(black_box(&json)).unwrap();
+            evaluate(&observations, scenario::NOW)
+        });
+    });
+}
+
+criterion_group!(benches, parsers, evaluation);
+criterion_main!(benches);

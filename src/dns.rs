@@ -206,8 +206,9 @@ pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsRespon
                 RData::TXT(txt) if rtype == RecordType::Txt => {
                     // The joined character-strings, byte for byte: String::try_from only fails on
                     // invalid UTF-8, and then hands the bytes back.
-                    let text = String::try_from(txt.clone()).map_or_else(|e| e.into_bytes(), String::into_bytes);
-                    RecordData::Txt { text }
+                    let joined = String::try_from(txt.clone())
+                        .map_or_else(std::string::FromUtf8Error::into_bytes, String::into_bytes);
+                    RecordData::Txt { text: joined }
                 }
                 RData::MX(mx) if rtype == RecordType::Mx => RecordData::Mx {
                     preference: mx.preference,
@@ -235,7 +236,7 @@ pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsRespon
 /// Builds reply bytes from test zones; used by this crate's tests and by the shells' test servers.
 #[doc(hidden)]
 pub mod testing {
-    use super::{CLASS, Name, Packet, PacketFlag, QCLASS, QTYPE, Question, RCODE, RData, RecordType};
+    use super::{CLASS, Name, Packet, PacketFlag, QCLASS, QTYPE, Question, RCODE, RData, Rcode, RecordType};
     use simple_dns::ResourceRecord;
     use simple_dns::rdata::{A, AAAA, CNAME, MX, TXT};
 
@@ -251,9 +252,17 @@ pub mod testing {
     }
 
     /// A reply to `name`/`rtype` with the given rcode and answers `(owner, ttl, answer)`.
-    pub fn reply(name: &str, rtype: RecordType, rcode: RCODE, ad: bool, answers: &[(String, u32, Answer)]) -> Vec<u8> {
+    pub fn reply(name: &str, rtype: RecordType, rcode: Rcode, ad: bool, answers: &[(String, u32, Answer)]) -> Vec<u8> {
         let mut packet = Packet::new_reply(0);
-        *packet.rcode_mut() = rcode;
+        *packet.rcode_mut() = match rcode {
+            Rcode::NoError => RCODE::NoError,
+            Rcode::FormErr => RCODE::FormatError,
+            Rcode::ServFail => RCODE::ServerFailure,
+            Rcode::NxDomain => RCODE::NameError,
+            Rcode::NotImp => RCODE::NotImplemented,
+            Rcode::Refused => RCODE::Refused,
+            Rcode::Other => RCODE::BADVERS,
+        };
         if ad {
             packet.set_flags(PacketFlag::AUTHENTIC_DATA);
         }
@@ -316,7 +325,7 @@ mod tests {
         let bytes = reply(
             "_mta-sts.example.com",
             RecordType::Txt,
-            RCODE::NoError,
+            Rcode::NoError,
             true,
             &[("_mta-sts.example.com".into(), 300, Answer::Txt(strings))],
         );
@@ -334,7 +343,7 @@ mod tests {
         let bytes = reply(
             "_mta-sts.example.com",
             RecordType::Txt,
-            RCODE::NoError,
+            Rcode::NoError,
             false,
             &[
                 ("_mta-sts.example.com".into(), 60, Answer::Cname("_mta-sts.provider.example".into())),
@@ -360,7 +369,7 @@ mod tests {
         let bytes = reply(
             "a.example",
             RecordType::Txt,
-            RCODE::NoError,
+            Rcode::NoError,
             false,
             &[
                 ("a.example".into(), 60, Answer::Cname("b.example".into())),
@@ -375,10 +384,10 @@ mod tests {
     #[test]
     fn rcodes_and_flags_are_decoded() {
         for (rcode, expected) in [
-            (RCODE::NameError, Rcode::NxDomain),
-            (RCODE::ServerFailure, Rcode::ServFail),
-            (RCODE::Refused, Rcode::Refused),
-            (RCODE::NoError, Rcode::NoError),
+            (Rcode::NxDomain, Rcode::NxDomain),
+            (Rcode::ServFail, Rcode::ServFail),
+            (Rcode::Refused, Rcode::Refused),
+            (Rcode::NoError, Rcode::NoError),
         ] {
             let bytes = reply("example.com", RecordType::Mx, rcode, false, &[]);
             let response = decode(&bytes, "example.com", RecordType::Mx).unwrap();
@@ -392,7 +401,7 @@ mod tests {
         let bytes = reply(
             "example.com",
             RecordType::Mx,
-            RCODE::NoError,
+            Rcode::NoError,
             false,
             &[("example.com".into(), 3600, Answer::Mx(10, "mail.example.com".into()))],
         );
@@ -400,12 +409,12 @@ mod tests {
         assert_eq!(response.records[0].data, RecordData::Mx { preference: 10, exchange: "mail.example.com".into() });
 
         let v4 = "192.0.2.1".parse().unwrap();
-        let bytes = reply("h.example", RecordType::A, RCODE::NoError, false, &[("h.example".into(), 1, Answer::A(v4))]);
+        let bytes = reply("h.example", RecordType::A, Rcode::NoError, false, &[("h.example".into(), 1, Answer::A(v4))]);
         assert_eq!(decode(&bytes, "h.example", RecordType::A).unwrap().records[0].data, RecordData::A { address: v4 });
 
         let v6 = "2001:db8::1".parse().unwrap();
         let bytes =
-            reply("h.example", RecordType::Aaaa, RCODE::NoError, false, &[("h.example".into(), 1, Answer::Aaaa(v6))]);
+            reply("h.example", RecordType::Aaaa, Rcode::NoError, false, &[("h.example".into(), 1, Answer::Aaaa(v6))]);
         let response = decode(&bytes, "h.example", RecordType::Aaaa).unwrap();
         assert_eq!(response.records[0].data, RecordData::Aaaa { address: v6 });
     }
@@ -416,9 +425,9 @@ mod tests {
         assert!(matches!(decode(b"<html>oops</html>", "a.example", RecordType::Txt), Err(DecodeError::Malformed(_))));
         let query = build_query("a.example", RecordType::Txt);
         assert_eq!(decode(&query, "a.example", RecordType::Txt), Err(DecodeError::NotAResponse));
-        let other = reply("b.example", RecordType::Txt, RCODE::NoError, false, &[]);
+        let other = reply("b.example", RecordType::Txt, Rcode::NoError, false, &[]);
         assert!(matches!(decode(&other, "a.example", RecordType::Txt), Err(DecodeError::WrongQuestion(_))));
-        let wrong_type = reply("a.example", RecordType::Mx, RCODE::NoError, false, &[]);
+        let wrong_type = reply("a.example", RecordType::Mx, Rcode::NoError, false, &[]);
         assert!(matches!(decode(&wrong_type, "a.example", RecordType::Txt), Err(DecodeError::WrongQuestion(_))));
     }
 }

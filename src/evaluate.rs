@@ -11,7 +11,7 @@ use crate::dns::{self, DnsResponse, Rcode, RecordData};
 use crate::domain::{Domain, DomainError};
 use crate::finding::{Code, Finding, Severity};
 use crate::mx::MxPattern;
-use crate::observe::{DnsResult, ErrorClass, Observations, PolicyHeaders, PolicyResult};
+use crate::observe::{CertificateSummary, DnsResult, ErrorClass, Observations, PolicyHeaders, PolicyResult};
 use crate::plan::{POLICY_SIZE_LIMIT, ProbeKind};
 use crate::policy::{Mode, Policy, PolicyDraft};
 use crate::record::{StsRecord, fresh_id};
@@ -213,6 +213,7 @@ enum PolicyState {
 }
 
 /// Evaluates everything a shell observed for one domain at time `now` (Unix seconds).
+#[allow(clippy::too_many_lines)] // the verdict's steps in RFC order: record, policy, MX, TLS-RPT
 pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
     let domain = Domain::parse(&obs.domain)?;
     let d = domain.as_str();
@@ -286,10 +287,11 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
 
     // RFC 8461 §3.3: the policy host and the policy body.
     let addresses = policy_host_addresses(obs, &mut evidence);
-    let policy_state = evaluate_policy(obs, d, record_state, addresses, &mut findings, &mut evidence);
+    let policy_state = evaluate_policy(obs, d, record_state, addresses, now, &mut findings, &mut evidence);
 
     // RFC 8461 §4.1: every MX host must match an `mx` pattern.
     let mut mx = Vec::new();
+    let mut mx_known = false;
     match lookup(obs, ProbeKind::Mx, &mut evidence) {
         Lookup::Failed(reason) => findings.push(Finding::new(
             Code::MxLookupFailed,
@@ -300,19 +302,26 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
         )),
         Lookup::Answer(response) => {
             mx = mx_hosts(&response, d, &mut findings);
+            mx_known = true;
         }
     }
     if let PolicyState::Invalid(draft) = &policy_state {
-        let fix = corrected_policy(draft, &mx, d, &new_id);
-        for finding in findings.iter_mut().filter(|f| f.code == Code::PolicyInvalid && f.severity == Severity::Error) {
-            finding.fix.get_or_insert_with(|| fix.clone());
+        // The whole corrected file goes with the first error; the others keep their line-level fixes.
+        let corrected = corrected_policy(draft, &mx, d, &new_id);
+        if let Some(finding) =
+            findings.iter_mut().find(|f| f.code == Code::PolicyInvalid && f.severity == Severity::Error)
+        {
+            finding.fix = Some(match finding.fix.take() {
+                Some(line) => format!("{line}\n\nOr, in full:\n{corrected}"),
+                None => corrected,
+            });
         }
     }
     let applied = match &policy_state {
         PolicyState::Valid(policy) => Some(policy),
         _ => None,
     };
-    if let Some(policy) = applied {
+    if let Some(policy) = applied.filter(|_| mx_known) {
         check_coverage(policy, &mut mx, d, &new_id, &mut findings);
     }
 
@@ -335,13 +344,12 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
     let verdict = match (record_state, &policy_state) {
         (RecordState::LookupFailed, _) => Verdict::LookupFailed,
         (RecordState::Missing, _) => Verdict::NotDeployed,
-        (RecordState::Unusable, _) => Verdict::Invalid,
         (RecordState::Usable, PolicyState::Valid(policy)) => match policy.mode {
             Mode::Enforce => Verdict::Enforce,
             Mode::Testing => Verdict::Testing,
             Mode::None => Verdict::None,
         },
-        (RecordState::Usable, _) => Verdict::Invalid,
+        (RecordState::Unusable | RecordState::Usable, _) => Verdict::Invalid,
     };
     let valid = !findings.iter().any(|f| f.severity == Severity::Error);
     let summary = summarise(verdict, d, &findings);
@@ -389,10 +397,22 @@ fn evaluate_policy(
     d: &str,
     record_state: RecordState,
     addresses: Option<usize>,
+    now: u64,
     findings: &mut Vec<Finding>,
     evidence: &mut Evidence,
 ) -> PolicyState {
-    let Some(observation) = &obs.policy else { return PolicyState::NotFetched };
+    let Some(observation) = &obs.policy else {
+        if record_state == RecordState::Usable {
+            findings.push(Finding::new(
+                Code::PolicyFetchFailed,
+                format!(
+                    "The check did not fetch the policy from https://mta-sts.{d}/.well-known/mta-sts.txt, so it \
+                     cannot tell whether senders can use it. Run the full check again."
+                ),
+            ));
+        }
+        return PolicyState::NotFetched;
+    };
     let mut entry = PolicyEvidence {
         url: observation.url.clone(),
         status: None,
@@ -506,6 +526,11 @@ fn evaluate_policy(
                 PolicyState::Failed
             } else {
                 entry.line_endings = Some(line_endings(body).to_owned());
+                let certificate_valid = observation
+                    .certificate
+                    .as_ref()
+                    .and_then(|c| c.chain.first())
+                    .is_none_or(|leaf| check_certificate(leaf, &host, now, findings));
                 check_headers(headers, &host, findings);
                 if body.len() > POLICY_SIZE_LIMIT || *truncated {
                     // RFC 8461 §3.3: senders MAY impose a size limit; 64 KB is the suggestion.
@@ -524,6 +549,8 @@ fn evaluate_policy(
                 let valid = parsed.valid();
                 findings.extend(parsed.findings);
                 match parsed.value {
+                    // A shell that saw the body despite a bad certificate reports it, but senders never get it.
+                    _ if !certificate_valid => PolicyState::Failed,
                     Some(policy) if valid => PolicyState::Valid(policy),
                     _ => PolicyState::Invalid(Policy::salvage(body)),
                 }
@@ -532,6 +559,75 @@ fn evaluate_policy(
     };
     evidence.policy = Some(entry);
     state
+}
+
+/// RFC 8461 §3.3: the certificate must be valid for the "mta-sts" DNS-ID (RFC 6125) and non-expired.
+/// Returns whether senders would accept the certificate.
+fn check_certificate(leaf: &CertificateSummary, host: &str, now: u64, findings: &mut Vec<Finding>) -> bool {
+    const DAY: u64 = 86_400;
+    let mut valid = true;
+    if now >= leaf.not_after || now < leaf.not_before {
+        valid = false;
+        let when = if now >= leaf.not_after { "expired" } else { "is not valid yet" };
+        findings.push(
+            Finding::new(
+                Code::PolicyTlsInvalid,
+                format!(
+                    "The certificate of {host} {when} (valid from {} to {}), so senders cannot fetch the policy and \
+                     ignore MTA-STS for this domain (RFC 8461 §3.3).",
+                    crate::civil::format_utc(leaf.not_before),
+                    crate::civil::format_utc(leaf.not_after)
+                ),
+            )
+            .with_fix(format!("Renew the certificate of {host} and check that its automatic renewal works.")),
+        );
+    } else if leaf.not_after - now < 14 * DAY {
+        let days = (leaf.not_after - now) / DAY;
+        findings.push(
+            Finding::new(
+                Code::PolicyCertExpiring,
+                format!(
+                    "The certificate of {host} expires in {days} day{} ({}). When it expires, senders can no longer \
+                     fetch the policy.",
+                    if days == 1 { "" } else { "s" },
+                    crate::civil::format_utc(leaf.not_after)
+                ),
+            )
+            .with_fix(format!("Renew the certificate of {host} now, and check why automatic renewal has not run.")),
+        );
+    }
+    // RFC 8461 §3.3: DNS-ID only (no Common Name fallback); `*` only as the complete left-most label.
+    if !leaf.dns_names.iter().any(|name| dns_id_matches(name, host)) {
+        valid = false;
+        let names = if leaf.dns_names.is_empty() { "no DNS names".to_owned() } else { leaf.dns_names.join(", ") };
+        findings.push(
+            Finding::new(
+                Code::PolicyTlsInvalid,
+                format!(
+                    "The certificate of {host} is issued for {names}, not for {host}. Senders match the policy \
+                     host's name against the certificate's DNS names only, so they ignore the policy \
+                     (RFC 8461 §3.3)."
+                ),
+            )
+            .with_fix(format!("Get a certificate whose subjectAltName includes {host} (or *.{}).", host_parent(host))),
+        );
+    }
+    valid
+}
+
+fn host_parent(host: &str) -> &str {
+    host.split_once('.').map_or(host, |(_, parent)| parent)
+}
+
+/// RFC 6125 §6.4.3 as restricted by RFC 8461 §3.3: a wildcard is only the complete left-most label.
+fn dns_id_matches(dns_id: &str, host: &str) -> bool {
+    let dns_id = dns_id.trim_end_matches('.');
+    match dns_id.strip_prefix("*.") {
+        Some(parent) => {
+            host.split_once('.').is_some_and(|(label, rest)| !label.is_empty() && rest.eq_ignore_ascii_case(parent))
+        }
+        None => dns_id.eq_ignore_ascii_case(host),
+    }
 }
 
 fn check_headers(headers: &PolicyHeaders, host: &str, findings: &mut Vec<Finding>) {
@@ -619,10 +715,10 @@ fn mx_hosts(response: &DnsResponse, d: &str, findings: &mut Vec<Finding>) -> Vec
 fn corrected_policy(draft: &PolicyDraft, mx: &[MxHost], d: &str, new_id: &str) -> String {
     let mut patterns: Vec<MxPattern> = draft.mx.iter().filter_map(|p| MxPattern::parse(p).ok()).collect();
     for host in mx {
-        if !patterns.iter().any(|p| p.matches(&host.host)) {
-            if let Ok(pattern) = MxPattern::parse(&host.host) {
-                patterns.push(pattern);
-            }
+        if !patterns.iter().any(|p| p.matches(&host.host))
+            && let Ok(pattern) = MxPattern::parse(&host.host)
+        {
+            patterns.push(pattern);
         }
     }
     let mode = draft.mode.unwrap_or(Mode::Testing);

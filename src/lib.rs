@@ -26,6 +26,7 @@ pub mod record;
 pub mod tlsrpt;
 
 mod abnf;
+pub mod civil;
 
 pub use domain::{Domain, DomainError};
 pub use evaluate::{Report, Verdict, evaluate};

@@ -61,6 +61,32 @@ pub enum DnsResult {
 pub struct PolicyObservation {
     pub url: String,
     pub result: PolicyResult,
+    /// The policy host's certificate chain, when the shell can see it (the native shell can; a Worker's
+    /// `fetch()` cannot).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertificateInfo>,
+}
+
+/// The TLS session with the policy host, as the native shell saw it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateInfo {
+    /// Leaf first.
+    pub chain: Vec<CertificateSummary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls_version: Option<String>,
+}
+
+/// One certificate of the chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateSummary {
+    pub subject: String,
+    pub issuer: String,
+    /// The subjectAltName DNS names (the DNS-IDs of RFC 6125).
+    #[serde(default)]
+    pub dns_names: Vec<String>,
+    /// Validity, in Unix seconds.
+    pub not_before: u64,
+    pub not_after: u64,
 }
 
 /// What the policy host did.

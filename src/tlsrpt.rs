@@ -1,23 +1,807 @@
-//! STUB — replaced by the record helper. API contract only.
-use crate::finding::Parsed;
+//! The `_smtp._tls` TXT record (RFC 8460 §3).
+//!
+//! Same structure as the MTA-STS record ([`crate::record`], whose tokenizer and extension productions are
+//! reused): a case-sensitive version, `;`-separated fields, a required `rua` field with a comma-separated
+//! list of URIs. Decisions where the RFC or the implementations disagree (requirements.md §4, §5.5):
+//!
+//! * `v=TLSRPTv1 ;` is counted as a TLS-RPT record (as mox does) and reported as a `tlsrpt-invalid`
+//!   warning: the grammar allows it, the record set filter (`v=TLSRPTv1;`) does not;
+//! * several `rua=` fields are grammatical and are merged in order (as mox and Stalwart do), with a
+//!   `tlsrpt-invalid` *warning*, because checkdmarc rejects such a record and the sys4 parser reads only
+//!   the first one;
+//! * repeated extensions are kept (RFC 8460 has no first-wins rule) and reported by nothing;
+//! * other TXT records at `_smtp._tls` are discarded silently (no finding code exists for them);
+//! * a URI with a scheme other than `mailto`/`https` is a `tlsrpt-rua-scheme` warning; when no usable
+//!   URI remains, the record is also `tlsrpt-invalid`. An `https` URI without a host and a `mailto` URI
+//!   without an address are unusable and `tlsrpt-invalid`.
+
+use crate::abnf::{is_alpha, is_alphanum, is_digit, is_wsp};
+use crate::finding::{Code, Finding, Parsed, Severity, Span};
+use crate::record::{
+    Piece, Pieces, ascii, bad_bytes, ext_name, ext_value, extension, extension_problem, field_delim, lenient_pairs,
+    matches, non_ascii_run, show, starts_with_other_case,
+};
+use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
+use nom::combinator::recognize;
+use nom::multi::{many0_count, many1_count};
+use nom::sequence::preceded;
+use nom::{IResult, Parser};
 use serde::{Deserialize, Serialize};
+use std::fmt::Write as _;
 
 /// The `_smtp._tls` TXT record (RFC 8460 §3).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TlsRptRecord {
     pub version: String,
+    /// Every URI of every `rua` field, in order.
     pub rua: Vec<String>,
     pub extensions: Vec<(String, String)>,
 }
 
+const VERSION: &[u8] = b"v=TLSRPTv1";
+const PREFIX: &[u8] = b"v=TLSRPTv1;";
+const RUA: &[u8] = b"rua=";
+const NO_REPORTS: &str = "Senders that follow RFC 8460 ignore an invalid TLS-RPT record, so you receive no reports \
+                          about failed TLS connections (MTA-STS itself still works).";
+/// The placeholder report address used in fixes.
+pub const EXAMPLE_RUA: &str = "mailto:tlsrpt@<your domain>";
+
+/// `tlsrpt-version    = %s"v=TLSRPTv1"`
+fn tlsrpt_version(input: &[u8]) -> IResult<&[u8], &[u8]> {
+    tag(VERSION).parse(input)
+}
+
+/// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` (RFC 3986 §3.1, part of `URI`)
+fn scheme(input: &[u8]) -> IResult<&[u8], &[u8]> {
+    recognize((take_while_m_n(1, 1, is_alpha), take_while(is_scheme_char))).parse(input)
+}
+
+/// `pct-encoded = "%" HEXDIG HEXDIG` (RFC 3986 §2.1)
+fn pct_encoded(input: &[u8]) -> IResult<&[u8], &[u8]> {
+    recognize((tag(&b"%"[..]), take_while_m_n(2, 2, |b: u8| b.is_ascii_hexdigit()))).parse(input)
+}
+
+/// `tlsrpt-uri        = URI`
+/// `; commas (ASCII 0x2C), exclamation points (ASCII 0x21), and semicolons (ASCII 0x3B) MUST be encoded`
+///
+/// Checked as `scheme ":"` followed by one or more RFC 3986 characters (`unreserved / reserved /
+/// pct-encoded`), without `,`, `!` and `;`.
+fn tlsrpt_uri(input: &[u8]) -> IResult<&[u8], &[u8]> {
+    recognize((scheme, tag(&b":"[..]), many1_count(take_while1(is_uri_char).or(pct_encoded)))).parse(input)
+}
+
+/// `tlsrpt-rua        = %s"rua=" tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri)`
+fn tlsrpt_rua(input: &[u8]) -> IResult<&[u8], usize> {
+    preceded(
+        tag(RUA),
+        recognize((tlsrpt_uri, many0_count((take_while(is_wsp), tag(&b","[..]), take_while(is_wsp), tlsrpt_uri)))),
+    )
+    .map(|list: &[u8]| list.len())
+    .parse(input)
+}
+
+fn is_scheme_char(b: u8) -> bool {
+    is_alphanum(b) || matches!(b, b'+' | b'-' | b'.')
+}
+
+/// RFC 3986 `unreserved / gen-delims / sub-delims`, minus what RFC 8460 §3 requires to be encoded.
+fn is_uri_char(b: u8) -> bool {
+    is_alphanum(b)
+        || matches!(b, b'-' | b'.' | b'_' | b'~')
+        || matches!(b, b':' | b'/' | b'?' | b'#' | b'[' | b']' | b'@')
+        || matches!(b, b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b'=')
+}
+
+/// Why a URI is not a `tlsrpt-uri`.
+fn uri_problem(uri: &[u8]) -> String {
+    if uri.is_empty() {
+        return "the list has an empty entry (two commas in a row, or a comma at the start or end)".to_owned();
+    }
+    let colon = uri.iter().position(|&b| b == b':');
+    let Some(colon) = colon.filter(|&c| matches(scheme, &uri[..c])) else {
+        return format!(
+            "`{}` is not a URI: it needs a scheme such as `mailto:` or `https:` (if a comma belongs inside a URI, \
+             encode it as %2C)",
+            show(uri)
+        );
+    };
+    let rest = &uri[colon + 1..];
+    if rest.is_empty() {
+        return format!("`{}` is a scheme with nothing after it", show(uri));
+    }
+    let mut why = Vec::new();
+    if rest.contains(&b'!') {
+        // RFC 8460 §3: "exclamation points (ASCII 0x21) ... MUST be encoded".
+        why.push("contains `!`, which RFC 8460 requires to be written %21".to_owned());
+    }
+    let others = bad_bytes(rest, |b| is_uri_char(b) || b == b'%' || b == b'!');
+    if !others.is_empty() {
+        why.push(format!(
+            "contains {others}, which a URI cannot hold unencoded (percent-encode it, e.g. space as %20)"
+        ));
+    }
+    let bad_percent =
+        rest.iter().enumerate().any(|(i, &b)| b == b'%' && !matches(pct_encoded, rest.get(i..i + 3).unwrap_or(&[])));
+    if bad_percent {
+        why.push("has a `%` that is not followed by two hexadecimal digits".to_owned());
+    }
+    if why.is_empty() {
+        why.push("is not a valid URI".to_owned());
+    }
+    format!("the URI `{}` {}", show(uri), why.join(" and "))
+}
+
+/// Whether a syntactically valid URI can receive reports; `Err` says why not, `Ok(false)` = other scheme.
+fn usable(uri: &[u8]) -> Result<bool, String> {
+    let colon = uri.iter().position(|&b| b == b':').unwrap_or(0);
+    let (scheme, rest) = (&uri[..colon], &uri[colon + 1..]);
+    // RFC 3986 §3.1: schemes are case-insensitive.
+    if scheme.eq_ignore_ascii_case(b"mailto") {
+        let to = &rest[..rest.iter().position(|&b| b == b'?').unwrap_or(rest.len())];
+        let at = to.iter().rposition(|&b| b == b'@');
+        let has_address = at.is_some_and(|at| at > 0 && at + 1 < to.len());
+        if !has_address {
+            return Err(format!(
+                "`{}` has no e-mail address (`mailto:` must be followed by an address like tlsrpt@example.com)",
+                show(uri)
+            ));
+        }
+        return Ok(true);
+    }
+    if scheme.eq_ignore_ascii_case(b"https") {
+        let host = rest.strip_prefix(b"//").map(|after| {
+            let authority =
+                &after[..after.iter().position(|&b| matches!(b, b'/' | b'?' | b'#')).unwrap_or(after.len())];
+            let host_port = &authority[authority.iter().rposition(|&b| b == b'@').map_or(0, |i| i + 1)..];
+            let port =
+                host_port.iter().rposition(|&b| b == b':').filter(|&i| host_port[i + 1..].iter().all(|&b| is_digit(b)));
+            if host_port.first() == Some(&b'[') { host_port } else { &host_port[..port.unwrap_or(host_port.len())] }
+        });
+        if host.is_none_or(<[u8]>::is_empty) {
+            return Err(format!(
+                "`{}` is not a usable https URL: it needs a host, like https://reports.example.com/tlsrpt",
+                show(uri)
+            ));
+        }
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+struct RecordParser<'a> {
+    record: &'a [u8],
+    findings: Vec<Finding>,
+    rua_fields: usize,
+    rua: Vec<String>,
+    usable: usize,
+    extensions: Vec<(String, String)>,
+}
+
+impl<'a> RecordParser<'a> {
+    fn error(&mut self, span: Span, message: String) {
+        self.findings.push(Finding::new(Code::TlsrptInvalid, message).with_span(span));
+    }
+
+    /// Returns the offset where fields start, and whether a version was found there.
+    fn version(&mut self) -> (usize, bool) {
+        let record = self.record;
+        if let Ok((rest, _)) = tlsrpt_version(record) {
+            let end = record.len() - rest.len();
+            let token = rest.iter().take_while(|&&b| b != b';' && !is_wsp(b)).count();
+            if token > 0 {
+                // RFC 8460 §3: the version "MUST be equal to "TLSRPTv1"".
+                self.error(
+                    Span::new(0, end + token),
+                    format!(
+                        "The record begins with `{}`, but the version must be exactly `v=TLSRPTv1` followed by `;`. \
+                         {NO_REPORTS}",
+                        show(&record[..end + token])
+                    ),
+                );
+            }
+            return (end + token, true);
+        }
+        if starts_with_other_case(record, VERSION) {
+            // RFC 8460 §3: `tlsrpt-version = %s"v=TLSRPTv1"` is case-sensitive (RFC 7405).
+            self.error(
+                Span::new(0, VERSION.len()),
+                format!(
+                    "The record begins with `{}`, but the version is case-sensitive and must be written exactly \
+                     `v=TLSRPTv1`. Most reporters (mox, checkdmarc, sys4) discard the record; only a few (Stalwart) \
+                     accept it. {NO_REPORTS}",
+                    show(&record[..VERSION.len()])
+                ),
+            );
+            return (VERSION.len(), true);
+        }
+        let lead = record.iter().take_while(|&&b| is_wsp(b)).count();
+        if lead > 0 && record[lead..].starts_with(VERSION) {
+            // RFC 8460 §3: records that do not begin with `v=TLSRPTv1;` are discarded.
+            self.error(
+                Span::new(0, lead),
+                format!(
+                    "The record begins with whitespace before `v=TLSRPTv1`; reporters discard records that do not \
+                     begin exactly with `v=TLSRPTv1;`. {NO_REPORTS}"
+                ),
+            );
+            return (lead + VERSION.len(), true);
+        }
+        let later = Pieces::new(record, 0, false).any(|p| matches!(p, Piece::Field { text, .. } if text == VERSION));
+        let message = if later {
+            format!("`v=TLSRPTv1` is not the first field; the record must begin with it. {NO_REPORTS}")
+        } else {
+            format!("The record does not begin with `v=TLSRPTv1`, the required version field. {NO_REPORTS}")
+        };
+        self.error(Span::new(0, record.len().min(VERSION.len())), message);
+        (0, false)
+    }
+
+    fn rua(&mut self, text: &'a [u8], start: usize) {
+        self.rua_fields += 1;
+        let list = &text[RUA.len()..];
+        let list_start = start + RUA.len();
+        let grammatical = matches(tlsrpt_rua, text);
+        if list.is_empty() {
+            // RFC 8460 §3: `tlsrpt-rua = %s"rua=" tlsrpt-uri ...`: at least one URI.
+            self.error(
+                Span::new(start, start + text.len()),
+                format!("`rua=` lists no address; give at least one `mailto:` or `https:` URI. {NO_REPORTS}"),
+            );
+            return;
+        }
+        if !grammatical && list.first().is_some_and(|&b| is_wsp(b)) {
+            // RFC 8460 §3: `%s"rua=" tlsrpt-uri`: nothing between `=` and the first URI.
+            self.error(
+                Span::new(start, start + text.len()),
+                format!("There is whitespace after `rua=`; the grammar allows none. {NO_REPORTS}"),
+            );
+        }
+        let mut offset = 0;
+        for raw in list.split(|&b| b == b',') {
+            let lead = raw.iter().take_while(|&&b| is_wsp(b)).count();
+            let uri = raw[lead..].trim_ascii_end();
+            let span = Span::new(list_start + offset + lead, list_start + offset + lead + uri.len());
+            offset += raw.len() + 1;
+            if grammatical || matches(tlsrpt_uri, uri) {
+                match usable(uri) {
+                    Ok(true) => self.usable += 1,
+                    Ok(false) => {
+                        // RFC 8460 §3: "Two URI schemes are supported: "mailto" and "https"".
+                        self.findings.push(
+                            Finding::new(
+                                Code::TlsrptRuaScheme,
+                                format!(
+                                    "The report address `{}` uses a scheme other than `mailto:` or `https:`; RFC \
+                                     8460 supports only those two, so reporters will not deliver reports there.",
+                                    show(uri)
+                                ),
+                            )
+                            .with_span(span),
+                        );
+                    }
+                    Err(why) => self.error(span, format!("{}. {NO_REPORTS}", capitalise(&why))),
+                }
+                self.rua.push(ascii(uri));
+            } else if uri.is_ascii() {
+                // RFC 8460 §3: `tlsrpt-uri = URI`, with `,`, `!` and `;` encoded.
+                self.error(span, format!("In `rua`, {}. {NO_REPORTS}", uri_problem(uri)));
+            }
+        }
+    }
+
+    fn field(&mut self, text: &'a [u8], start: usize) {
+        let span = Span::new(start, start + text.len());
+        if text.starts_with(RUA) {
+            self.rua(text, start);
+            return;
+        }
+        if matches(extension, text) {
+            let eq = text.iter().position(|&b| b == b'=').unwrap_or(0);
+            // RFC 8460 §3: "unknown fields SHALL be ignored"; kept in the value, repeats included.
+            self.extensions.push((ascii(&text[..eq]), ascii(&text[eq + 1..])));
+            return;
+        }
+        if !text.is_ascii() {
+            // Already reported as non-ASCII; a garbled `rua` name should not also be reported as missing.
+            let name = &text[..text.iter().position(|&b| b == b'=').unwrap_or(text.len())];
+            if name.iter().filter(|b| b.is_ascii() && !is_wsp(**b)).eq(b"rua") {
+                self.rua_fields += 1;
+            }
+            return;
+        }
+        let Some(eq) = text.iter().position(|&b| b == b'=') else {
+            self.error(
+                span,
+                format!(
+                    "The field `{}` has no `=`; every field is `name=value`, separated by `;`. {NO_REPORTS}",
+                    show(text)
+                ),
+            );
+            return;
+        };
+        let (raw_name, raw_value) = (&text[..eq], &text[eq + 1..]);
+        let (name, value) = (raw_name.trim_ascii_end(), raw_value.trim_ascii_start());
+        if name.len() != raw_name.len() || value.len() != raw_value.len() {
+            // RFC 8460 §3: `tlsrpt-extension = tlsrpt-ext-name "=" tlsrpt-ext-value`, `%s"rua="`: no WSP.
+            self.error(
+                span,
+                format!(
+                    "The field `{}` has whitespace around `=`; the grammar allows none. Write `{}={}`. {NO_REPORTS}",
+                    show(text),
+                    show(name),
+                    show(value)
+                ),
+            );
+            if name == b"rua" {
+                self.rua_fields += 1;
+                return;
+            }
+            if matches(ext_name, name) && matches(ext_value, value) {
+                return;
+            }
+        }
+        // RFC 8460 §3: `tlsrpt-extension = tlsrpt-ext-name "=" tlsrpt-ext-value`.
+        let why = extension_problem(name, value);
+        self.error(span, format!("In the field `{}`, {why}. {NO_REPORTS}", show(text)));
+    }
+
+    fn run(mut self) -> Parsed<TlsRptRecord> {
+        let record = self.record;
+        if let Some(span) = non_ascii_run(record) {
+            // RFC 8460 §3: the record is a sequence of ASCII fields; URIs must be percent-encoded.
+            self.error(
+                span,
+                format!(
+                    "The record contains non-ASCII bytes ({}); a TLS-RPT record must be plain ASCII, and \
+                     non-ASCII characters in a URI must be percent-encoded. {NO_REPORTS}",
+                    show(&record[span.start..span.end])
+                ),
+            );
+        }
+        let (pos, after_version) = self.version();
+        for piece in Pieces::new(record, pos, after_version) {
+            match piece {
+                Piece::Field { text, .. } if !after_version && text == VERSION => {}
+                Piece::Field { text, start } => self.field(text, start),
+                Piece::MissingDelimiter(span) => self.error(
+                    span,
+                    format!(
+                        "`{}` follows the version without a `;` in between; fields must be separated by `;`. \
+                         {NO_REPORTS}",
+                        show(&record[span.start..span.end])
+                    ),
+                ),
+                Piece::EmptyField(span) => self.error(
+                    span,
+                    format!(
+                        "The record has an empty field (`;;`); the grammar allows one `;` between fields and at most \
+                         one at the end. {NO_REPORTS}"
+                    ),
+                ),
+                Piece::TrailingWsp(span) => self.error(
+                    span,
+                    format!(
+                        "The record ends with whitespace after its last field. The grammar allows whitespace only \
+                         around `;` and `,` (mox tolerates it, a strict reporter does not); remove it. {NO_REPORTS}"
+                    ),
+                ),
+            }
+        }
+        if self.rua_fields == 0 {
+            let hint = self
+                .extensions
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("rua"))
+                .map(|(n, _)| format!(" `{n}=` is not `rua=`: field names are case-sensitive (Stalwart accepts it)."))
+                .unwrap_or_default();
+            // RFC 8460 §3: "the tlsrpt-rua record is required".
+            self.error(
+                Span::new(0, record.len()),
+                format!(
+                    "The record has no `rua` field, the required list of addresses that receive reports.{hint} \
+                     {NO_REPORTS}"
+                ),
+            );
+        } else if self.usable == 0
+            && !self.rua.is_empty()
+            && self.findings.iter().all(|f| f.severity != Severity::Error)
+        {
+            self.error(
+                Span::new(0, record.len()),
+                "No `rua` address uses `mailto:` or `https:`, the only schemes RFC 8460 supports, so no report can be \
+                 delivered. Add a `mailto:` or `https:` address."
+                    .to_owned(),
+            );
+        }
+        if self.rua_fields > 1 {
+            let merged = TlsRptRecord {
+                version: "TLSRPTv1".to_owned(),
+                rua: self.rua.clone(),
+                extensions: self.extensions.clone(),
+            };
+            self.findings.push(
+                Finding::new(
+                    Code::TlsrptInvalid,
+                    "The record has several `rua` fields. The grammar allows it and most reporters (mox, Stalwart) \
+                     use every address, but checkdmarc rejects the record and the sys4 parser reads only the first \
+                     field. List all addresses in one `rua` field, separated by commas.",
+                )
+                .with_severity(Severity::Warning)
+                .with_fix(merged.to_text()),
+            );
+        }
+        let has_error = self.findings.iter().any(|f| f.severity == Severity::Error);
+        if has_error {
+            let fix = repair(record);
+            for finding in &mut self.findings {
+                if finding.code == Code::TlsrptInvalid && finding.severity == Severity::Error {
+                    finding.fix = Some(fix.clone());
+                }
+            }
+        }
+        let value = (!has_error).then(|| TlsRptRecord {
+            version: "TLSRPTv1".to_owned(),
+            rua: self.rua,
+            extensions: self.extensions,
+        });
+        Parsed { value, findings: self.findings }
+    }
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+/// A corrected record for a fix: valid URIs kept (`!` and spaces percent-encoded), valid extensions kept.
+fn repair(record: &[u8]) -> String {
+    let mut rua: Vec<String> = Vec::new();
+    let mut extensions = Vec::new();
+    for (name, value) in lenient_pairs(record) {
+        // Pasted non-ASCII (a non-breaking space, say) next to a name should not lose the field.
+        let name: Vec<u8> = name.iter().copied().filter(|&b| crate::abnf::is_ext_name_char(b)).collect();
+        let name = name.as_slice();
+        if name.eq_ignore_ascii_case(b"v") {
+            continue;
+        }
+        if name.eq_ignore_ascii_case(b"rua") {
+            for uri in value.split(|&b| b == b',').map(<[u8]>::trim_ascii) {
+                let mut fixed = String::with_capacity(uri.len());
+                for (i, &b) in uri.iter().enumerate() {
+                    let escape = b == b'%' && matches(pct_encoded, uri.get(i..i + 3).unwrap_or(&[]));
+                    if is_uri_char(b) || escape {
+                        fixed.push(b as char);
+                    } else {
+                        let _ = write!(fixed, "%{b:02X}");
+                    }
+                }
+                if matches(tlsrpt_uri, fixed.as_bytes()) && usable(fixed.as_bytes()) == Ok(true) {
+                    rua.push(fixed);
+                }
+            }
+            continue;
+        }
+        let value: Vec<u8> = value.iter().copied().filter(|&b| crate::abnf::is_txt_ext_value_char(b)).collect();
+        if matches(ext_name, name) && !value.is_empty() {
+            extensions.push((ascii(name), ascii(&value)));
+        }
+    }
+    if rua.is_empty() {
+        rua.push(EXAMPLE_RUA.to_owned());
+    }
+    TlsRptRecord { version: "TLSRPTv1".to_owned(), rua, extensions }.to_text()
+}
+
+/// How a record of the record set is treated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Begins with `v=TLSRPTv1;`.
+    TlsRpt,
+    /// `v=TLSRPTv1` + WSP + `;`; the span covers the whitespace.
+    Spaced(Span),
+    /// Exactly `v=TLSRPTv1` (perhaps with trailing whitespace).
+    Bare,
+    /// Not a TLS-RPT record for RFC-following reporters, but clearly meant as one.
+    NearMiss,
+    /// Something else: discarded.
+    Other,
+}
+
+fn classify(record: &[u8]) -> Kind {
+    // RFC 8460 §3: "Records that do not begin with "v=TLSRPTv1;" are discarded."
+    if record.starts_with(PREFIX) {
+        return Kind::TlsRpt;
+    }
+    if let Ok((rest, _)) = tlsrpt_version(record) {
+        if let Ok((_, delim)) = field_delim(rest) {
+            let wsp = delim.iter().position(|&b| b == b';').unwrap_or(0);
+            return Kind::Spaced(Span::new(VERSION.len(), VERSION.len() + wsp));
+        }
+        let wsp = rest.iter().take_while(|&&b| is_wsp(b)).count();
+        return match wsp {
+            _ if wsp == rest.len() => Kind::Bare,
+            0 => Kind::Other,
+            _ => Kind::NearMiss,
+        };
+    }
+    let trimmed = record.trim_ascii_start();
+    let delimited = trimmed.get(VERSION.len()).is_none_or(|&b| b == b';' || is_wsp(b));
+    if trimmed.len() >= VERSION.len() && trimmed[..VERSION.len()].eq_ignore_ascii_case(VERSION) && delimited {
+        return Kind::NearMiss;
+    }
+    if Pieces::new(record, 0, false).any(|p| matches!(p, Piece::Field { text, .. } if text == VERSION)) {
+        return Kind::NearMiss;
+    }
+    Kind::Other
+}
+
 impl TlsRptRecord {
-    pub fn parse(_record: &[u8]) -> Parsed<TlsRptRecord> {
-        Parsed { value: None, findings: Vec::new() }
+    /// One record, its character-strings already joined.
+    pub fn parse(record: &[u8]) -> Parsed<TlsRptRecord> {
+        RecordParser { record, findings: Vec::new(), rua_fields: 0, rua: Vec::new(), usable: 0, extensions: Vec::new() }
+            .run()
     }
+
+    /// The whole TXT record set at `_smtp._tls`: discards non-TLS-RPT records, requires exactly one.
+    pub fn parse_rrset<R: AsRef<[u8]>>(records: &[R]) -> Parsed<TlsRptRecord> {
+        let mut findings = Vec::new();
+        let kinds: Vec<Kind> = records.iter().map(|r| classify(r.as_ref())).collect();
+        let candidates = kinds.iter().filter(|k| matches!(k, Kind::TlsRpt | Kind::Spaced(_) | Kind::Bare)).count();
+        let mut value = None;
+        let mut keep: Option<String> = None;
+        for (index, (record, &kind)) in records.iter().zip(&kinds).enumerate() {
+            let record = record.as_ref();
+            match kind {
+                Kind::TlsRpt | Kind::Spaced(_) | Kind::Bare => {
+                    if let Kind::Spaced(span) = kind {
+                        let mut fixed = record[..span.start].to_vec();
+                        fixed.extend_from_slice(&record[span.end..]);
+                        findings.push(
+                            Finding::new(
+                                Code::TlsrptInvalid,
+                                "The record has whitespace before the first `;` (`v=TLSRPTv1 ;`). The grammar \
+                                 allows it, but RFC 8460 §3 says reporters discard records that do not begin with \
+                                 `v=TLSRPTv1;`, so reporters that filter on that exact prefix send you no reports. \
+                                 Remove the space.",
+                            )
+                            .with_severity(Severity::Warning)
+                            .with_span(span)
+                            .with_record_index(index)
+                            .with_fix(ascii(&fixed)),
+                        );
+                    }
+                    let parsed = TlsRptRecord::parse(record);
+                    if let Some(v) = &parsed.value {
+                        keep.get_or_insert_with(|| v.to_text());
+                    }
+                    findings.extend(parsed.findings.into_iter().map(|f| f.with_record_index(index)));
+                    if candidates == 1 {
+                        value = parsed.value;
+                    }
+                }
+                Kind::NearMiss => {
+                    let why = if record.first().is_some_and(|&b| is_wsp(b)) {
+                        "it begins with whitespace"
+                    } else if starts_with_other_case(record, VERSION) {
+                        "the version is case-sensitive and must be written exactly `v=TLSRPTv1` (only Stalwart \
+                         accepts another case)"
+                    } else if record.starts_with(VERSION) {
+                        "the version is not followed directly by `;`"
+                    } else {
+                        "the version is not the first field"
+                    };
+                    let finding = if candidates == 0 {
+                        Finding::new(
+                            Code::TlsrptInvalid,
+                            format!(
+                                "This record looks like a TLS-RPT record, but reporters that follow RFC 8460 \
+                                 discard it because it does not begin exactly with `v=TLSRPTv1;`: {why}. \
+                                 {NO_REPORTS}"
+                            ),
+                        )
+                        .with_fix(repair(record))
+                    } else {
+                        Finding::new(
+                            Code::TlsrptInvalid,
+                            format!(
+                                "This record looks like a second TLS-RPT record, but it does not begin exactly with \
+                                 `v=TLSRPTv1;`: {why}. RFC-following reporters discard it; reporters that read it \
+                                 anyway see two records and send no reports. Delete it."
+                            ),
+                        )
+                        .with_severity(Severity::Warning)
+                    };
+                    findings.push(finding.with_span(Span::new(0, record.len())).with_record_index(index));
+                }
+                // RFC 8460 §3: other records are discarded (checkdmarc wrongly reports them as errors).
+                Kind::Other => {}
+            }
+        }
+        let near_misses = kinds.contains(&Kind::NearMiss);
+        if candidates == 0 && !near_misses {
+            // RFC 8461 §6 recommends TLS-RPT alongside MTA-STS.
+            findings.push(
+                Finding::new(
+                    Code::TlsrptMissing,
+                    "There is no TLS-RPT record at `_smtp._tls.<your domain>` (none begins with `v=TLSRPTv1;`). \
+                     Mail still flows, but senders cannot tell you when TLS or MTA-STS fails, so a broken policy \
+                     goes unnoticed. RFC 8461 recommends publishing one.",
+                )
+                .with_fix(format!("Publish a TXT record at _smtp._tls.<your domain>: v=TLSRPTv1; rua={EXAMPLE_RUA}")),
+            );
+        }
+        if candidates > 1 {
+            // RFC 8460 §3: "If the number of resulting records is not one, senders MUST assume the recipient
+            // domain does not implement TLSRPT."
+            let keep = keep.unwrap_or_else(|| format!("v=TLSRPTv1; rua={EXAMPLE_RUA}"));
+            findings.push(
+                Finding::new(
+                    Code::TlsrptMultiple,
+                    format!(
+                        "There are {candidates} TLS-RPT records at `_smtp._tls`. With more than one, RFC 8460 §3 \
+                         requires senders to assume the domain does not use TLS-RPT, so you receive no reports."
+                    ),
+                )
+                .with_fix(format!("Delete all but one record, merging their addresses; keep: {keep}")),
+            );
+            value = None;
+        }
+        Parsed { value, findings }
+    }
+
+    /// The canonical record: `v=TLSRPTv1; rua=a,b` and then each extension as `; name=value`.
     pub fn to_text(&self) -> String {
-        String::new()
+        let mut out = String::with_capacity(16 + self.rua.iter().map(|u| u.len() + 1).sum::<usize>());
+        out.push_str("v=TLSRPTv1; rua=");
+        out.push_str(&self.rua.join(","));
+        for (name, value) in &self.extensions {
+            out.push_str("; ");
+            out.push_str(name);
+            out.push('=');
+            out.push_str(value);
+        }
+        out
     }
-    pub fn parse_rrset<R: AsRef<[u8]>>(_records: &[R]) -> Parsed<TlsRptRecord> {
-        Parsed { value: None, findings: Vec::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn codes(parsed: &Parsed<TlsRptRecord>) -> Vec<&'static str> {
+        let mut codes: Vec<&str> = parsed.findings.iter().map(|f| f.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+
+    #[test]
+    fn single_records() {
+        // (record, expected distinct codes sorted, expected rua when valid)
+        type Case = (&'static str, &'static [&'static str], Option<&'static [&'static str]>);
+        let cases: &[Case] = &[
+            ("v=TLSRPTv1; rua=mailto:reports@example.com", &[], Some(&["mailto:reports@example.com"])),
+            ("v=TLSRPTv1;rua=https://r.example.com/tlsrpt;", &[], Some(&["https://r.example.com/tlsrpt"])),
+            ("v=TLSRPTv1; rua=mailto:a@x.com , https://r.x.com", &[], Some(&["mailto:a@x.com", "https://r.x.com"])),
+            (
+                "v=TLSRPTv1; rua=mailto:a@x.com?subject=tls%20report",
+                &[],
+                Some(&["mailto:a@x.com?subject=tls%20report"]),
+            ),
+            ("v=TLSRPTv1; x=1; rua=mailto:a@x.com", &[], Some(&["mailto:a@x.com"])),
+            (
+                "v=TLSRPTv1; rua=mailto:a@x.com; rua=mailto:b@x.com",
+                &["tlsrpt-invalid"],
+                Some(&["mailto:a@x.com", "mailto:b@x.com"]),
+            ),
+            (
+                "v=TLSRPTv1; rua=mailto:a@x.com, ftp://x.com",
+                &["tlsrpt-rua-scheme"],
+                Some(&["mailto:a@x.com", "ftp://x.com"]),
+            ),
+            ("v=TLSRPTv1; rua=ftp://x.com", &["tlsrpt-invalid", "tlsrpt-rua-scheme"], None),
+            ("v=TLSRPTv1; rua=mailto:a!b@x.com", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; rua=mailto:a@x.com,", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; rua=mailto:a@x.com ", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; rua=", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; rua=reports@example.com", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; rua=mailto:", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; rua=mailto:example.com", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; rua=https:///path", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; rua=https://r.x.com/a,b", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; RUA=mailto:a@x.com", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1", &["tlsrpt-invalid"], None),
+            ("v=tlsrptv1; rua=mailto:a@x.com", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1;; rua=mailto:a@x.com", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; rua = mailto:a@x.com", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; rua=mailto:caf\u{e9}@x.com", &["tlsrpt-invalid"], None),
+            ("rua=mailto:a@x.com; v=TLSRPTv1", &["tlsrpt-invalid"], None),
+        ];
+        for &(record, expected, rua) in cases {
+            let parsed = TlsRptRecord::parse(record.as_bytes());
+            assert_eq!(codes(&parsed), expected, "{record}: {:#?}", parsed.findings);
+            let got: Option<Vec<&str>> = parsed.value.as_ref().map(|v| v.rua.iter().map(String::as_str).collect());
+            assert_eq!(got.as_deref(), rua, "{record}");
+        }
+    }
+
+    #[test]
+    fn rrsets() {
+        let cases: &[(&[&str], &[&str], bool)] = &[
+            (&[], &["tlsrpt-missing"], false),
+            (&["v=spf1 -all"], &["tlsrpt-missing"], false),
+            (&["v=spf1 -all", "v=TLSRPTv1; rua=mailto:a@x.com"], &[], true),
+            (&["v=TLSRPTv1; rua=mailto:a@x.com", "v=TLSRPTv1; rua=mailto:b@x.com"], &["tlsrpt-multiple"], false),
+            (&["v=TLSRPTv1 ; rua=mailto:a@x.com"], &["tlsrpt-invalid"], true),
+            (&["v=tlsrptv1; rua=mailto:a@x.com"], &["tlsrpt-invalid"], false),
+            (&["v=TLSRPTv1"], &["tlsrpt-invalid"], false),
+            (&["v=TLSRPTv10; rua=mailto:a@x.com"], &["tlsrpt-missing"], false),
+        ];
+        for &(records, expected, valid) in cases {
+            let parsed = TlsRptRecord::parse_rrset(records);
+            assert_eq!(codes(&parsed), expected, "{records:?}: {:#?}", parsed.findings);
+            assert_eq!(parsed.valid(), valid, "{records:?}");
+        }
+    }
+
+    #[test]
+    fn fixes_are_corrected_records() {
+        let cases = [
+            ("v=TLSRPTv1; rua=mailto:a!b@x.com", "v=TLSRPTv1; rua=mailto:a%21b@x.com"),
+            ("v=TLSRPTv1; rua = mailto:a@x.com", "v=TLSRPTv1; rua=mailto:a@x.com"),
+            ("v=TLSRPTv1", "v=TLSRPTv1; rua=mailto:tlsrpt@<your domain>"),
+            ("v=TLSRPTv1; rua=mailto:%zz@x.com", "v=TLSRPTv1; rua=mailto:%25zz@x.com"),
+        ];
+        for (record, fix) in cases {
+            let parsed = TlsRptRecord::parse(record.as_bytes());
+            let found = parsed.findings.iter().find(|f| f.code == Code::TlsrptInvalid).expect(record);
+            assert_eq!(found.fix.as_deref(), Some(fix), "{record}");
+        }
+    }
+
+    fn valid_record() -> impl Strategy<Value = TlsRptRecord> {
+        let uri = prop_oneof![
+            "[a-z0-9.]{1,10}@[a-z0-9]{1,10}\\.example".prop_map(|a| format!("mailto:{a}")),
+            "[a-z0-9]{1,10}\\.example(/[a-zA-Z0-9._~%=?&-]{0,12})?".prop_map(|h| format!("https://{h}")),
+        ];
+        (
+            proptest::collection::vec(uri, 1..4),
+            proptest::collection::vec(("[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", "[!-:<>-~]{1,20}"), 0..3),
+        )
+            .prop_filter_map("valid", |(rua, extensions)| {
+                let extensions: Vec<(String, String)> =
+                    extensions.into_iter().filter(|(n, _)| n != "rua" && n != "v").collect();
+                let record = TlsRptRecord { version: "TLSRPTv1".to_owned(), rua, extensions };
+                record.rua.iter().all(|u| matches(tlsrpt_uri, u.as_bytes())).then_some(record)
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
+            let parsed = TlsRptRecord::parse(&bytes);
+            prop_assert_eq!(parsed.value.is_some(), parsed.valid());
+            let _ = TlsRptRecord::parse_rrset(&[bytes.clone(), bytes]);
+        }
+
+        #[test]
+        fn never_panics_near_the_grammar(text in "v=TLSRPTv1[ \t;]{0,3}(rua=)?([ \t;,=!%a-zA-Z0-9_.:/@-]|\u{e9}){0,60}") {
+            let parsed = TlsRptRecord::parse_rrset(&[text.as_bytes()]);
+            for finding in &parsed.findings {
+                if let Some(span) = finding.span {
+                    prop_assert!(span.start <= span.end && span.end <= text.len());
+                }
+            }
+            prop_assert_eq!(parsed.value.is_some(), parsed.valid());
+        }
+
+        #[test]
+        fn to_text_round_trips(record in valid_record()) {
+            let text = record.to_text();
+            let parsed = TlsRptRecord::parse_rrset(&[text.as_bytes()]);
+            prop_assert!(parsed.findings.is_empty(), "{}: {:?}", text, parsed.findings);
+            prop_assert_eq!(parsed.value, Some(record));
+        }
     }
 }

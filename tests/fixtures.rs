@@ -53,10 +53,10 @@ fn rrset(case: &Value) -> Vec<Vec<u8>> {
 fn check<T: Serialize>(case: &Value, parsed: &Parsed<T>) -> Vec<String> {
     let mut problems = Vec::new();
     assert!(case["rule"].as_str().is_some_and(|r| r.starts_with("RFC")), "every fixture cites its RFC rule");
-    if let Some(valid) = case.get("valid").and_then(Value::as_bool) {
-        if parsed.valid() != valid {
-            problems.push(format!("valid: expected {valid}, got {}", parsed.valid()));
-        }
+    if let Some(valid) = case.get("valid").and_then(Value::as_bool)
+        && parsed.valid() != valid
+    {
+        problems.push(format!("valid: expected {valid}, got {}", parsed.valid()));
     }
     let expected_codes = case.get("codes").and_then(Value::as_array).expect("codes");
     let mut expected: Vec<&str> = expected_codes.iter().map(|c| c.as_str().expect("code")).collect();

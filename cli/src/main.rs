@@ -1,1 +1,155 @@
-fn main() {}
+//! `mta-sts`: check MTA-STS (RFC 8461) records and policies and TLS-RPT (RFC 8460) records offline.
+//!
+//! Exit codes are a public contract (design.md §3): 0 = valid, 1 = invalid, 2 = usage or IO error.
+
+mod commands;
+mod input;
+mod render;
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::render::Painter;
+
+#[derive(Parser)]
+#[command(
+    name = "mta-sts",
+    version,
+    about = "Check MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) records and policies.",
+    after_help = "Exit status: 0 = valid, 1 = invalid, 2 = usage or input error.",
+    arg_required_else_help = true
+)]
+struct Cli {
+    /// Print exactly one JSON object on standard output.
+    #[arg(long, global = true)]
+    json: bool,
+    /// When to colour the human output.
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    #[value(help = "When standard output is a terminal and NO_COLOR is not set")]
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Parse a record or a policy and report every problem.
+    #[command(subcommand)]
+    Parse(ParseCommand),
+    /// Tell whether an MX host matches a policy `mx` pattern (RFC 8461 §4.1).
+    #[command(name = "match")]
+    Match {
+        /// An `mx` pattern, e.g. `mail.example.com` or `*.example.com`.
+        pattern: String,
+        /// An MX host name, e.g. `mx1.example.com`.
+        host: String,
+    },
+    /// Evaluate recorded Observations (JSON) and print the report.
+    Evaluate {
+        /// The Observations JSON file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+        /// Evaluate as of this Unix time instead of now (for reproducible output).
+        #[arg(long, value_name = "UNIX_SECONDS")]
+        now: Option<u64>,
+    },
+    /// Generate the policy file and the two TXT records a domain publishes.
+    Generate(commands::GenerateArgs),
+}
+
+#[derive(Subcommand)]
+enum ParseCommand {
+    /// The TXT records at `_mta-sts.<domain>` (RFC 8461 §3.1).
+    Record {
+        /// One argument per TXT record, its strings already joined; none: one record per line of standard input.
+        records: Vec<OsString>,
+    },
+    /// A policy file, as served at `https://mta-sts.<domain>/.well-known/mta-sts.txt` (RFC 8461 §3.2).
+    Policy {
+        /// The policy file; `-` or nothing reads standard input.
+        file: Option<PathBuf>,
+    },
+    /// The TXT records at `_smtp._tls.<domain>` (RFC 8460 §3).
+    Tlsrpt {
+        /// One argument per TXT record, its strings already joined; none: one record per line of standard input.
+        records: Vec<OsString>,
+    },
+}
+
+/// A usage or input error: one sentence saying what is wrong and what to do. Exit status 2.
+#[derive(Debug)]
+pub(crate) struct Failure(pub(crate) String);
+
+/// What a command prints, and whether what it checked is valid.
+pub(crate) struct Done {
+    pub(crate) stdout: String,
+    pub(crate) valid: bool,
+}
+
+/// Options every command sees.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx {
+    pub(crate) json: bool,
+    pub(crate) painter: Painter,
+}
+
+fn wants_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        // https://no-color.org: any non-empty NO_COLOR turns colour off.
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<Done, Failure> {
+    let ctx = Ctx { json: cli.json, painter: Painter { color: !cli.json && wants_color(cli.color) } };
+    match cli.command {
+        Command::Parse(ParseCommand::Record { records }) => commands::parse_record(&records, ctx),
+        Command::Parse(ParseCommand::Policy { file }) => commands::parse_policy(file.as_ref(), ctx),
+        Command::Parse(ParseCommand::Tlsrpt { records }) => commands::parse_tlsrpt(&records, ctx),
+        Command::Match { pattern, host } => commands::match_host(&pattern, &host, ctx),
+        Command::Evaluate { file, now } => commands::evaluate(file.as_ref(), now.unwrap_or_else(unix_now), ctx),
+        Command::Generate(args) => commands::generate(&args, ctx),
+    }
+}
+
+pub(crate) fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+fn main() -> ExitCode {
+    // clap exits by itself: 2 on a usage error, 0 for --help and --version.
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(done) => {
+            let mut stdout = std::io::stdout().lock();
+            match stdout.write_all(done.stdout.as_bytes()).and_then(|()| stdout.flush()) {
+                // A reader that stops early (`| head`) is not an error of ours; the status still tells.
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    eprintln!(
+                        "error: cannot write the output: {e}. Check the file or pipe that standard output goes to."
+                    );
+                    ExitCode::from(2)
+                }
+                _ => ExitCode::from(u8::from(!done.valid)),
+            }
+        }
+        Err(Failure(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

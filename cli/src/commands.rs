@@ -1,0 +1,474 @@
+//! The commands. Each returns what to print and whether the input is valid; the core decides validity.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use mta_sts::dns::RecordData;
+use mta_sts::evaluate::MxHost;
+use mta_sts::generate::{GenerateInput, Generated};
+use mta_sts::observe::PolicyResult;
+use mta_sts::plan::ProbeKind;
+use mta_sts::{Domain, Finding, Mode, Observations, Policy, Report, Severity, StsRecord, TlsRptRecord};
+use serde_json::{Value, json};
+
+use crate::render::{self, BOLD, DIM, Out, Painter, RED, Source};
+use crate::{Ctx, Done, Failure, input};
+
+fn json_done(value: &Value, valid: bool) -> Result<Done, Failure> {
+    let mut stdout = serde_json::to_string(value)
+        .map_err(|e| Failure(format!("cannot write the JSON output: {e}. Please report this as a bug.")))?;
+    stdout.push('\n');
+    Ok(Done { stdout, valid })
+}
+
+/// `2 errors, 1 warning, 0 info`, or a plain "no findings".
+fn tally(findings: &[Finding]) -> String {
+    if findings.is_empty() {
+        return "no findings".to_owned();
+    }
+    let count = |s: Severity| findings.iter().filter(|f| f.severity == s).count();
+    let (e, w, i) = (count(Severity::Error), count(Severity::Warning), count(Severity::Info));
+    format!("{e} error{}, {w} warning{}, {i} info", if e == 1 { "" } else { "s" }, if w == 1 { "" } else { "s" })
+}
+
+/// Aligned `name  value` rows; a row with several values continues on the following lines.
+fn rows(out: &mut Out, p: Painter, rows: &[(&str, Vec<String>)]) {
+    let width = rows.iter().map(|(name, _)| name.len()).max().unwrap_or(0);
+    for (name, values) in rows {
+        for (i, value) in values.iter().enumerate() {
+            let label = if i == 0 { *name } else { "" };
+            out.line(format_args!("  {} {}", p.paint(DIM, format!("{label:width$}")), render::clean(value)));
+        }
+    }
+}
+
+fn extensions(list: &[(String, String)]) -> Vec<String> {
+    list.iter().map(|(name, value)| format!("{name}={value}")).collect()
+}
+
+/// The record a finding about a record set points into: the one it names, or the only one there is.
+fn rrset_source<'a>(records: &'a [Vec<u8>], f: &Finding) -> Option<Source<'a>> {
+    let index = f.record_index.or(if records.len() == 1 { Some(0) } else { None })?;
+    let bytes = records.get(index)?;
+    let label = if records.len() == 1 { "record".to_owned() } else { format!("record {}", index + 1) };
+    Some(Source { label, bytes, lines: false })
+}
+
+/// The shared layout of the `parse` commands: verdict line, value, findings, tally.
+fn parse_human<'a>(
+    ctx: Ctx,
+    title: &str,
+    valid: bool,
+    value_rows: &[(&str, Vec<String>)],
+    findings: &[Finding],
+    source: impl Fn(&Finding) -> Option<Source<'a>>,
+) -> Done {
+    let p = ctx.painter;
+    let mut out = Out::default();
+    out.line(format_args!("{} {}", p.verdict(valid), p.paint(BOLD, title)));
+    rows(&mut out, p, value_rows);
+    for f in findings {
+        out.blank();
+        render::finding(&mut out, p, "", f, source(f).as_ref());
+    }
+    out.blank();
+    out.line(p.paint(DIM, tally(findings)));
+    Done { stdout: out.0, valid }
+}
+
+pub(crate) fn parse_record(args: &[OsString], ctx: Ctx) -> Result<Done, Failure> {
+    let records = input::records(args, "_mta-sts TXT record")?;
+    let parsed = StsRecord::parse_rrset(&records);
+    let valid = parsed.valid();
+    if ctx.json {
+        let value =
+            parsed.value.as_ref().map(|r| json!({"version": r.version, "id": r.id, "extensions": r.extensions}));
+        return json_done(
+            &json!({"kind": "record", "valid": valid, "value": value, "findings": parsed.findings}),
+            valid,
+        );
+    }
+    let value_rows = match &parsed.value {
+        Some(r) => vec![
+            ("version", vec![r.version.clone()]),
+            ("id", vec![r.id.clone()]),
+            ("extensions", extensions(&r.extensions)),
+        ],
+        None => vec![("record", vec!["none usable".to_owned()])],
+    };
+    let title = format!("MTA-STS record ({} TXT record{})", records.len(), if records.len() == 1 { "" } else { "s" });
+    Ok(parse_human(ctx, &title, valid, &value_rows, &parsed.findings, |f| rrset_source(&records, f)))
+}
+
+pub(crate) fn parse_tlsrpt(args: &[OsString], ctx: Ctx) -> Result<Done, Failure> {
+    let records = input::records(args, "_smtp._tls TXT record")?;
+    let parsed = TlsRptRecord::parse_rrset(&records);
+    let valid = parsed.valid();
+    if ctx.json {
+        let value =
+            parsed.value.as_ref().map(|r| json!({"version": r.version, "rua": r.rua, "extensions": r.extensions}));
+        return json_done(
+            &json!({"kind": "tlsrpt", "valid": valid, "value": value, "findings": parsed.findings}),
+            valid,
+        );
+    }
+    let value_rows = match &parsed.value {
+        Some(r) => vec![
+            ("version", vec![r.version.clone()]),
+            ("rua", r.rua.clone()),
+            ("extensions", extensions(&r.extensions)),
+        ],
+        None => vec![("record", vec!["none usable".to_owned()])],
+    };
+    let title = format!("TLS-RPT record ({} TXT record{})", records.len(), if records.len() == 1 { "" } else { "s" });
+    Ok(parse_human(ctx, &title, valid, &value_rows, &parsed.findings, |f| rrset_source(&records, f)))
+}
+
+fn mode_str(mode: Mode) -> &'static str {
+    match mode {
+        Mode::Enforce => "enforce",
+        Mode::Testing => "testing",
+        Mode::None => "none",
+    }
+}
+
+fn policy_rows(policy: &Policy) -> Vec<(&'static str, Vec<String>)> {
+    vec![
+        ("version", vec![policy.version.clone()]),
+        ("mode", vec![mode_str(policy.mode).to_owned()]),
+        ("max_age", vec![render::duration(policy.max_age)]),
+        ("mx", policy.mx.iter().map(ToString::to_string).collect()),
+        ("extensions", extensions(&policy.extensions)),
+    ]
+}
+
+pub(crate) fn parse_policy(file: Option<&PathBuf>, ctx: Ctx) -> Result<Done, Failure> {
+    let body = input::read(file.map(PathBuf::as_path), "policy file")?;
+    let parsed = Policy::parse(&body.bytes);
+    let valid = parsed.valid();
+    if ctx.json {
+        let value = parsed.value.as_ref().map(|p| {
+            let mx: Vec<String> = p.mx.iter().map(ToString::to_string).collect();
+            json!({"version": p.version, "mode": mode_str(p.mode), "max_age": p.max_age, "mx": mx, "extensions": p.extensions})
+        });
+        return json_done(
+            &json!({"kind": "policy", "valid": valid, "value": value, "findings": parsed.findings}),
+            valid,
+        );
+    }
+    let value_rows = match &parsed.value {
+        Some(policy) => policy_rows(policy),
+        None => vec![("policy", vec!["not usable".to_owned()])],
+    };
+    let title = format!("MTA-STS policy ({})", body.label);
+    Ok(parse_human(ctx, &title, valid, &value_rows, &parsed.findings, |_| {
+        Some(Source { label: body.label.clone(), bytes: &body.bytes, lines: true })
+    }))
+}
+
+pub(crate) fn match_host(pattern: &str, host: &str, ctx: Ctx) -> Result<Done, Failure> {
+    let matched = mta_sts::mx::matches(pattern, host).map_err(|e| {
+        Failure(format!(
+            "`{}` is not a valid mx pattern: {}. Give a host name such as mail.example.com, or a wildcard such as \
+             *.example.com.",
+            render::clean(pattern),
+            render::clean(&e.reason)
+        ))
+    })?;
+    if ctx.json {
+        return json_done(&json!({"kind": "match", "pattern": pattern, "host": host, "matches": matched}), matched);
+    }
+    Ok(Done { stdout: format!("{matched}\n"), valid: matched })
+}
+
+fn observations_error(label: &str, e: &serde_json::Error) -> Failure {
+    use serde_json::error::Category;
+    Failure(match e.classify() {
+        Category::Io => {
+            format!("cannot read {label}: {e}. Give the path of the observations file, or - to read standard input.")
+        }
+        Category::Eof => format!(
+            "{label} ends before its JSON does ({e}). The file looks cut short: give the complete Observations JSON."
+        ),
+        Category::Syntax => format!(
+            "{label} is not valid JSON: {e}. Give the Observations JSON that a check recorded, or - to read standard \
+             input."
+        ),
+        Category::Data => format!(
+            "{label} is JSON, but not Observations: {e}. Give an object with `domain`, `dns` (one entry per DNS probe) \
+             and optionally `policy`, as a check records it."
+        ),
+    })
+}
+
+pub(crate) fn evaluate(file: Option<&PathBuf>, now: u64, ctx: Ctx) -> Result<Done, Failure> {
+    let raw = input::read(file.map(PathBuf::as_path), "observations file")?;
+    let obs: Observations = serde_json::from_slice(&raw.bytes).map_err(|e| observations_error(&raw.label, &e))?;
+    let report = mta_sts::evaluate(&obs, now).map_err(|e| {
+        Failure(format!(
+            "cannot evaluate {}: {e}. Give observations recorded for a valid domain, such as example.com.",
+            input::label(file)
+        ))
+    })?;
+    if ctx.json {
+        let value = serde_json::to_value(&report)
+            .map_err(|e| Failure(format!("cannot write the report as JSON: {e}. Please report this as a bug.")))?;
+        return json_done(&value, report.valid);
+    }
+    Ok(Done { stdout: evaluate_human(&report, &obs, ctx.painter), valid: report.valid })
+}
+
+/// The TXT records of one probe, in the order the core parsed them, so `record_index` points right.
+fn txt_records(report: &Report, probe: ProbeKind) -> Vec<Vec<u8>> {
+    let Some(response) = report.evidence.dns.iter().find(|e| e.probe == probe).and_then(|e| e.response.as_ref()) else {
+        return Vec::new();
+    };
+    response
+        .records
+        .iter()
+        .filter_map(|r| match &r.data {
+            RecordData::Txt { text } => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+const GROUPS: [(&str, &[&str]); 5] = [
+    ("DNS record (_mta-sts)", &["record-", "dnssec-"]),
+    ("Policy", &["policy-"]),
+    ("MX", &["mx-"]),
+    ("TLS-RPT (_smtp._tls)", &["tlsrpt-"]),
+    ("Other", &[]),
+];
+
+fn group_of(f: &Finding) -> usize {
+    let code = f.code.as_str();
+    GROUPS.iter().position(|(_, prefixes)| prefixes.iter().any(|p| code.starts_with(p))).unwrap_or(GROUPS.len() - 1)
+}
+
+fn evaluate_human(report: &Report, obs: &Observations, p: Painter) -> String {
+    let mut out = Out::default();
+    let verdict_style = if report.valid { BOLD } else { RED };
+    out.line(format_args!(
+        "{} {} {}",
+        p.verdict(report.valid),
+        p.paint(BOLD, render::clean(&report.domain)),
+        p.paint(verdict_style, format!("verdict: {}", report.verdict.as_str()))
+    ));
+    out.line(render::clean(&report.summary));
+
+    let mut summary_rows = Vec::new();
+    if let Some(record) = &report.record {
+        summary_rows.push(("record", vec![record.to_text()]));
+    }
+    if let Some(policy) = &report.policy {
+        let mx: Vec<String> = policy.mx.iter().map(ToString::to_string).collect();
+        summary_rows.push((
+            "policy",
+            vec![format!(
+                "mode {}, max_age {}, mx {}",
+                mode_str(policy.mode),
+                render::duration(policy.max_age),
+                mx.join(", ")
+            )],
+        ));
+    }
+    if let Some(tlsrpt) = &report.tlsrpt {
+        summary_rows.push(("tls-rpt", vec![format!("rua {}", tlsrpt.rua.join(", "))]));
+    }
+    if !summary_rows.is_empty() {
+        out.blank();
+        rows(&mut out, p, &summary_rows);
+    }
+
+    let sts = txt_records(report, ProbeKind::StsRecord);
+    let tlsrpt = txt_records(report, ProbeKind::TlsrptRecord);
+    let body = match obs.policy.as_ref().map(|o| &o.result) {
+        Some(PolicyResult::Response { body, .. }) => Some(body.as_slice()),
+        _ => None,
+    };
+    for (index, (title, _)) in GROUPS.iter().enumerate() {
+        let findings: Vec<&Finding> = report.findings.iter().filter(|f| group_of(f) == index).collect();
+        if findings.is_empty() {
+            continue;
+        }
+        out.blank();
+        out.line(p.paint(BOLD, title));
+        for f in findings {
+            let code = f.code.as_str();
+            let source = if code.starts_with("record-") {
+                rrset_source(&sts, f)
+            } else if code.starts_with("tlsrpt-") {
+                rrset_source(&tlsrpt, f)
+            } else if code.starts_with("policy-") {
+                body.map(|bytes| Source { label: "policy".to_owned(), bytes, lines: true })
+            } else {
+                None
+            };
+            render::finding(&mut out, p, "  ", f, source.as_ref());
+        }
+    }
+
+    if !report.mx.is_empty() {
+        out.blank();
+        out.line(p.paint(BOLD, "MX hosts"));
+        mx_table(&mut out, p, &report.mx, report.policy.as_ref().is_some_and(|policy| policy.mode != Mode::None));
+    }
+    out.blank();
+    out.line(p.paint(DIM, tally(&report.findings)));
+    out.0
+}
+
+fn mx_table(out: &mut Out, p: Painter, hosts: &[MxHost], policy_applies: bool) {
+    let host_width = hosts.iter().map(|h| h.host.chars().count()).max().unwrap_or(0).max("HOST".len());
+    out.line(p.paint(DIM, format!("  {:host_width$}  {:>10}  PATTERN", "HOST", "PREFERENCE")));
+    for h in hosts {
+        let pattern = match (&h.pattern, policy_applies) {
+            (Some(pattern), _) => render::clean(pattern),
+            (None, true) => p.paint(RED, "not covered"),
+            (None, false) => p.paint(DIM, "no policy applies"),
+        };
+        let implicit =
+            if h.implicit { p.paint(DIM, " (implicit: the domain has no MX records)") } else { String::new() };
+        out.line(format_args!("  {:host_width$}  {:>10}  {pattern}{implicit}", render::clean(&h.host), h.preference));
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub(crate) enum ModeArg {
+    /// Senders report failures but still deliver: start here.
+    Testing,
+    /// Senders deliver only over TLS to a listed MX host.
+    Enforce,
+    /// Withdraws the policy.
+    None,
+}
+
+#[derive(clap::Args)]
+pub(crate) struct GenerateArgs {
+    /// The domain that receives the mail, e.g. example.com.
+    #[arg(long)]
+    domain: String,
+    #[arg(long, value_enum)]
+    mode: ModeArg,
+    /// An MX host name or `*.` pattern; repeat for each MX host.
+    #[arg(long = "mx", value_name = "HOST")]
+    mx: Vec<String>,
+    /// How long senders cache the policy, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = mta_sts::generate::MAX_AGE_ONE_WEEK)]
+    max_age: u32,
+    /// Where TLS reports go: an e-mail address, a mailto: URI or an https: URL (default: tlsrpt@DOMAIN).
+    #[arg(long, value_name = "URI")]
+    rua: Option<String>,
+    /// Make the record id from this Unix time instead of now (for reproducible output).
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    now: Option<u64>,
+}
+
+pub(crate) fn generate(args: &GenerateArgs, ctx: Ctx) -> Result<Done, Failure> {
+    let (domain, notes) = Domain::parse_with_notes(&args.domain).map_err(|e| {
+        Failure(format!(
+            "`{}` is not a usable domain: {}. Give the domain that receives the mail, such as example.com.",
+            render::clean(&args.domain),
+            render::clean(&e.reason)
+        ))
+    })?;
+    let mode = match args.mode {
+        ModeArg::Testing => Mode::Testing,
+        ModeArg::Enforce => Mode::Enforce,
+        ModeArg::None => Mode::None,
+    };
+    let request = GenerateInput {
+        domain: domain.clone(),
+        mode,
+        mx: args.mx.clone(),
+        max_age: args.max_age,
+        rua: args.rua.clone(),
+    };
+    let generated = mta_sts::generate::generate(&request, args.now.unwrap_or_else(crate::unix_now))
+        .map_err(|e| Failure(format!("cannot generate the records: {}.", render::clean(&e.to_string()))))?;
+    // Re-reading the output with the same parsers a checker uses shows the advice (e.g. a short max_age)
+    // that the generator accepts but a check would flag.
+    let mut findings = Policy::parse(generated.policy.as_bytes()).findings;
+    findings.extend(StsRecord::parse(generated.sts_record.as_bytes()).findings);
+    findings.extend(TlsRptRecord::parse(generated.tlsrpt_record.as_bytes()).findings);
+    let valid = !findings.iter().any(|f| f.severity == Severity::Error);
+    if ctx.json {
+        let Generated { policy_url, policy, sts_record_name, sts_record, tlsrpt_record_name, tlsrpt_record } =
+            &generated;
+        return json_done(
+            &json!({
+                "kind": "generate", "valid": valid, "domain": domain.as_str(), "notes": notes,
+                "policy_url": policy_url, "policy": policy,
+                "sts_record_name": sts_record_name, "sts_record": sts_record,
+                "tlsrpt_record_name": tlsrpt_record_name, "tlsrpt_record": tlsrpt_record,
+                "findings": findings,
+            }),
+            valid,
+        );
+    }
+    Ok(Done { stdout: generate_human(&generated, &domain, mode, &notes, &findings, valid, ctx.painter), valid })
+}
+
+fn indented(out: &mut Out, text: &str) {
+    for line in text.lines() {
+        out.line(format_args!("      {}", render::clean(line)));
+    }
+}
+
+fn generate_human(
+    g: &Generated,
+    domain: &Domain,
+    mode: Mode,
+    notes: &[String],
+    findings: &[Finding],
+    valid: bool,
+    p: Painter,
+) -> String {
+    let d = domain.as_str();
+    let mut out = Out::default();
+    out.line(format_args!(
+        "{} {}",
+        p.verdict(valid),
+        p.paint(BOLD, format!("MTA-STS for {d}, mode {}", mode_str(mode)))
+    ));
+    for note in notes {
+        out.line(p.paint(DIM, format!("note: {}", render::clean(note))));
+    }
+    out.blank();
+    out.line(format_args!("1. Publish this file at {} (CRLF line endings):", p.paint(BOLD, &g.policy_url)));
+    out.blank();
+    indented(&mut out, &g.policy);
+    out.blank();
+    out.line(format_args!(
+        "   Serve it over HTTPS with a certificate valid for mta-sts.{d}, as Content-Type: text/plain, without \
+         redirects (RFC 8461 §3.3)."
+    ));
+    out.blank();
+    out.line(format_args!("2. Then publish this TXT record at {}:", p.paint(BOLD, &g.sts_record_name)));
+    out.blank();
+    indented(&mut out, &g.sts_record);
+    out.blank();
+    out.line(format_args!(
+        "3. Publish this TXT record at {} to receive reports of TLS failures (RFC 8460):",
+        p.paint(BOLD, &g.tlsrpt_record_name)
+    ));
+    out.blank();
+    indented(&mut out, &g.tlsrpt_record);
+    out.blank();
+    out.line(
+        "Whenever you change the policy later, publish the new file first, then give the _mta-sts record a new id \
+         so that senders fetch it (RFC 8461 §8.1).",
+    );
+    if mode == Mode::Testing {
+        out.line(
+            "Once the TLS reports show no failures for a few weeks, generate again with --mode enforce and update \
+             the file and the id.",
+        );
+    }
+    for f in findings {
+        out.blank();
+        render::finding(&mut out, p, "", f, None);
+    }
+    out.0
+}

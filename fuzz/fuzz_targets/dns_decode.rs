@@ -1,0 +1,11 @@
+//! DNS reply decoding on arbitrary bytes, for every record type a probe asks for.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mta_sts::dns::{RecordType, decode};
+
+fuzz_target!(|data: &[u8]| {
+    for rtype in [RecordType::Txt, RecordType::Mx, RecordType::A, RecordType::Aaaa] {
+        let _ = decode(data, "_mta-sts.example.com", rtype);
+    }
+});

@@ -1,0 +1,76 @@
+//! Unix seconds to UTC calendar time, for record ids and certificate dates (no clock, no time crate).
+
+/// `(year, month, day, hour, minute, second)` in UTC.
+pub(crate) fn from_unix(unix: u64) -> (u64, u64, u64, u64, u64, u64) {
+    let days = unix / 86_400;
+    let rem = unix % 86_400;
+    // Howard Hinnant's `civil_from_days`, for days since 1970-01-01 (never negative here).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    (year, month, day, rem / 3_600, rem % 3_600 / 60, rem % 60)
+}
+
+/// `YYYY-MM-DD hh:mm:ss UTC`.
+pub fn format_utc(unix: u64) -> String {
+    let (y, mo, d, h, mi, s) = from_unix(unix);
+    format!("{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02} UTC")
+}
+
+/// `YYYYMMDDhhmmss`: 14 digits, a valid `sts-id` (RFC 8461 §3.1: 1*32(ALPHA / DIGIT)).
+pub(crate) fn compact(unix: u64) -> String {
+    let (y, mo, d, h, mi, s) = from_unix(unix);
+    format!("{y:04}{mo:02}{d:02}{h:02}{mi:02}{s:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_instants() {
+        for (unix, text) in [
+            (0, "1970-01-01 00:00:00 UTC"),
+            (951_782_400, "2000-02-29 00:00:00 UTC"),
+            (1_700_000_000, "2023-11-14 22:13:20 UTC"),
+            (1_795_867_200, "2026-11-28 12:00:00 UTC"),
+            (4_107_542_399, "2100-02-28 23:59:59 UTC"),
+            (4_107_542_400, "2100-03-01 00:00:00 UTC"), // 2100 is not a leap year
+        ] {
+            assert_eq!(format_utc(unix), text);
+        }
+        assert_eq!(compact(1_700_000_000), "20231114221320");
+    }
+
+    #[test]
+    fn civil_from_days_matches_a_day_by_day_walk() {
+        let (mut y, mut m, mut d) = (1970, 1, 1);
+        for days in 0..200_000 {
+            assert_eq!(
+                {
+                    let (y, m, d, ..) = from_unix(days * 86_400);
+                    (y, m, d)
+                },
+                (y, m, d),
+                "day {days}"
+            );
+            let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+            let len = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][(m - 1) as usize];
+            d += 1;
+            if d > len {
+                d = 1;
+                m += 1;
+                if m > 12 {
+                    m = 1;
+                    y += 1;
+                }
+            }
+        }
+    }
+}

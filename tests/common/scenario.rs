@@ -1,0 +1,215 @@
+//! Scenarios: a test zone, resolver faults and a policy response, turned into the `Observations` a shell
+//! would have collected. Replies are real DNS messages encoded by the core's DNS library, answered from
+//! the zone with CNAME chasing and NXDOMAIN/NODATA told apart, not canned bytes.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use mta_sts::dns::testing::{Answer, reply};
+use mta_sts::dns::{Rcode, RecordType};
+use mta_sts::observe::{
+    DnsObservation, DnsResult, ErrorClass, FetchError, Observations, PolicyHeaders, PolicyObservation, PolicyResult,
+};
+use mta_sts::{Domain, plan};
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub rule: String,
+    pub domain: String,
+    /// `[owner, type, value]`; TXT values may be an array of character-strings.
+    #[serde(default)]
+    pub zone: Vec<(String, String, serde_json::Value)>,
+    /// The resolver validates DNSSEC for every answer (AD flag).
+    #[serde(default)]
+    pub dnssec: bool,
+    /// `"<name> <TYPE>"` → `servfail`, `refused`, `timeout`, `network`, `garbage`, `http-500`, `truncated`.
+    #[serde(default)]
+    pub faults: std::collections::BTreeMap<String, String>,
+    /// `null`: the shell did not fetch the policy.
+    #[serde(default)]
+    pub policy: Option<PolicySpec>,
+    pub expect: Expect,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySpec {
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub content_type: Option<String>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub cache_control: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    /// A body of this many bytes of valid-looking padding after `body`.
+    #[serde(default)]
+    pub pad_to: Option<usize>,
+    #[serde(default)]
+    pub truncated: bool,
+    /// `dns`, `connect`, `tls`, `timeout`, `network`: the fetch failed.
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub certificate: Option<mta_sts::observe::CertificateInfo>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    pub verdict: String,
+    pub valid: bool,
+    pub codes: Vec<String>,
+    /// MX host → covering pattern (`null` = not covered).
+    #[serde(default)]
+    pub mx: Option<std::collections::BTreeMap<String, Option<String>>>,
+    /// Substrings some finding's fix must contain.
+    #[serde(default)]
+    pub fix_contains: Vec<String>,
+}
+
+fn error_class(text: &str) -> ErrorClass {
+    match text {
+        "dns" => ErrorClass::Dns,
+        "connect" => ErrorClass::Connect,
+        "tls" => ErrorClass::Tls,
+        "timeout" => ErrorClass::Timeout,
+        "network" => ErrorClass::Network,
+        other => panic!("unknown error class {other}"),
+    }
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.trim_end_matches('.').eq_ignore_ascii_case(b.trim_end_matches('.'))
+}
+
+impl Scenario {
+    fn answer(&self, name: &str, rtype: RecordType) -> Vec<u8> {
+        let mut answers = Vec::new();
+        let mut owner = name.to_owned();
+        for _ in 0..8 {
+            let cname = self.zone.iter().find(|(o, t, _)| same(o, &owner) && t == "CNAME");
+            let Some((_, _, target)) = cname else { break };
+            let target = target.as_str().expect("CNAME target").to_owned();
+            answers.push((owner.clone(), 300, Answer::Cname(target.clone())));
+            owner = target;
+        }
+        for (o, t, value) in &self.zone {
+            if !same(o, &owner) || t != rtype.as_str() {
+                continue;
+            }
+            let answer = match rtype {
+                RecordType::Txt => Answer::Txt(match value {
+                    serde_json::Value::String(s) => vec![s.as_bytes().to_vec()],
+                    serde_json::Value::Array(parts) => {
+                        parts.iter().map(|p| p.as_str().expect("string").as_bytes().to_vec()).collect()
+                    }
+                    other => panic!("TXT value {other}"),
+                }),
+                RecordType::Mx => {
+                    let text = value.as_str().expect("MX value");
+                    let (preference, exchange) = text.split_once(' ').expect("`<preference> <exchange>`");
+                    Answer::Mx(preference.parse().expect("preference"), exchange.to_owned())
+                }
+                RecordType::A => Answer::A(value.as_str().expect("A").parse::<Ipv4Addr>().expect("IPv4")),
+                RecordType::Aaaa => Answer::Aaaa(value.as_str().expect("AAAA").parse::<Ipv6Addr>().expect("IPv6")),
+            };
+            answers.push((o.clone(), 300, answer));
+        }
+        // NXDOMAIN only when nothing at all exists at or below the name (RFC 8020).
+        let exists = self.zone.iter().any(|(o, _, _)| {
+            same(o, &owner) || o.to_ascii_lowercase().ends_with(&format!(".{}", owner.to_ascii_lowercase()))
+        });
+        let rcode = if exists || !answers.is_empty() { Rcode::NoError } else { Rcode::NxDomain };
+        reply(name, rtype, rcode, self.dnssec, &answers)
+    }
+
+    pub fn observations(&self) -> Observations {
+        let domain = Domain::parse(&self.domain).expect("scenario domain");
+        let plan = plan(&domain);
+        let dns = plan
+            .dns
+            .iter()
+            .map(|probe| {
+                let key = format!("{} {}", probe.name, probe.rtype.as_str());
+                let result = match self.faults.get(&key).map(String::as_str) {
+                    None => DnsResult::Response {
+                        http_status: 200,
+                        body: self.answer(&probe.name, probe.rtype),
+                        elapsed_ms: Some(12),
+                    },
+                    Some("servfail") => DnsResult::Response {
+                        http_status: 200,
+                        body: reply(&probe.name, probe.rtype, Rcode::ServFail, false, &[]),
+                        elapsed_ms: None,
+                    },
+                    Some("refused") => DnsResult::Response {
+                        http_status: 200,
+                        body: reply(&probe.name, probe.rtype, Rcode::Refused, false, &[]),
+                        elapsed_ms: None,
+                    },
+                    Some("garbage") => DnsResult::Response {
+                        http_status: 200,
+                        body: b"<html>not dns</html>".to_vec(),
+                        elapsed_ms: None,
+                    },
+                    Some("http-500") => DnsResult::Response { http_status: 500, body: Vec::new(), elapsed_ms: None },
+                    Some("truncated") => {
+                        let mut body = self.answer(&probe.name, probe.rtype);
+                        body[2] |= 0x02; // TC
+                        DnsResult::Response { http_status: 200, body, elapsed_ms: None }
+                    }
+                    Some(class) => DnsResult::Failed {
+                        error: FetchError { class: error_class(class), detail: format!("simulated {class}") },
+                        elapsed_ms: Some(10_000),
+                    },
+                };
+                DnsObservation { probe: probe.kind, name: probe.name.clone(), rtype: probe.rtype, result }
+            })
+            .collect();
+        let policy = self.policy.as_ref().map(|spec| {
+            let result = if let Some(class) = &spec.error {
+                PolicyResult::Failed {
+                    error: FetchError { class: error_class(class), detail: format!("simulated {class}") },
+                    elapsed_ms: None,
+                }
+            } else {
+                let mut body = spec.body.clone().unwrap_or_default().into_bytes();
+                if let Some(size) = spec.pad_to {
+                    // One long extension field, so the body stays grammatical while it grows.
+                    body.extend_from_slice(b"x-padding: ");
+                    body.resize(size.saturating_sub(2).max(body.len() + 1), b'a');
+                    body.extend_from_slice(b"\r\n");
+                }
+                PolicyResult::Response {
+                    status: spec.status.unwrap_or(200),
+                    headers: PolicyHeaders {
+                        content_type: spec.content_type.clone(),
+                        location: spec.location.clone(),
+                        cache_control: spec.cache_control.clone(),
+                        content_length: Some(body.len().to_string()),
+                    },
+                    body,
+                    truncated: spec.truncated,
+                    elapsed_ms: Some(40),
+                }
+            };
+            PolicyObservation { url: plan.policy_url.clone(), result, certificate: spec.certificate.clone() }
+        });
+        Observations {
+            domain: domain.as_str().to_owned(),
+            resolver: Some("https://doh.test/dns-query".into()),
+            observed_at: Some(NOW),
+            dns,
+            policy,
+        }
+    }
+}
+
+/// The fixed "now" of every scenario: 2026-11-28T12:00:00Z.
+pub const NOW: u64 = 1_795_867_200;
