@@ -117,6 +117,19 @@ pub struct DnsResponse {
     pub records: Vec<DnsRecord>,
 }
 
+impl DnsResponse {
+    /// The TXT records of the answer, each its character-strings joined, in answer order.
+    pub fn txt_records(&self) -> Vec<Vec<u8>> {
+        self.records
+            .iter()
+            .filter_map(|r| match &r.data {
+                RecordData::Txt { text } => Some(text.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// Why reply bytes could not be used as an answer to the question.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {

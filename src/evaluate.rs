@@ -5,6 +5,8 @@
 //! MTA-STS" (§3.3); otherwise the policy's mode applies, and every MX host is checked against its `mx`
 //! patterns (§4.1).
 
+use std::fmt::Write as _;
+
 use serde::{Deserialize, Serialize};
 
 use crate::dns::{self, DnsResponse, Rcode, RecordData};
@@ -184,17 +186,6 @@ fn lookup(obs: &Observations, kind: ProbeKind, evidence: &mut Evidence) -> Looku
     outcome
 }
 
-fn txt_records(response: &DnsResponse) -> Vec<Vec<u8>> {
-    response
-        .records
-        .iter()
-        .filter_map(|r| match &r.data {
-            RecordData::Txt { text } => Some(text.clone()),
-            _ => None,
-        })
-        .collect()
-}
-
 /// How the `_mta-sts` record stands.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum RecordState {
@@ -249,7 +240,7 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
                     ),
                 ));
             }
-            let parsed = StsRecord::parse_rrset(&txt_records(&response));
+            let parsed = StsRecord::parse_rrset(&response.txt_records());
             let state = if parsed.valid() {
                 RecordState::Usable
             } else if parsed.findings.iter().any(|f| f.code == Code::RecordMissing) {
@@ -335,7 +326,7 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
             None
         }
         Lookup::Answer(response) => {
-            let parsed = TlsRptRecord::parse_rrset(&txt_records(&response));
+            let parsed = TlsRptRecord::parse_rrset(&response.txt_records());
             findings.extend(parsed.findings);
             parsed.value
         }
@@ -351,6 +342,7 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
         },
         (RecordState::Unusable | RecordState::Usable, _) => Verdict::Invalid,
     };
+    personalise_fixes(&mut findings, d, &new_id, record_state == RecordState::Usable);
     let valid = !findings.iter().any(|f| f.severity == Severity::Error);
     let summary = summarise(verdict, d, &findings);
     let policy = match policy_state {
@@ -358,6 +350,28 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
         _ => None,
     };
     Ok(Report { domain: d.to_owned(), verdict, summary, valid, findings, record, policy, tlsrpt, mx, evidence })
+}
+
+/// The parsers do not know the date or the domain; here their fixes get a real fresh id, and edits to
+/// the policy file get the reminder that senders only refetch it when the id changes (RFC 8461 §8.1).
+fn personalise_fixes(findings: &mut [Finding], d: &str, new_id: &str, record_usable: bool) {
+    for finding in findings.iter_mut() {
+        let Some(fix) = finding.fix.as_mut() else { continue };
+        if finding.code.as_str().starts_with("record-") {
+            *fix = fix.replace(crate::record::EXAMPLE_ID, new_id);
+        }
+        let line_level_policy_fix = matches!(
+            finding.code,
+            Code::PolicyInvalid | Code::PolicyDuplicateField | Code::PolicyUnknownField | Code::PolicyMaxAgeShort
+        ) && !fix.contains("_mta-sts.");
+        if line_level_policy_fix && record_usable {
+            let _ = write!(
+                fix,
+                "\n\nAfter editing the policy file, change the TXT record at _mta-sts.{d} to \
+                 `v=STSv1; id={new_id};`: senders fetch the policy again only when the id changes (RFC 8461 §8.1)."
+            );
+        }
+    }
 }
 
 fn lowercase_first(text: &str) -> String {

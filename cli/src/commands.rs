@@ -3,7 +3,6 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use mta_sts::dns::RecordData;
 use mta_sts::evaluate::MxHost;
 use mta_sts::generate::{GenerateInput, Generated};
 use mta_sts::observe::PolicyResult;
@@ -13,6 +12,16 @@ use serde_json::{Value, json};
 
 use crate::render::{self, BOLD, DIM, Out, Painter, RED, Source};
 use crate::{Ctx, Done, Failure, input};
+
+/// Says how many findings were left out of the human output, and where to find them.
+fn more(out: &mut Out, p: Painter, total: usize) {
+    if total > SHOWN_FINDINGS {
+        out.blank();
+        out.line(
+            p.paint(BOLD, format!("… and {} more findings; run with --json to see them all.", total - SHOWN_FINDINGS)),
+        );
+    }
+}
 
 fn json_done(value: &Value, valid: bool) -> Result<Done, Failure> {
     let mut stdout = serde_json::to_string(value)
@@ -37,7 +46,7 @@ fn rows(out: &mut Out, p: Painter, rows: &[(&str, Vec<String>)]) {
     for (name, values) in rows {
         for (i, value) in values.iter().enumerate() {
             let label = if i == 0 { *name } else { "" };
-            out.line(format_args!("  {} {}", p.paint(DIM, format!("{label:width$}")), render::clean(value)));
+            out.line(format_args!("  {}  {}", p.paint(DIM, format!("{label:width$}")), render::clean(value)));
         }
     }
 }
@@ -46,13 +55,26 @@ fn extensions(list: &[(String, String)]) -> Vec<String> {
     list.iter().map(|(name, value)| format!("{name}={value}")).collect()
 }
 
-/// The record a finding about a record set points into: the one it names, or the only one there is.
-fn rrset_source<'a>(records: &'a [Vec<u8>], f: &Finding) -> Option<Source<'a>> {
-    let index = f.record_index.or(if records.len() == 1 { Some(0) } else { None })?;
-    let bytes = records.get(index)?;
-    let label = if records.len() == 1 { "record".to_owned() } else { format!("record {}", index + 1) };
-    Some(Source { label, bytes, lines: false })
+/// One source per record of a record set.
+fn rrset_sources(records: &[Vec<u8>]) -> Vec<Source<'_>> {
+    let single = records.len() == 1;
+    records
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            Source::new(if single { "record".to_owned() } else { format!("record {}", i + 1) }, bytes, false)
+        })
+        .collect()
 }
+
+/// The record a finding about a record set points into: the one it names, or the only one there is.
+fn rrset_source<'s, 'a>(sources: &'s [Source<'a>], f: &Finding) -> Option<&'s Source<'a>> {
+    let index = f.record_index.or(if sources.len() == 1 { Some(0) } else { None })?;
+    sources.get(index)
+}
+
+/// Human output shows this many findings; a garbage input can produce tens of thousands.
+const SHOWN_FINDINGS: usize = 100;
 
 /// The shared layout of the `parse` commands: verdict line, value, findings, tally.
 fn parse_human<'a>(
@@ -61,16 +83,20 @@ fn parse_human<'a>(
     valid: bool,
     value_rows: &[(&str, Vec<String>)],
     findings: &[Finding],
-    source: impl Fn(&Finding) -> Option<Source<'a>>,
+    source: impl Fn(&Finding) -> Option<&'a Source<'a>>,
 ) -> Done {
     let p = ctx.painter;
     let mut out = Out::default();
     out.line(format_args!("{} {}", p.verdict(valid), p.paint(BOLD, title)));
-    rows(&mut out, p, value_rows);
-    for f in findings {
-        out.blank();
-        render::finding(&mut out, p, "", f, source(f).as_ref());
+    if value_rows.is_empty() {
+        out.line(p.paint(DIM, "  nothing a sender could use"));
     }
+    rows(&mut out, p, value_rows);
+    for f in findings.iter().take(SHOWN_FINDINGS) {
+        out.blank();
+        render::finding(&mut out, p, "", f, source(f));
+    }
+    more(&mut out, p, findings.len());
     out.blank();
     out.line(p.paint(DIM, tally(findings)));
     Done { stdout: out.0, valid }
@@ -94,10 +120,11 @@ pub(crate) fn parse_record(args: &[OsString], ctx: Ctx) -> Result<Done, Failure>
             ("id", vec![r.id.clone()]),
             ("extensions", extensions(&r.extensions)),
         ],
-        None => vec![("record", vec!["none usable".to_owned()])],
+        None => Vec::new(),
     };
     let title = format!("MTA-STS record ({} TXT record{})", records.len(), if records.len() == 1 { "" } else { "s" });
-    Ok(parse_human(ctx, &title, valid, &value_rows, &parsed.findings, |f| rrset_source(&records, f)))
+    let sources = rrset_sources(&records);
+    Ok(parse_human(ctx, &title, valid, &value_rows, &parsed.findings, |f| rrset_source(&sources, f)))
 }
 
 pub(crate) fn parse_tlsrpt(args: &[OsString], ctx: Ctx) -> Result<Done, Failure> {
@@ -118,10 +145,11 @@ pub(crate) fn parse_tlsrpt(args: &[OsString], ctx: Ctx) -> Result<Done, Failure>
             ("rua", r.rua.clone()),
             ("extensions", extensions(&r.extensions)),
         ],
-        None => vec![("record", vec!["none usable".to_owned()])],
+        None => Vec::new(),
     };
     let title = format!("TLS-RPT record ({} TXT record{})", records.len(), if records.len() == 1 { "" } else { "s" });
-    Ok(parse_human(ctx, &title, valid, &value_rows, &parsed.findings, |f| rrset_source(&records, f)))
+    let sources = rrset_sources(&records);
+    Ok(parse_human(ctx, &title, valid, &value_rows, &parsed.findings, |f| rrset_source(&sources, f)))
 }
 
 fn mode_str(mode: Mode) -> &'static str {
@@ -158,12 +186,11 @@ pub(crate) fn parse_policy(file: Option<&PathBuf>, ctx: Ctx) -> Result<Done, Fai
     }
     let value_rows = match &parsed.value {
         Some(policy) => policy_rows(policy),
-        None => vec![("policy", vec!["not usable".to_owned()])],
+        None => Vec::new(),
     };
     let title = format!("MTA-STS policy ({})", body.label);
-    Ok(parse_human(ctx, &title, valid, &value_rows, &parsed.findings, |_| {
-        Some(Source { label: body.label.clone(), bytes: &body.bytes, lines: true })
-    }))
+    let source = Source::new(body.label.clone(), &body.bytes, true);
+    Ok(parse_human(ctx, &title, valid, &value_rows, &parsed.findings, |_| Some(&source)))
 }
 
 pub(crate) fn match_host(pattern: &str, host: &str, ctx: Ctx) -> Result<Done, Failure> {
@@ -220,17 +247,14 @@ pub(crate) fn evaluate(file: Option<&PathBuf>, now: u64, ctx: Ctx) -> Result<Don
 
 /// The TXT records of one probe, in the order the core parsed them, so `record_index` points right.
 fn txt_records(report: &Report, probe: ProbeKind) -> Vec<Vec<u8>> {
-    let Some(response) = report.evidence.dns.iter().find(|e| e.probe == probe).and_then(|e| e.response.as_ref()) else {
-        return Vec::new();
-    };
-    response
-        .records
+    report
+        .evidence
+        .dns
         .iter()
-        .filter_map(|r| match &r.data {
-            RecordData::Txt { text } => Some(text.clone()),
-            _ => None,
-        })
-        .collect()
+        .find(|e| e.probe == probe)
+        .and_then(|e| e.response.as_ref())
+        .map(mta_sts::dns::DnsResponse::txt_records)
+        .unwrap_or_default()
 }
 
 const GROUPS: [(&str, &[&str]); 5] = [
@@ -250,7 +274,7 @@ fn evaluate_human(report: &Report, obs: &Observations, p: Painter) -> String {
     let mut out = Out::default();
     let verdict_style = if report.valid { BOLD } else { RED };
     out.line(format_args!(
-        "{} {} {}",
+        "{} · {} · {}",
         p.verdict(report.valid),
         p.paint(BOLD, render::clean(&report.domain)),
         p.paint(verdict_style, format!("verdict: {}", report.verdict.as_str()))
@@ -282,32 +306,40 @@ fn evaluate_human(report: &Report, obs: &Observations, p: Painter) -> String {
     }
 
     let sts = txt_records(report, ProbeKind::StsRecord);
+    let sts = rrset_sources(&sts);
     let tlsrpt = txt_records(report, ProbeKind::TlsrptRecord);
+    let tlsrpt = rrset_sources(&tlsrpt);
     let body = match obs.policy.as_ref().map(|o| &o.result) {
-        Some(PolicyResult::Response { body, .. }) => Some(body.as_slice()),
+        Some(PolicyResult::Response { body, .. }) => Some(Source::new("policy", body, true)),
         _ => None,
     };
+    let mut shown = 0;
     for (index, (title, _)) in GROUPS.iter().enumerate() {
         let findings: Vec<&Finding> = report.findings.iter().filter(|f| group_of(f) == index).collect();
-        if findings.is_empty() {
+        if findings.is_empty() || shown >= SHOWN_FINDINGS {
             continue;
         }
         out.blank();
         out.line(p.paint(BOLD, title));
-        for f in findings {
+        for (n, f) in findings.into_iter().take(SHOWN_FINDINGS - shown).enumerate() {
+            if n > 0 {
+                out.blank();
+            }
             let code = f.code.as_str();
             let source = if code.starts_with("record-") {
                 rrset_source(&sts, f)
             } else if code.starts_with("tlsrpt-") {
                 rrset_source(&tlsrpt, f)
             } else if code.starts_with("policy-") {
-                body.map(|bytes| Source { label: "policy".to_owned(), bytes, lines: true })
+                body.as_ref()
             } else {
                 None
             };
-            render::finding(&mut out, p, "  ", f, source.as_ref());
+            render::finding(&mut out, p, "  ", f, source);
+            shown += 1;
         }
     }
+    more(&mut out, p, report.findings.len());
 
     if !report.mx.is_empty() {
         out.blank();
@@ -467,8 +499,17 @@ fn generate_human(
         );
     }
     for f in findings {
+        let code = f.code.as_str();
+        let (label, text, lines) = if code.starts_with("policy-") {
+            ("policy", &g.policy, true)
+        } else if code.starts_with("tlsrpt-") {
+            ("TLS-RPT record", &g.tlsrpt_record, false)
+        } else {
+            ("MTA-STS record", &g.sts_record, false)
+        };
+        let source = Source::new(label, text.as_bytes(), lines);
         out.blank();
-        render::finding(&mut out, p, "", f, None);
+        render::finding(&mut out, p, "", f, Some(&source));
     }
     out.0
 }

@@ -56,12 +56,14 @@ fn severity_style(severity: Severity) -> (Style, &'static str) {
 /// Replaces control characters, so that input bytes or messages quoting them cannot drive the terminal
 /// (an ESC in a policy body would otherwise reach the user's terminal as an escape sequence).
 pub(crate) fn clean(text: &str) -> String {
+    // CR is dropped rather than replaced: fixes quote policies with their CRLF line endings.
     text.chars()
-        .map(|c| match c {
-            '\n' => '\n',
-            '\t' => ' ',
-            c if c.is_control() => '\u{fffd}',
-            c => c,
+        .filter_map(|c| match c {
+            '\r' => None,
+            '\n' => Some('\n'),
+            '\t' => Some(' '),
+            c if c.is_control() => Some('\u{fffd}'),
+            c => Some(c),
         })
         .collect()
 }
@@ -104,33 +106,49 @@ pub(crate) struct Excerpt {
     pub(crate) carets: String,
 }
 
-/// Cuts the excerpt out of arbitrary bytes; spans past the end are clamped rather than trusted, and
-/// very long lines are shortened around the span so a one-line megabyte body stays readable.
-pub(crate) fn excerpt(bytes: &[u8], span: Span) -> Excerpt {
-    let start = span.start.min(bytes.len());
-    let end = span.end.clamp(start, bytes.len());
-    let line_start = bytes[..start].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-    let mut line_end = bytes[start..].iter().position(|&b| b == b'\n').map_or(bytes.len(), |i| start + i);
-    if line_end > start && bytes[line_end - 1] == b'\r' {
-        line_end -= 1;
-    }
-    let mark_end = end.min(line_end).max(start);
-    let before = visible(&bytes[line_start..start]);
-    let column = before.chars().count() + 1;
-    let before = keep_last(&before, 40);
-    let marked = keep_first(&visible(&bytes[start..mark_end]), 60);
-    let after = keep_first(&visible(&bytes[mark_end..line_end]), 40);
-    let line = bytes[..line_start].split(|&b| b == b'\n').count();
-    let carets = format!("{}{}", " ".repeat(before.chars().count()), "^".repeat(marked.chars().count().max(1)));
-    Excerpt { line, column, text: format!("{before}{marked}{after}"), carets }
-}
-
 /// The input a finding's span points into, and how to name it.
 pub(crate) struct Source<'a> {
-    pub(crate) label: String,
-    pub(crate) bytes: &'a [u8],
+    label: String,
+    bytes: &'a [u8],
     /// Multi-line inputs (a policy body) get line numbers; one-line records get a column only.
-    pub(crate) lines: bool,
+    lines: bool,
+    /// Offsets of every LF, so that each excerpt costs a binary search, not a scan of the input: a
+    /// garbage body can carry tens of thousands of findings.
+    newlines: Vec<usize>,
+}
+
+/// How much of a line around a span is ever looked at; the display keeps far less than this.
+const WINDOW: usize = 4096;
+
+impl<'a> Source<'a> {
+    pub(crate) fn new(label: impl Into<String>, bytes: &'a [u8], lines: bool) -> Source<'a> {
+        let newlines = bytes.iter().enumerate().filter(|&(_, &b)| b == b'\n').map(|(i, _)| i).collect();
+        Source { label: label.into(), bytes, lines, newlines }
+    }
+
+    /// Cuts the excerpt out of arbitrary bytes; spans past the end are clamped rather than trusted, and
+    /// long lines are shortened around the span so a one-line megabyte body stays readable.
+    pub(crate) fn excerpt(&self, span: Span) -> Excerpt {
+        let bytes = self.bytes;
+        let start = span.start.min(bytes.len());
+        let end = span.end.clamp(start, bytes.len());
+        let index = self.newlines.partition_point(|&i| i < start);
+        let line_start = if index == 0 { 0 } else { self.newlines[index - 1] + 1 };
+        let mut line_end = self.newlines.get(index).copied().unwrap_or(bytes.len());
+        if line_end > start && bytes[line_end - 1] == b'\r' {
+            line_end -= 1;
+        }
+        let mark_end = end.min(line_end).max(start);
+        let shown_start = line_start.max(start.saturating_sub(WINDOW));
+        let before = visible(&bytes[shown_start..start]);
+        // Past the window the column is counted in bytes: exact enough for a line nobody reads whole.
+        let column = if shown_start == line_start { before.chars().count() + 1 } else { start - line_start + 1 };
+        let before = keep_last(&before, 40);
+        let marked = keep_first(&visible(&bytes[start..mark_end.min(start + WINDOW)]), 60);
+        let after = keep_first(&visible(&bytes[mark_end..line_end.min(mark_end + WINDOW)]), 40);
+        let carets = format!("{}{}", " ".repeat(before.chars().count()), "^".repeat(marked.chars().count().max(1)));
+        Excerpt { line: index + 1, column, text: format!("{before}{marked}{after}"), carets }
+    }
 }
 
 /// One finding: `✖ error[code] message`, the excerpt, the RFC citation and the fix.
@@ -140,7 +158,7 @@ pub(crate) fn finding(out: &mut Out, p: Painter, indent: &str, f: &Finding, sour
     out.line(format_args!("{indent}{head} {}", p.paint(BOLD, clean(&f.message))));
     let gutter = p.paint(CYAN, "|");
     if let (Some(span), Some(source)) = (f.span, source) {
-        let ex = excerpt(source.bytes, span);
+        let ex = source.excerpt(span);
         let (place, number) = if source.lines {
             (format!("{}, line {}, column {}", source.label, ex.line, ex.column), ex.line.to_string())
         } else {
@@ -190,7 +208,7 @@ mod tests {
     #[test]
     fn excerpt_marks_the_span_on_its_line() {
         let body = b"version: STSv1\r\nmode: enforced\r\n";
-        let ex = excerpt(body, Span::new(22, 30));
+        let ex = Source::new("p", body, true).excerpt(Span::new(22, 30));
         assert_eq!(ex.line, 2);
         assert_eq!(ex.column, 7);
         assert_eq!(ex.text, "mode: enforced");
@@ -199,13 +217,13 @@ mod tests {
 
     #[test]
     fn excerpt_survives_bad_spans_and_bytes() {
-        let ex = excerpt(b"a\xff\x1b[31mb", Span::new(1, 2));
+        let ex = Source::new("r", b"a\xff\x1b[31mb", false).excerpt(Span::new(1, 2));
         assert!(!ex.text.contains('\x1b'));
         assert_eq!(ex.carets, " ^");
-        let ex = excerpt(b"abc", Span::new(10, 5));
+        let ex = Source::new("r", b"abc", false).excerpt(Span::new(10, 5));
         assert_eq!(ex.column, 4);
         assert_eq!(ex.carets, "   ^");
-        let ex = excerpt(b"", Span::new(0, 0));
+        let ex = Source::new("r", b"", false).excerpt(Span::new(0, 0));
         assert_eq!(ex.text, "");
     }
 
@@ -214,10 +232,12 @@ mod tests {
         let mut line = vec![b'a'; 10_000];
         line.extend_from_slice(b"BAD");
         line.extend(vec![b'z'; 10_000]);
-        let ex = excerpt(&line, Span::new(10_000, 10_003));
+        let ex = Source::new("p", &line, true).excerpt(Span::new(10_000, 10_003));
         assert!(ex.text.chars().count() < 100);
         assert!(ex.text.contains("BAD"));
         assert_eq!(ex.column, 10_001);
+        let ex = Source::new("p", b"a\nb\nc\r\nd", true).excerpt(Span::new(4, 5));
+        assert_eq!((ex.line, ex.column, ex.text.as_str()), (3, 1, "c"));
     }
 
     #[test]

@@ -218,6 +218,16 @@ fn parse_policy_survives_binary_and_escape_bytes() {
 }
 
 #[test]
+fn parse_policy_human_output_caps_a_flood_of_findings() {
+    let body = "junk line\n".repeat(20_000);
+    let r = run_stdin(&["parse", "policy"], body.as_bytes());
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("more findings; run with --json"), "{}", &r.stdout[r.stdout.len().saturating_sub(500)..]);
+    let all = json_of(&run_stdin(&["parse", "policy", "--json"], body.as_bytes()));
+    assert!(all["findings"].as_array().unwrap().len() > 100);
+}
+
+#[test]
 fn parse_policy_missing_file_exits_2_with_advice() {
     let r = run(&["parse", "policy", "/nonexistent/policy.txt"]);
     assert_eq!(r.code, 2);
