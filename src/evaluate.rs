@@ -13,7 +13,9 @@ use crate::dns::{self, DnsResponse, Rcode, RecordData};
 use crate::domain::{Domain, DomainError};
 use crate::finding::{Code, Finding, Severity};
 use crate::mx::MxPattern;
-use crate::observe::{CertificateSummary, DnsResult, ErrorClass, Observations, PolicyHeaders, PolicyResult};
+use crate::observe::{
+    CertificateInfo, CertificateSummary, DnsResult, ErrorClass, Observations, PolicyHeaders, PolicyResult,
+};
 use crate::plan::{POLICY_SIZE_LIMIT, ProbeKind};
 use crate::policy::{Mode, Policy, PolicyDraft};
 use crate::record::{StsRecord, fresh_id};
@@ -96,6 +98,10 @@ pub struct PolicyEvidence {
     pub error: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub elapsed_ms: Option<u32>,
+    /// The policy host's certificate chain, TLS version and per-family connection attempts, when the
+    /// shell could see them (the native shell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertificateInfo>,
 }
 
 /// The raw facts behind the findings, decoded.
@@ -436,6 +442,7 @@ fn evaluate_policy(
         line_endings: None,
         error: None,
         elapsed_ms: None,
+        certificate: observation.certificate.clone(),
     };
     // Without a record senders never fetch the policy: a failed fetch is then no news, but a policy that
     // is online is worth checking so that it is right when the record goes up.
@@ -461,7 +468,26 @@ fn evaluate_policy(
                         )),
                     );
                 }
+                if error.class == ErrorClass::NotPublic {
+                    findings.push(
+                        Finding::new(
+                            Code::PolicyHostNotPublic,
+                            format!(
+                                "The policy host {host} resolves to an address that is not reachable from the \
+                                 internet ({}), so no sender can fetch the policy and all of them ignore MTA-STS \
+                                 for {d}. The check does not connect to such addresses.",
+                                error.detail
+                            ),
+                        )
+                        .with_fix(format!(
+                            "Point the A and AAAA records of {host} at the public address of the web server that \
+                             serves the policy."
+                        )),
+                    );
+                }
                 let (code, what) = match error.class {
+                    // Said in full by policy-host-not-public above.
+                    ErrorClass::NotPublic => return finish(PolicyState::Failed, entry, evidence),
                     ErrorClass::Tls => (
                         Code::PolicyTlsInvalid,
                         format!(
@@ -571,8 +597,46 @@ fn evaluate_policy(
             }
         }
     };
+    if !quiet && let Some(certificate) = &observation.certificate {
+        check_address_families(certificate, &host, findings);
+    }
+    finish(state, entry, evidence)
+}
+
+fn finish(state: PolicyState, entry: PolicyEvidence, evidence: &mut Evidence) -> PolicyState {
     evidence.policy = Some(entry);
     state
+}
+
+/// A host that answers over one address family but not the other fails for the senders that use the
+/// other one; when no family works, the fetch failure already says so.
+fn check_address_families(certificate: &CertificateInfo, host: &str, findings: &mut Vec<Finding>) {
+    if !certificate.addresses.iter().any(|a| a.error.is_none()) {
+        return;
+    }
+    for attempt in &certificate.addresses {
+        let Some(error) = &attempt.error else { continue };
+        let family = attempt.family.as_str();
+        findings.push(
+            Finding::new(
+                Code::PolicyHostUnreachable,
+                format!(
+                    "{host} answers over one address family, but not over {family} at {} ({}: {}). Senders that \
+                     connect over {family} cannot fetch the policy and deliver as though there were none \
+                     (RFC 8461 §3.3).",
+                    attempt.address,
+                    error.class.as_str(),
+                    error.detail
+                ),
+            )
+            .with_fix(format!(
+                "Make the web server of {host} listen on {} port 443 with the same certificate, or remove the \
+                 {} record that points there.",
+                attempt.address,
+                if family == "IPv4" { "A" } else { "AAAA" }
+            )),
+        );
+    }
 }
 
 /// RFC 8461 §3.3: the certificate must be valid for the "mta-sts" DNS-ID (RFC 6125) and non-expired.

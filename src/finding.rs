@@ -139,6 +139,10 @@ codes! {
     TlsrptLookupFailed = "tlsrpt-lookup-failed", Warning, "RFC 8460 §3";
     /// The answers were not DNSSEC-validated by the resolver (AD flag clear).
     DnssecUnsigned = "dnssec-unsigned", Info, "RFC 8461 §10.2";
+    /// The policy host resolves to a non-public address (loopback, private, link-local, …).
+    PolicyHostNotPublic = "policy-host-not-public", Error, "RFC 8461 §3.3, RFC 6890";
+    /// The policy host is reachable over one address family (IPv4 or IPv6) but not the other.
+    PolicyHostUnreachable = "policy-host-unreachable", Warning, "RFC 8461 §3.3";
 }
 
 impl std::fmt::Display for Code {

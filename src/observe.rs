@@ -74,6 +74,41 @@ pub struct CertificateInfo {
     pub chain: Vec<CertificateSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tls_version: Option<String>,
+    /// One connection attempt per address family (IPv4, IPv6) the policy host resolved to, so that a
+    /// host reachable over only one of them is reported; senders use either (RFC 8461 §3.3 names no
+    /// family). Empty when the shell did not try them separately.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<AddressAttempt>,
+}
+
+/// A TCP connection and TLS handshake with one address of the policy host.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressAttempt {
+    pub family: AddressFamily,
+    /// The address, as text (`192.0.2.1`, `2001:db8::1`).
+    pub address: String,
+    /// Why the attempt failed; `None`: the handshake completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<FetchError>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u32>,
+}
+
+/// IPv4 (A records) or IPv6 (AAAA records).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AddressFamily {
+    Ipv4,
+    Ipv6,
+}
+
+impl AddressFamily {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AddressFamily::Ipv4 => "IPv4",
+            AddressFamily::Ipv6 => "IPv6",
+        }
+    }
 }
 
 /// One certificate of the chain.
@@ -151,6 +186,9 @@ pub enum ErrorClass {
     Timeout,
     /// Any other network failure.
     Network,
+    /// The shell refused to connect: the host resolved to an address that is not publicly routable
+    /// (loopback, private, link-local, …), so it is unreachable for senders on the internet.
+    NotPublic,
 }
 
 impl ErrorClass {
@@ -161,6 +199,7 @@ impl ErrorClass {
             ErrorClass::Tls => "tls",
             ErrorClass::Timeout => "timeout",
             ErrorClass::Network => "network",
+            ErrorClass::NotPublic => "not-public",
         }
     }
 }

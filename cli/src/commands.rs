@@ -270,7 +270,7 @@ fn group_of(f: &Finding) -> usize {
     GROUPS.iter().position(|(_, prefixes)| prefixes.iter().any(|p| code.starts_with(p))).unwrap_or(GROUPS.len() - 1)
 }
 
-fn evaluate_human(report: &Report, obs: &Observations, p: Painter) -> String {
+pub(crate) fn evaluate_human(report: &Report, obs: &Observations, p: Painter) -> String {
     let mut out = Out::default();
     let verdict_style = if report.valid { BOLD } else { RED };
     out.line(format_args!(

@@ -1,10 +1,15 @@
 //! `mta-sts`: check MTA-STS (RFC 8461) records and policies and TLS-RPT (RFC 8460) records offline.
 //!
-//! Exit codes are a public contract (design.md §3): 0 = valid, 1 = invalid, 2 = usage or IO error.
+//! Exit codes are a public contract (design.md §3): 0 = valid, 1 = invalid, 2 = usage or IO error;
+//! `check` adds 3 = only DNS lookups failed (temporary).
 
+mod check;
 mod commands;
+mod fetch;
+mod guard;
 mod input;
 mod render;
+mod serve;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -20,11 +25,11 @@ use crate::render::Painter;
     name = "mta-sts",
     version,
     about = "Check MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) records and policies.",
-    after_help = "Exit status: 0 = valid, 1 = invalid, 2 = usage or input error.",
+    after_help = "Exit status: 0 = valid, 1 = invalid, 2 = usage or input error, 3 = (check) only lookups failed.",
     arg_required_else_help = true
 )]
 struct Cli {
-    /// Print exactly one JSON object on standard output.
+    /// Print exactly one JSON object on standard output (`check`: one per domain, one per line).
     #[arg(long, global = true)]
     json: bool,
     /// When to colour the human output.
@@ -65,6 +70,10 @@ enum Command {
     },
     /// Generate the policy file and the two TXT records a domain publishes.
     Generate(commands::GenerateArgs),
+    /// Check domains over the network: DNS over HTTPS, the policy fetch, its certificate.
+    Check(check::CheckArgs),
+    /// Serve the web app and the /api/observe API (the self-hosted alternative to the Cloudflare worker).
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Subcommand)]
@@ -123,6 +132,7 @@ fn run(cli: Cli) -> Result<Done, Failure> {
         Command::Match { pattern, host } => commands::match_host(&pattern, &host, ctx),
         Command::Evaluate { file, now } => commands::evaluate(file.as_ref(), now.unwrap_or_else(unix_now), ctx),
         Command::Generate(args) => commands::generate(&args, ctx),
+        Command::Check(_) | Command::Serve(_) => unreachable!("main runs the online commands itself"),
     }
 }
 
@@ -133,6 +143,15 @@ pub(crate) fn unix_now() -> u64 {
 fn main() -> ExitCode {
     // clap exits by itself: 2 on a usage error, 0 for --help and --version.
     let cli = Cli::parse();
+    // The online commands stream their output and have their own exit codes.
+    match &cli.command {
+        Command::Check(args) => {
+            let ctx = Ctx { json: cli.json, painter: Painter { color: !cli.json && wants_color(cli.color) } };
+            return check::run(args, ctx);
+        }
+        Command::Serve(args) => return serve::run(args),
+        _ => {}
+    }
     match run(cli) {
         Ok(done) => {
             let mut stdout = std::io::stdout().lock();

@@ -80,6 +80,7 @@ fn error_class(text: &str) -> ErrorClass {
         "tls" => ErrorClass::Tls,
         "timeout" => ErrorClass::Timeout,
         "network" => ErrorClass::Network,
+        "not-public" => ErrorClass::NotPublic,
         other => panic!("unknown error class {other}"),
     }
 }

@@ -1,0 +1,168 @@
+//! `mta-sts serve`: the worker's `/api/observe` contract (400 with a reason, CORS without credentials,
+//! no-store, 429 with JSON), security headers, no domain in the log, and a graceful stop on SIGTERM.
+
+mod support;
+
+use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+
+use support::{Cert, Fixture, Reply, World};
+
+struct Server {
+    child: Child,
+    addr: String,
+    log: BufReader<std::process::ChildStderr>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(fixture: &Fixture, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mta-sts"))
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0"])
+        .args(fixture.flags())
+        .args(extra)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut log = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    // The first line names the bound address; reading it is the synchronisation.
+    log.read_line(&mut line).unwrap();
+    let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
+    Server { child, addr, log }
+}
+
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+fn request(server: &Server, method: &str, target: &str) -> Answer {
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(stream, "{method} {target} HTTP/1.1\r\nHost: checker.test\r\nOrigin: https://elsewhere.test\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).unwrap();
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut lines = head.lines();
+    let status = lines.next().unwrap().split(' ').nth(1).unwrap().parse().unwrap();
+    let headers = lines.filter_map(|l| l.split_once(": ")).map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+    Answer { status, headers, body: body.to_owned() }
+}
+
+fn world() -> World {
+    let mut w = World::default();
+    let policy = Reply::policy("version: STSv1\r\nmode: enforce\r\nmx: mx.ok.test\r\nmax_age: 604800\r\n");
+    w.deploy("ok.test", Some("127.0.0.1"), None, policy, Cert::Good);
+    w
+}
+
+fn assert_api_headers(answer: &Answer) {
+    assert_eq!(answer.header("cache-control"), Some("no-store"));
+    assert_eq!(answer.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(answer.header("access-control-allow-credentials"), None);
+    assert_eq!(answer.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(answer.header("referrer-policy"), Some("no-referrer"));
+    assert!(answer.header("content-security-policy").is_some_and(|v| v.contains("default-src 'none'")));
+}
+
+#[test]
+fn observe_contract() {
+    let fixture = Fixture::start(world());
+    let server = start(&fixture, &[]);
+
+    let ok = request(&server, "GET", "/api/observe?domain=OK.test.");
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert_api_headers(&ok);
+    let observations: mta_sts::Observations = serde_json::from_str(&ok.body).unwrap();
+    assert_eq!(observations.domain, "ok.test");
+    let report = mta_sts::evaluate(&observations, 1_800_000_000).unwrap();
+    assert_eq!(report.verdict, mta_sts::Verdict::Enforce, "{:?}", report.findings);
+
+    for (target, needle) in [
+        ("/api/observe", "Add the domain"),
+        ("/api/observe?domain=a&domain=b", "one domain"),
+        ("/api/observe?domain=exa%20mple.com", ""),
+        ("/api/observe?domain=a..b.test", ""),
+        ("/api/observe?domain=localhost", ""),
+    ] {
+        let answer = request(&server, "GET", target);
+        assert_eq!(answer.status, 400, "{target}");
+        assert_api_headers(&answer);
+        let reason = answer.json()["error"].as_str().unwrap().to_owned();
+        assert!(reason.ends_with('.') && reason.contains(needle), "{target}: {reason}");
+    }
+    let missing = request(&server, "GET", "/api/nothing");
+    assert_eq!(missing.status, 404);
+    assert!(missing.json()["error"].is_string());
+
+    let preflight = request(&server, "OPTIONS", "/api/observe");
+    assert_eq!(preflight.status, 204);
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    assert!(preflight.header("access-control-allow-methods").unwrap().contains("GET"));
+
+    let page = request(&server, "GET", "/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("/api/observe"));
+    assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
+}
+
+#[test]
+fn rate_limit_answers_429_json() {
+    let fixture = Fixture::start(world());
+    let server = start(&fixture, &["--rate-limit", "2"]);
+    for _ in 0..2 {
+        assert_eq!(request(&server, "GET", "/api/observe?domain=ok.test").status, 200);
+    }
+    let limited = request(&server, "GET", "/api/observe?domain=ok.test");
+    assert_eq!(limited.status, 429);
+    assert_api_headers(&limited);
+    assert!(limited.json()["error"].as_str().unwrap().contains("Too many checks"));
+    assert_eq!(limited.header("retry-after"), Some("60"));
+}
+
+#[test]
+fn serves_assets_logs_no_domain_and_stops_gracefully() {
+    let fixture = Fixture::start(world());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html><title>app</title>").unwrap();
+    std::fs::write(dir.path().join("app.js"), "console.log(1)").unwrap();
+    let mut server = start(&fixture, &["--assets", dir.path().to_str().unwrap()]);
+    let script = request(&server, "GET", "/app.js");
+    assert_eq!(script.status, 200);
+    assert!(script.header("content-type").unwrap().contains("javascript"));
+    // A client-side route falls back to the app.
+    let route = request(&server, "GET", "/report/ok.test");
+    assert!(route.body.contains("<title>app</title>"));
+    assert_eq!(request(&server, "GET", "/api/observe?domain=ok.test").status, 200);
+
+    let pid = server.child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = server.child.wait().unwrap();
+    assert!(status.success(), "{status:?}");
+    let mut log = String::new();
+    server.log.read_to_string(&mut log).unwrap();
+    assert!(log.contains("GET /api/observe 200"), "{log}");
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(!log.contains("ok.test"), "the log must not name the queried domain: {log}");
+}

@@ -1,0 +1,505 @@
+//! Local fixture servers for the online commands: a DNS-over-HTTPS server answering from test zones
+//! (real DNS messages, encoded by the core's DNS library, with CNAME chasing and NXDOMAIN told apart
+//! from NODATA), and an HTTPS policy server whose certificates come from a test CA made at start-up.
+//! Everything listens on loopback; nothing reaches the internet.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use base64::Engine as _;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper_util::rt::TokioIo;
+use mta_sts::dns::testing::{Answer, reply};
+use mta_sts::dns::{Rcode, RecordType};
+use rcgen::{CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use rustls::ServerConfig;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use rustls::server::{ClientHello, ResolvesServerCert};
+use rustls::sign::CertifiedKey;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The certificate a policy host presents.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cert {
+    Good,
+    Expired,
+    /// Valid, but expiring in three days.
+    ExpiringSoon,
+    /// Issued by the test CA for another name.
+    WrongName,
+    /// Self-signed: not from any trusted CA.
+    SelfSigned,
+    /// No certificate at all: the handshake fails.
+    None,
+}
+
+/// What a policy host answers.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// These exact response head lines (without Content-Length) and body.
+    Http { status: u16, headers: Vec<(String, String)>, body: Vec<u8> },
+    /// A valid head, then the body one byte per second.
+    Trickle(Vec<u8>),
+}
+
+impl Reply {
+    pub fn policy(body: &str) -> Reply {
+        Reply::Http {
+            status: 200,
+            headers: vec![("Content-Type".into(), "text/plain; charset=utf-8".into())],
+            body: body.as_bytes().to_vec(),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Site {
+    pub cert: Cert,
+    pub reply: Reply,
+}
+
+/// A DNS fault, keyed by `"<name> <TYPE>"`.
+#[derive(Clone, Copy, Debug)]
+pub enum Fault {
+    ServFail,
+    /// No answer at all (the client's timeout fires).
+    Hang,
+    /// HTTP 200 with a body that is not a DNS message.
+    Garbage,
+}
+
+#[derive(Debug, Default)]
+pub struct World {
+    /// `(owner, TYPE, value)`; TXT values are one character-string.
+    pub zone: Vec<(String, String, String)>,
+    pub faults: HashMap<String, Fault>,
+    pub sites: HashMap<String, Site>,
+    /// Names under this suffix get a valid deployment made up on the fly (the benchmark's 2,000 domains).
+    pub synthetic_suffix: Option<String>,
+}
+
+impl World {
+    pub fn record(&mut self, owner: &str, rtype: &str, value: &str) -> &mut Self {
+        self.zone.push((owner.to_ascii_lowercase(), rtype.to_owned(), value.to_owned()));
+        self
+    }
+
+    /// A complete, valid deployment for `domain`, policy host at `a` (and `aaaa` if given).
+    pub fn deploy(&mut self, domain: &str, a: Option<&str>, aaaa: Option<&str>, policy: Reply, cert: Cert) {
+        self.record(&format!("_mta-sts.{domain}"), "TXT", "v=STSv1; id=20260101T000000;");
+        self.record(&format!("_smtp._tls.{domain}"), "TXT", &format!("v=TLSRPTv1; rua=mailto:tlsrpt@{domain}"));
+        self.record(domain, "MX", &format!("10 mx.{domain}"));
+        if let Some(a) = a {
+            self.record(&format!("mta-sts.{domain}"), "A", a);
+        }
+        if let Some(aaaa) = aaaa {
+            self.record(&format!("mta-sts.{domain}"), "AAAA", aaaa);
+        }
+        self.sites.insert(format!("mta-sts.{domain}"), Site { cert, reply: policy });
+    }
+
+    fn synthetic(&self, name: &str, rtype: RecordType) -> Option<Vec<(String, u32, Answer)>> {
+        let suffix = self.synthetic_suffix.as_deref()?;
+        if !name.ends_with(suffix) {
+            return None;
+        }
+        let answer = |a| Some(vec![(name.to_owned(), 300, a)]);
+        let domain =
+            name.trim_start_matches("_mta-sts.").trim_start_matches("_smtp._tls.").trim_start_matches("mta-sts.");
+        match rtype {
+            RecordType::Txt if name.starts_with("_mta-sts.") => answer(Answer::Txt(vec![b"v=STSv1; id=1;".to_vec()])),
+            RecordType::Txt if name.starts_with("_smtp._tls.") => {
+                answer(Answer::Txt(vec![format!("v=TLSRPTv1; rua=mailto:t@{domain}").into_bytes()]))
+            }
+            RecordType::Mx if !name.starts_with('_') && !name.starts_with("mta-sts.") => {
+                answer(Answer::Mx(10, format!("mx.{domain}")))
+            }
+            RecordType::A if name.starts_with("mta-sts.") => answer(Answer::A(Ipv4Addr::LOCALHOST)),
+            _ => Some(Vec::new()),
+        }
+    }
+
+    fn answer(&self, name: &str, rtype: RecordType) -> Vec<u8> {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        if let Some(answers) = self.synthetic(&name, rtype) {
+            return reply(&name, rtype, Rcode::NoError, false, &answers);
+        }
+        let mut answers = Vec::new();
+        let mut owner = name.clone();
+        for _ in 0..8 {
+            let Some((_, _, target)) = self.zone.iter().find(|(o, t, _)| *o == owner && t == "CNAME") else { break };
+            answers.push((owner.clone(), 300, Answer::Cname(target.clone())));
+            owner = target.to_ascii_lowercase();
+        }
+        for (o, t, value) in &self.zone {
+            if *o != owner || t != rtype.as_str() {
+                continue;
+            }
+            let answer = match rtype {
+                RecordType::Txt => Answer::Txt(vec![value.as_bytes().to_vec()]),
+                RecordType::Mx => {
+                    let (preference, exchange) = value.split_once(' ').expect("`<preference> <exchange>`");
+                    Answer::Mx(preference.parse().expect("preference"), exchange.to_owned())
+                }
+                RecordType::A => Answer::A(value.parse::<Ipv4Addr>().expect("IPv4")),
+                RecordType::Aaaa => Answer::Aaaa(value.parse::<Ipv6Addr>().expect("IPv6")),
+            };
+            answers.push((o.clone(), 300, answer));
+        }
+        // NXDOMAIN only when nothing at all exists at or below the name (RFC 8020).
+        let exists = self.zone.iter().any(|(o, _, _)| *o == owner || o.ends_with(&format!(".{owner}")));
+        let rcode = if exists || !answers.is_empty() { Rcode::NoError } else { Rcode::NxDomain };
+        reply(&name, rtype, rcode, false, &answers)
+    }
+}
+
+/// The test CA, and certificates it (or nobody) issues.
+pub struct Authority {
+    params: CertificateParams,
+    key: KeyPair,
+    pub pem_path: PathBuf,
+    _dir: tempfile::TempDir,
+    cache: Mutex<HashMap<(String, Cert), Arc<CertifiedKey>>>,
+}
+
+fn days(n: i64) -> time::Duration {
+    time::Duration::days(n)
+}
+
+impl Authority {
+    pub fn new() -> Authority {
+        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
+        params.distinguished_name.push(DnType::CommonName, "mta-sts test CA");
+        params.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let key = KeyPair::generate().unwrap();
+        let ca = params.self_signed(&key).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let pem_path = dir.path().join("ca.pem");
+        std::fs::write(&pem_path, ca.pem()).unwrap();
+        Authority { params, key, pem_path, _dir: dir, cache: Mutex::new(HashMap::new()) }
+    }
+
+    pub fn certified(&self, names: &[&str], kind: Cert) -> Option<Arc<CertifiedKey>> {
+        let cache_key = (names.join(","), kind);
+        if let Some(found) = self.cache.lock().unwrap().get(&cache_key) {
+            return Some(found.clone());
+        }
+        let now = time::OffsetDateTime::now_utc();
+        let names: Vec<String> = match kind {
+            Cert::WrongName => vec!["www.other.test".to_owned()],
+            _ => names.iter().map(|n| (*n).to_owned()).collect(),
+        };
+        let mut params = CertificateParams::new(names.clone()).unwrap();
+        params.distinguished_name.push(DnType::CommonName, names[0].clone());
+        (params.not_before, params.not_after) = match kind {
+            Cert::Expired => (now - days(90), now - days(2)),
+            Cert::ExpiringSoon => (now - days(60), now + days(3) + time::Duration::hours(1)),
+            Cert::None => return None,
+            _ => (now - days(1), now + days(90)),
+        };
+        let key = KeyPair::generate().unwrap();
+        let cert = if kind == Cert::SelfSigned {
+            params.self_signed(&key).unwrap()
+        } else {
+            params.signed_by(&key, &Issuer::from_params(&self.params, &self.key)).unwrap()
+        };
+        let der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        let signing = rustls::crypto::ring::sign::any_supported_type(&der).unwrap();
+        let certified = Arc::new(CertifiedKey::new(vec![CertificateDer::from(cert.der().to_vec())], signing));
+        self.cache.lock().unwrap().insert(cache_key, certified.clone());
+        Some(certified)
+    }
+}
+
+#[derive(Debug)]
+struct BySni {
+    authority: Arc<Authority>,
+    world: Arc<Mutex<World>>,
+}
+
+impl std::fmt::Debug for Authority {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Authority")
+    }
+}
+
+impl ResolvesServerCert for BySni {
+    fn resolve(&self, hello: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+        let name = hello.server_name()?.to_ascii_lowercase();
+        let kind = {
+            let world = self.world.lock().unwrap();
+            match world.sites.get(&name) {
+                Some(site) => site.cert,
+                None if world.synthetic_suffix.as_deref().is_some_and(|s| name.ends_with(s)) => Cert::Good,
+                None => return None,
+            }
+        };
+        self.authority.certified(&[&name], kind)
+    }
+}
+
+/// The running fixture servers.
+pub struct Fixture {
+    pub world: Arc<Mutex<World>>,
+    pub authority: Arc<Authority>,
+    pub doh_url: String,
+    pub policy_addr: SocketAddr,
+    pub policy_connections: Arc<AtomicUsize>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl Fixture {
+    pub fn start(world: World) -> Fixture {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let world = Arc::new(Mutex::new(world));
+        let authority = Arc::new(Authority::new());
+        let policy_connections = Arc::new(AtomicUsize::new(0));
+        let (doh, policy) = runtime.block_on(async {
+            let doh = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let policy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            (doh, policy)
+        });
+        let doh_addr = doh.local_addr().unwrap();
+        let policy_addr = policy.local_addr().unwrap();
+        runtime.spawn(serve_doh(doh, world.clone(), authority.clone()));
+        runtime.spawn(serve_policy(policy, world.clone(), authority.clone(), policy_connections.clone()));
+        Fixture {
+            world,
+            authority,
+            doh_url: format!("https://127.0.0.1:{}/dns-query", doh_addr.port()),
+            policy_addr,
+            policy_connections,
+            runtime: Some(runtime),
+        }
+    }
+
+    pub fn ca_file(&self) -> String {
+        self.authority.pem_path.display().to_string()
+    }
+
+    /// The flags that point `check` at these servers.
+    pub fn flags(&self) -> Vec<String> {
+        vec![
+            "--doh".into(),
+            self.doh_url.clone(),
+            "--ca-file".into(),
+            self.ca_file(),
+            // Every policy host is this one server; the SNI picks the site.
+            "--connect-to".into(),
+            format!(":443:127.0.0.1:{}", self.policy_addr.port()),
+            "--allow-private-addresses".into(),
+        ]
+    }
+
+    /// Runs a future on the fixture's runtime (for listeners a test adds).
+    pub fn spawn<F: std::future::Future<Output = ()> + Send + 'static>(&self, future: F) {
+        self.runtime.as_ref().unwrap().spawn(future);
+    }
+
+    pub fn block_on<F: std::future::Future>(&self, future: F) -> F::Output {
+        self.runtime.as_ref().unwrap().block_on(future)
+    }
+}
+
+fn server_config(resolver: Arc<dyn ResolvesServerCert>) -> Arc<ServerConfig> {
+    let mut config = ServerConfig::builder().with_no_client_auth().with_cert_resolver(resolver);
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Arc::new(config)
+}
+
+async fn serve_doh(listener: tokio::net::TcpListener, world: Arc<Mutex<World>>, authority: Arc<Authority>) {
+    #[derive(Debug)]
+    struct Fixed(Arc<CertifiedKey>);
+    impl ResolvesServerCert for Fixed {
+        fn resolve(&self, _: ClientHello<'_>) -> Option<Arc<CertifiedKey>> {
+            Some(self.0.clone())
+        }
+    }
+    let cert = authority.certified(&["127.0.0.1", "doh.test"], Cert::Good).unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(server_config(Arc::new(Fixed(cert))));
+    loop {
+        let Ok((tcp, _)) = listener.accept().await else { continue };
+        let acceptor = acceptor.clone();
+        let world = world.clone();
+        tokio::spawn(async move {
+            let Ok(tls) = acceptor.accept(tcp).await else { return };
+            let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                let world = world.clone();
+                async move { Ok::<_, std::convert::Infallible>(doh_answer(&request, &world).await) }
+            });
+            let _ = hyper::server::conn::http1::Builder::new().serve_connection(TokioIo::new(tls), service).await;
+        });
+    }
+}
+
+async fn doh_answer(
+    request: &hyper::Request<hyper::body::Incoming>,
+    world: &Mutex<World>,
+) -> hyper::Response<Full<Bytes>> {
+    let query = request.uri().query().unwrap_or_default();
+    let dns = query.split('&').find_map(|kv| kv.strip_prefix("dns=")).unwrap_or_default();
+    let Ok(message) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(dns) else {
+        return hyper::Response::builder().status(400).body(Full::new(Bytes::new())).unwrap();
+    };
+    let packet = simple_dns::Packet::parse(&message).expect("the checker sends valid DNS queries");
+    let question = &packet.questions[0];
+    let name = question.qname.to_string();
+    let rtype = match question.qtype {
+        simple_dns::QTYPE::TYPE(simple_dns::TYPE::TXT) => RecordType::Txt,
+        simple_dns::QTYPE::TYPE(simple_dns::TYPE::MX) => RecordType::Mx,
+        simple_dns::QTYPE::TYPE(simple_dns::TYPE::A) => RecordType::A,
+        simple_dns::QTYPE::TYPE(simple_dns::TYPE::AAAA) => RecordType::Aaaa,
+        other => panic!("unexpected query type {other:?}"),
+    };
+    let (fault, body) = {
+        let world = world.lock().unwrap();
+        let fault = world.faults.get(&format!("{} {}", name.to_ascii_lowercase(), rtype.as_str())).copied();
+        (fault, world.answer(&name, rtype))
+    };
+    let body = match fault {
+        None => body,
+        Some(Fault::ServFail) => reply(&name, rtype, Rcode::ServFail, false, &[]),
+        Some(Fault::Garbage) => b"<html>this is not DNS</html>".to_vec(),
+        Some(Fault::Hang) => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Vec::new()
+        }
+    };
+    hyper::Response::builder()
+        .header("content-type", "application/dns-message")
+        .body(Full::new(Bytes::from(body)))
+        .unwrap()
+}
+
+async fn serve_policy(
+    listener: tokio::net::TcpListener,
+    world: Arc<Mutex<World>>,
+    authority: Arc<Authority>,
+    connections: Arc<AtomicUsize>,
+) {
+    let acceptor = tokio_rustls::TlsAcceptor::from(server_config(Arc::new(BySni { authority, world: world.clone() })));
+    loop {
+        let Ok((tcp, _)) = listener.accept().await else { continue };
+        connections.fetch_add(1, Ordering::SeqCst);
+        let acceptor = acceptor.clone();
+        let world = world.clone();
+        tokio::spawn(async move {
+            let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+            let host = tls.get_ref().1.server_name().unwrap_or_default().to_ascii_lowercase();
+            let mut head = Vec::new();
+            let mut buf = [0u8; 1024];
+            while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+                match tls.read(&mut buf).await {
+                    Ok(0) | Err(_) => return,
+                    Ok(n) => head.extend_from_slice(&buf[..n]),
+                }
+            }
+            let reply = {
+                let world = world.lock().unwrap();
+                if let Some(site) = world.sites.get(&host) {
+                    site.reply.clone()
+                } else {
+                    let domain = host.trim_start_matches("mta-sts.");
+                    Reply::policy(&format!("version: STSv1\r\nmode: enforce\r\nmx: mx.{domain}\r\nmax_age: 604800\r\n"))
+                }
+            };
+            match reply {
+                Reply::Http { status, headers, body } => {
+                    let mut out = format!("HTTP/1.1 {status} Fixture\r\n");
+                    for (name, value) in headers {
+                        let _ = write!(out, "{name}: {value}\r\n");
+                    }
+                    let _ = write!(out, "Content-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+                    let _ = tls.write_all(out.as_bytes()).await;
+                    let _ = tls.write_all(&body).await;
+                }
+                Reply::Trickle(body) => {
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = tls.write_all(head.as_bytes()).await;
+                    for byte in body {
+                        if tls.write_all(&[byte]).await.is_err() || tls.flush().await.is_err() {
+                            return;
+                        }
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                }
+            }
+            let _ = tls.shutdown().await;
+        });
+    }
+}
+
+/// A plain TCP listener that only counts the connections it sees.
+pub async fn counting_listener(addr: &str) -> (SocketAddr, Arc<AtomicUsize>, tokio::net::TcpListener) {
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    (listener.local_addr().unwrap(), Arc::new(AtomicUsize::new(0)), listener)
+}
+
+pub async fn count(listener: tokio::net::TcpListener, seen: Arc<AtomicUsize>) {
+    while listener.accept().await.is_ok() {
+        seen.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs the `mta-sts` binary (integration tests only: examples have no binary path).
+#[cfg(test)]
+pub mod run {
+    use std::time::Duration;
+
+    pub struct Run {
+        pub code: i32,
+        pub stdout: String,
+        pub stderr: String,
+        pub elapsed: Duration,
+    }
+
+    impl Run {
+        /// The JSON reports, one per line.
+        pub fn reports(&self) -> Vec<serde_json::Value> {
+            self.stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect()
+        }
+    }
+
+    pub fn mta_sts(args: &[String]) -> Run {
+        let started = std::time::Instant::now();
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_mta-sts"))
+            .args(args)
+            // The fetcher must ignore proxies; a proxy that does not exist would fail every request.
+            .env("HTTPS_PROXY", "http://127.0.0.1:9")
+            .env("https_proxy", "http://127.0.0.1:9")
+            .env("ALL_PROXY", "http://127.0.0.1:9")
+            .output()
+            .unwrap();
+        Run {
+            code: output.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            elapsed: started.elapsed(),
+        }
+    }
+
+    pub fn codes(report: &serde_json::Value) -> Vec<String> {
+        report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_owned()).collect()
+    }
+}

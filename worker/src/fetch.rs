@@ -1,0 +1,124 @@
+//! The worker's IO: every probe of a plan, all at once, each with its own deadline.
+
+use std::time::Duration;
+
+use futures_util::StreamExt as _;
+use futures_util::future::{Either, join, join_all, select};
+use mta_sts::observe::{
+    DnsObservation, DnsResult, ErrorClass, FetchError, Observations, PolicyObservation, PolicyResult,
+};
+use mta_sts::plan::{DnsProbe, Plan, USER_AGENT};
+use worker::{AbortController, CacheMode, Date, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+
+use crate::shape::{self, CappedBody, DOH_TIMEOUT_MS, POLICY_TIMEOUT_MS};
+
+/// Runs every DoH probe and the policy fetch concurrently and collects what they saw.
+pub(crate) async fn observe(plan: &Plan, resolver: &str) -> Observations {
+    let dns = join_all(plan.dns.iter().map(|probe| doh(probe, resolver)));
+    let (dns, policy) = join(dns, policy(&plan.policy_url)).await;
+    Observations {
+        domain: plan.domain.as_str().to_owned(),
+        resolver: Some(resolver.to_owned()),
+        observed_at: Some(Date::now().as_millis() / 1000),
+        dns,
+        policy: Some(policy),
+    }
+}
+
+/// A fetch that failed before its deadline, or the deadline itself.
+enum Outcome<T> {
+    Done(T),
+    Failed(FetchError),
+}
+
+/// Runs `work` (which sends with `controller`'s signal) until it finishes or `timeout_ms` passes; on
+/// timeout the request is aborted, so nothing keeps running past the budget.
+async fn with_deadline<T>(
+    controller: AbortController,
+    timeout_ms: u32,
+    work: impl Future<Output = worker::Result<T>>,
+) -> Outcome<T> {
+    let work = std::pin::pin!(work);
+    let deadline = Delay::from(Duration::from_millis(u64::from(timeout_ms)));
+    match select(work, deadline).await {
+        Either::Left((Ok(value), _)) => Outcome::Done(value),
+        Either::Left((Err(error), _)) => {
+            let detail = error.to_string();
+            Outcome::Failed(FetchError { class: shape::classify_fetch_error(&detail), detail })
+        }
+        Either::Right(((), _)) => {
+            controller.abort();
+            Outcome::Failed(FetchError {
+                class: ErrorClass::Timeout,
+                detail: format!("no complete answer within {timeout_ms} ms"),
+            })
+        }
+    }
+}
+
+/// A GET with only the headers given (no client header is ever forwarded) and no HTTP cache.
+fn request(url: &str, headers: Headers) -> worker::Result<Request> {
+    let mut init = RequestInit::new();
+    // RFC 8461 §3.3: "HTTP 3xx redirects MUST NOT be followed"; a resolver has no reason to redirect.
+    init.with_method(Method::Get)
+        .with_headers(headers)
+        .with_redirect(RequestRedirect::Manual)
+        .with_cache(CacheMode::NoStore);
+    Request::new_with_init(url, &init)
+}
+
+/// One RFC 8484 GET (§4.1) to the resolver.
+async fn doh(probe: &DnsProbe, resolver: &str) -> DnsObservation {
+    let started = Date::now().as_millis();
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let work = async {
+        let headers = Headers::new();
+        headers.set("Accept", "application/dns-message")?;
+        headers.set("User-Agent", USER_AGENT)?;
+        let req = request(&probe.doh_url(resolver), headers)?;
+        let mut response = Fetch::Request(req).send_with_signal(&signal).await?;
+        let status = response.status_code();
+        Ok((status, response.bytes().await?))
+    };
+    let outcome = with_deadline(controller, DOH_TIMEOUT_MS, work).await;
+    let elapsed_ms = Some(shape::elapsed_ms(started, Date::now().as_millis()));
+    let result = match outcome {
+        Outcome::Done((http_status, body)) => DnsResult::Response { http_status, body, elapsed_ms },
+        Outcome::Failed(error) => DnsResult::Failed { error, elapsed_ms },
+    };
+    DnsObservation { probe: probe.kind, name: probe.name.clone(), rtype: probe.rtype, result }
+}
+
+/// The policy fetch of RFC 8461 §3.3: redirects recorded and not followed, no HTTP cache, body capped.
+async fn policy(url: &str) -> PolicyObservation {
+    let started = Date::now().as_millis();
+    let controller = AbortController::default();
+    let signal = controller.signal();
+    let work = async {
+        let headers = Headers::new();
+        headers.set("User-Agent", USER_AGENT)?;
+        let req = request(url, headers)?;
+        let mut response = Fetch::Request(req).send_with_signal(&signal).await?;
+        let status = response.status_code();
+        let headers = shape::policy_headers(|name| response.headers().get(name).ok().flatten());
+        let mut body = CappedBody::default();
+        if let Ok(mut stream) = response.stream() {
+            while let Some(chunk) = stream.next().await {
+                if !body.push(&chunk?) {
+                    break;
+                }
+            }
+        }
+        Ok((status, headers, body.finish()))
+    };
+    let outcome = with_deadline(controller, POLICY_TIMEOUT_MS, work).await;
+    let elapsed_ms = Some(shape::elapsed_ms(started, Date::now().as_millis()));
+    let result = match outcome {
+        Outcome::Done((status, headers, (body, truncated))) => {
+            PolicyResult::Response { status, headers, body, truncated, elapsed_ms }
+        }
+        Outcome::Failed(error) => PolicyResult::Failed { error, elapsed_ms },
+    };
+    PolicyObservation { url: url.to_owned(), result, certificate: None }
+}

@@ -1,0 +1,64 @@
+//! The worker's entry point and its routes.
+
+use mta_sts::observe::Observations;
+use worker::wasm_bindgen::{JsCast as _, JsValue};
+use worker::{Context, Cors, Env, Method, RateLimiter, Request, Response, Result, RouteContext, Router, event, js_sys};
+
+use crate::fetch;
+use crate::shape::{self, CACHE_CONTROL, CLIENT_ADDRESS_HEADER, RATE_LIMITED};
+
+/// The rate-limiting binding of wrangler.toml (`[[ratelimits]]`); without it, nothing is limited.
+const RATE_LIMITER: &str = "RATE_LIMITER";
+
+#[event(fetch)]
+async fn main(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    Router::new()
+        .get_async("/api/observe", observe)
+        .options("/api/observe", |_, _| answer(Response::empty()?.with_status(204)))
+        .or_else_any_method("/api/*rest", |_, _| {
+            json_error("There is no such API endpoint; use GET /api/observe?domain=example.com.", 404)
+        })
+        .run(req, env)
+        .await
+}
+
+async fn observe(req: Request, ctx: RouteContext<()>) -> Result<Response> {
+    let key = shape::rate_limit_key(req.headers().get(CLIENT_ADDRESS_HEADER)?.as_deref());
+    if !within_rate_limit(&ctx.env, key).await? {
+        return json_error(RATE_LIMITED, 429);
+    }
+    let domain = match shape::requested_domain(req.url()?.query()) {
+        Ok(domain) => domain,
+        Err(reason) => return json_error(&reason, 400),
+    };
+    let resolver = ctx
+        .env
+        .var("DOH_URL")
+        .map(|v| v.to_string())
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+        .unwrap_or_else(|| mta_sts::plan::DEFAULT_DOH_URL.to_owned());
+    let observations: Observations = fetch::observe(&mta_sts::plan(&domain), &resolver).await;
+    answer(Response::from_json(&observations)?)
+}
+
+/// Asks the rate-limiting binding, if configured. `Env::rate_limiter` checks the binding's constructor
+/// name, which differs in local runs (miniflare), so the binding is taken as it is.
+async fn within_rate_limit(env: &Env, key: String) -> Result<bool> {
+    let binding = js_sys::Reflect::get(env, &JsValue::from_str(RATE_LIMITER))?;
+    if binding.is_undefined() || binding.is_null() {
+        return Ok(true);
+    }
+    Ok(binding.unchecked_into::<RateLimiter>().limit(key).await?.success)
+}
+
+fn json_error(reason: &str, status: u16) -> Result<Response> {
+    answer(Response::from_json(&shape::error_body(reason))?.with_status(status))
+}
+
+/// Every API answer: never cached, readable from any origin, without credentials.
+fn answer(mut response: Response) -> Result<Response> {
+    response.headers_mut().set("Cache-Control", CACHE_CONTROL)?;
+    let cors = Cors::new().with_origins(["*"]).with_methods([Method::Get, Method::Options]).with_max_age(86_400);
+    response.with_cors(&cors)
+}

@@ -1,0 +1,204 @@
+//! The worker's pure half: reading the request, shaping responses and classifying fetch failures.
+//!
+//! Nothing here touches the Workers runtime, so it is unit-tested natively.
+
+use mta_sts::Domain;
+use mta_sts::observe::{ErrorClass, PolicyHeaders};
+use mta_sts::plan::POLICY_BODY_CAP;
+
+/// The one header every answer of the API carries: observations are per request and never cached.
+pub const CACHE_CONTROL: &str = "no-store";
+/// The header that carries the client's address at the edge (set by Cloudflare, not by the client).
+pub const CLIENT_ADDRESS_HEADER: &str = "CF-Connecting-IP";
+/// The time one DoH probe may take, in milliseconds; all probes run at once, so this bounds them all.
+pub const DOH_TIMEOUT_MS: u32 = 5_000;
+/// The time the policy fetch may take, headers and body, in milliseconds; it runs beside the DoH
+/// probes, so the whole check stays within `TIME_BUDGET_MS`.
+pub const POLICY_TIMEOUT_MS: u32 = mta_sts::plan::TIME_BUDGET_MS - 1_000;
+
+/// The domain of `?domain=…`: exactly one `domain` parameter, validated by the core.
+///
+/// The error is a sentence for the person who asked (the core's reason when the value is not a domain).
+pub fn requested_domain(query: Option<&str>) -> Result<Domain, String> {
+    let mut values = form_urlencoded::parse(query.unwrap_or_default().as_bytes()).filter(|(name, _)| name == "domain");
+    let Some((_, value)) = values.next() else {
+        return Err("Add the domain to check, as in /api/observe?domain=example.com.".to_owned());
+    };
+    if values.next().is_some() {
+        return Err("Give one domain parameter only, as in /api/observe?domain=example.com.".to_owned());
+    }
+    Domain::parse(&value).map_err(|e| e.reason)
+}
+
+/// The JSON body of an error answer: `{"error": "<sentence>"}`.
+pub fn error_body(reason: &str) -> serde_json::Value {
+    serde_json::json!({ "error": reason })
+}
+
+/// The sentence of a 429 answer.
+pub const RATE_LIMITED: &str = "Too many checks from your address in the last minute; wait a minute and try again.";
+
+/// The key the rate limiter counts under: the client's address, or one shared bucket when the edge did
+/// not say (local runs).
+pub fn rate_limit_key(client_address: Option<&str>) -> String {
+    match client_address.map(str::trim) {
+        Some(address) if !address.is_empty() => address.to_owned(),
+        _ => "unknown-client".to_owned(),
+    }
+}
+
+/// Maps what workerd's `fetch()` reports to an error class.
+///
+/// workerd's fetch errors are mostly opaque: a host that does not resolve, a refused connection and a
+/// reset all surface as "internal error" or "Network connection lost", so those stay `Network`. Only
+/// the messages that name their cause are classed more finely: TLS and certificate failures, refused
+/// connections and DNS lookup failures. Timeouts never reach here: the worker's own deadline classes
+/// them as `Timeout` before `fetch()` answers.
+pub fn classify_fetch_error(message: &str) -> ErrorClass {
+    let m = message.to_ascii_lowercase();
+    if ["tls", "ssl", "certificate", "handshake"].iter().any(|w| m.contains(w)) {
+        ErrorClass::Tls
+    } else if ["dns", "resolve", "lookup", "name or service not known", "no such host"].iter().any(|w| m.contains(w)) {
+        ErrorClass::Dns
+    } else if ["refused", "connect("].iter().any(|w| m.contains(w)) {
+        ErrorClass::Connect
+    } else if m.contains("timed out") || m.contains("timeout") {
+        ErrorClass::Timeout
+    } else {
+        ErrorClass::Network
+    }
+}
+
+/// The policy response headers that matter to MTA-STS, read through `get` (a case-insensitive lookup).
+pub fn policy_headers(get: impl Fn(&str) -> Option<String>) -> PolicyHeaders {
+    PolicyHeaders {
+        content_type: get("content-type"),
+        location: get("location"),
+        cache_control: get("cache-control"),
+        content_length: get("content-length"),
+    }
+}
+
+/// A policy body read chunk by chunk, up to `POLICY_BODY_CAP` bytes.
+#[derive(Debug, Default)]
+pub struct CappedBody {
+    bytes: Vec<u8>,
+    truncated: bool,
+}
+
+impl CappedBody {
+    /// Adds a chunk; returns `false` once the cap is reached and reading should stop.
+    pub fn push(&mut self, chunk: &[u8]) -> bool {
+        let room = POLICY_BODY_CAP - self.bytes.len();
+        if chunk.len() > room {
+            self.bytes.extend_from_slice(&chunk[..room]);
+            self.truncated = true;
+            return false;
+        }
+        self.bytes.extend_from_slice(chunk);
+        true
+    }
+
+    /// The body so far and whether it was cut at the cap.
+    pub fn finish(self) -> (Vec<u8>, bool) {
+        (self.bytes, self.truncated)
+    }
+}
+
+/// Milliseconds between two `Date.now()` readings, saturated into `u32`.
+pub fn elapsed_ms(start: u64, end: u64) -> u32 {
+    u32::try_from(end.saturating_sub(start)).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn requested_domain_takes_exactly_one_valid_domain() {
+        assert_eq!(requested_domain(Some("domain=Example.COM")).unwrap().as_str(), "example.com");
+        assert_eq!(requested_domain(Some("x=1&domain=b%C3%BCcher.example")).unwrap().as_str(), "xn--bcher-kva.example");
+        for (query, reason) in [
+            (None, "Add the domain"),
+            (Some(""), "Add the domain"),
+            (Some("domain="), "Enter a domain name"),
+            (Some("domain=a.example&domain=b.example"), "one domain parameter"),
+            (Some("domain=192.0.2.1"), "IP address"),
+            (Some("domain=exa%256Dple.com"), "percent-encoding"),
+        ] {
+            let err = requested_domain(query).unwrap_err();
+            assert!(err.contains(reason), "{query:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn error_body_is_one_sentence_under_error() {
+        assert_eq!(error_body("No.").to_string(), r#"{"error":"No."}"#);
+    }
+
+    #[test]
+    fn rate_limit_key_falls_back_to_one_bucket() {
+        assert_eq!(rate_limit_key(Some(" 192.0.2.7 ")), "192.0.2.7");
+        assert_eq!(rate_limit_key(Some("")), "unknown-client");
+        assert_eq!(rate_limit_key(None), "unknown-client");
+    }
+
+    #[test]
+    fn fetch_errors_are_classed_by_what_they_name() {
+        for (message, class) in [
+            ("TypeError: internal error", ErrorClass::Network),
+            ("Network connection lost.", ErrorClass::Network),
+            ("TLS peer's certificate is not trusted", ErrorClass::Tls),
+            ("SSL handshake failed", ErrorClass::Tls),
+            ("DNS lookup failed", ErrorClass::Dns),
+            ("connect(): Connection refused", ErrorClass::Connect),
+            ("The operation timed out", ErrorClass::Timeout),
+        ] {
+            assert_eq!(classify_fetch_error(message), class, "{message}");
+        }
+    }
+
+    #[test]
+    fn policy_headers_keep_the_four_that_matter() {
+        let headers = policy_headers(|name| match name {
+            "content-type" => Some("text/plain".to_owned()),
+            "location" => Some("https://elsewhere.example/".to_owned()),
+            _ => None,
+        });
+        assert_eq!(headers.content_type.as_deref(), Some("text/plain"));
+        assert_eq!(headers.location.as_deref(), Some("https://elsewhere.example/"));
+        assert_eq!(headers.cache_control, None);
+        assert_eq!(headers.content_length, None);
+    }
+
+    #[test]
+    fn capped_body_stops_at_the_cap_and_flags_it() {
+        let mut body = CappedBody::default();
+        assert!(body.push(b"version: STSv1\r\n"));
+        let (bytes, truncated) = body.finish();
+        assert_eq!((bytes.as_slice(), truncated), (&b"version: STSv1\r\n"[..], false));
+
+        let mut body = CappedBody::default();
+        let chunk = vec![b'x'; 300 * 1024];
+        assert!(body.push(&chunk));
+        assert!(body.push(&chunk));
+        assert!(body.push(&chunk));
+        assert!(!body.push(&chunk));
+        let (bytes, truncated) = body.finish();
+        assert_eq!((bytes.len(), truncated), (POLICY_BODY_CAP, true));
+    }
+
+    #[test]
+    fn exactly_cap_sized_bodies_are_not_truncated() {
+        let mut body = CappedBody::default();
+        assert!(body.push(&vec![b'x'; POLICY_BODY_CAP]));
+        assert!(!body.finish().1);
+    }
+
+    #[test]
+    fn elapsed_saturates() {
+        assert_eq!(elapsed_ms(10, 25), 15);
+        assert_eq!(elapsed_ms(25, 10), 0);
+        assert_eq!(elapsed_ms(0, u64::MAX), u32::MAX);
+    }
+}
