@@ -856,9 +856,8 @@ fn check_coverage(policy: &Policy, mx: &mut [MxHost], d: &str, new_id: &str, fin
                 Finding::new(
                     Code::MxNotCovered,
                     format!(
-                        "The MX host {host} matches no mx pattern of the policy, so {consequence}. A `*.` pattern \
-                         covers exactly one extra label: `*.example.com` covers `mx1.example.com` but not \
-                         `a.mx1.example.com` (RFC 8461 §4.1)."
+                        "The MX host {host} matches no mx pattern of the policy, so {consequence}.{}",
+                        wildcard_depth_hint(policy, host)
                     ),
                 )
                 .with_severity(severity)
@@ -877,6 +876,25 @@ fn check_coverage(policy: &Policy, mx: &mut [MxHost], d: &str, new_id: &str, fin
             ),
         ));
     }
+}
+
+/// The classic trap (field notes D.28): `*.example.com` does not cover `a.b.example.com`.
+fn wildcard_depth_hint(policy: &Policy, host: &str) -> String {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    policy
+        .mx
+        .iter()
+        .find_map(|pattern| match pattern {
+            MxPattern::Wildcard { parent } if host.ends_with(&format!(".{}", parent.to_ascii_lowercase())) => {
+                Some(format!(
+                    " The pattern {pattern} is close but covers exactly one label in place of `*` (RFC 8461 §4.1): \
+                     it matches `mx.{parent}`, not the deeper `{host}`; add `mx: {host}` (or a wildcard one \
+                     level deeper)."
+                ))
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
 }
 
 fn summarise(verdict: Verdict, d: &str, findings: &[Finding]) -> String {
