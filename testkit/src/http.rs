@@ -28,15 +28,33 @@ impl Response {
 
 /// GET `path` from `addr` with extra `headers`; the whole exchange is bounded by `timeout`.
 pub fn get(addr: SocketAddr, path: &str, headers: &[(&str, &str)], timeout: Duration) -> std::io::Result<Response> {
+    request(addr, "GET", path, None, headers, timeout)
+}
+
+/// `method` `path` on `addr`, with a JSON `body` if any (the WebDriver client's requests).
+pub fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    body: Option<&[u8]>,
+    headers: &[(&str, &str)],
+    timeout: Duration,
+) -> std::io::Result<Response> {
     let mut stream = TcpStream::connect_timeout(&addr, timeout)?;
     stream.set_read_timeout(Some(timeout))?;
     stream.set_write_timeout(Some(timeout))?;
-    let mut request = format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (name, value) in headers {
         let _ = write!(request, "{name}: {value}\r\n");
     }
+    if let Some(body) = body {
+        let _ = write!(request, "Content-Type: application/json\r\nContent-Length: {}\r\n", body.len());
+    }
     request.push_str("\r\n");
     stream.write_all(request.as_bytes())?;
+    if let Some(body) = body {
+        stream.write_all(body)?;
+    }
     // Read until the message is complete: some servers keep the connection open a while despite
     // `Connection: close`, so waiting for EOF would wait for their idle timeout.
     let mut raw = Vec::new();

@@ -28,6 +28,22 @@ pub fn ensure_built() {
     );
 }
 
+/// Builds the web app that wrangler serves as static assets (`www/build.sh` -> `dist/`) unless
+/// `dist/index.html` exists already (CI builds it once, before the tests).
+pub fn ensure_app_built() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    if root.join("dist/index.html").is_file() {
+        return;
+    }
+    let output = Command::new("sh").arg("www/build.sh").current_dir(&root).output().expect("run www/build.sh");
+    assert!(
+        output.status.success(),
+        "www/build.sh failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// A free TCP port on 127.0.0.1 (bound and released; good enough for a local test run).
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
@@ -47,6 +63,7 @@ impl Wrangler {
     /// until it answers.
     pub fn start(vars: &[(&str, &str)], ready_within: Duration) -> Wrangler {
         ensure_built();
+        ensure_app_built();
         let dir = worker_dir();
         let port = free_port();
         let inspector = free_port();

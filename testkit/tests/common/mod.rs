@@ -1,0 +1,78 @@
+//! The browser tests' shared setup: the DoH fixture server, the worker in `wrangler dev` (serving the
+//! Trunk build from `dist/`) and one headless Chromium session, plus page helpers.
+
+#![allow(dead_code, unreachable_pub)]
+
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
+use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::Duration;
+
+use mta_sts_testkit::doh::{DohServer, Fault};
+use mta_sts_testkit::webdriver::Browser;
+use mta_sts_testkit::worker::Wrangler;
+use mta_sts_testkit::zone::Zone;
+
+pub const READY_WITHIN: Duration = Duration::from_secs(180);
+pub const CHECK_WITHIN: Duration = Duration::from_secs(30);
+
+pub struct Env {
+    pub doh: DohServer,
+    pub worker: Wrangler,
+    pub browser: Browser,
+}
+
+pub fn env() -> MutexGuard<'static, Env> {
+    static ENV: OnceLock<Mutex<Env>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let zone = Zone::new()
+            .txt("_mta-sts.valid.example", "v=STSv1; id=20250101T000000")
+            .txt("_smtp._tls.valid.example", "v=TLSRPTv1; rua=mailto:tlsrpt@valid.example")
+            .mx("valid.example", 10, "mail.valid.example")
+            .a("mta-sts.valid.example", Ipv4Addr::new(192, 0, 2, 10))
+            // Hostile TXT records: they must show as text and run nothing.
+            .txt("_mta-sts.xss.example", "v=STSv1; id=<script>window.pwned=1</script>")
+            .txt("_smtp._tls.xss.example", "v=TLSRPTv1; rua=<img src=x onerror=\"window.pwned=2\">")
+            .mx("xss.example", 10, "mail.xss.example");
+        let doh = DohServer::start(zone).expect("start the DoH fixture server");
+        doh.fault("servfail.example", Fault::ServFail);
+        doh.fault("stall.example", Fault::Stall);
+        let worker = Wrangler::start(&[("DOH_URL", &doh.url())], READY_WITHIN);
+        let browser = Browser::start();
+        Mutex::new(Env { doh, worker, browser })
+    })
+    .lock()
+    .unwrap_or_else(PoisonError::into_inner)
+}
+
+pub fn screenshot(env: &Env, name: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../target/browser-screenshots/{name}.png"));
+    env.browser.screenshot(&path);
+}
+
+pub fn url(env: &Env, path: &str) -> String {
+    format!("http://{}{path}", env.worker.addr)
+}
+
+/// Opens `path` and waits until the app has replaced the static form.
+pub fn open(env: &Env, path: &str) {
+    env.browser.goto(&url(env, path));
+    env.browser.wait_for(
+        "document.querySelector('#app') && !document.getElementById('static-app')",
+        CHECK_WITHIN,
+        "the app to start",
+    );
+}
+
+/// Waits for the report of `domain` and returns its verdict.
+pub fn verdict_for(env: &Env, domain: &str) -> String {
+    let cond = format!(
+        "(() => {{ const h = document.querySelector('#verdict-heading .domain'); return h && h.textContent === '{domain}'; }})()"
+    );
+    env.browser.wait_for(&cond, CHECK_WITHIN, &format!("the report of {domain}"));
+    env.browser
+        .eval("return document.querySelector('section.report').dataset.verdict;", &[])
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}

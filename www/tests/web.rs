@@ -1,0 +1,144 @@
+//! Component tests: the report view renders a fixture `Report` for every verdict, in a real browser DOM
+//! (wasm-bindgen-test-runner drives headless Chromium through chromedriver; see `.ci/run`).
+//!
+//! The Reports come from the core's observation scenarios (`tests/fixtures/observations`), turned into
+//! `Observations` by the same harness the core's tests use and evaluated by `mta_sts::evaluate`.
+
+#![cfg(target_arch = "wasm32")]
+
+#[path = "../../tests/common/scenario.rs"]
+mod scenario;
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use mta_sts_web::{Checked, ReportView};
+use scenario::{NOW, Scenario};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+macro_rules! fixture {
+    ($name:literal) => {
+        ($name, include_str!(concat!("../../tests/fixtures/observations/", $name, ".json")))
+    };
+}
+
+/// One scenario per verdict, plus the ones whose network text must stay text.
+const FIXTURES: &[(&str, &str)] = &[
+    fixture!("enforce-valid"),
+    fixture!("testing-mode"),
+    fixture!("none-mode"),
+    fixture!("record-missing-nxdomain"),
+    fixture!("policy-invalid-html-body"),
+    fixture!("record-lookup-servfail"),
+    fixture!("mx-not-covered-enforce"),
+    fixture!("policy-unknown-field"),
+];
+
+fn checked(json: &str) -> (Scenario, Checked) {
+    let scenario: Scenario = serde_json::from_str(json).unwrap();
+    let checked = Checked::from_observations(&scenario.observations(), NOW).unwrap();
+    (scenario, checked)
+}
+
+/// Renders the report into a fresh detached-then-attached element and returns it.
+async fn render(checked: Checked) -> web_sys::HtmlElement {
+    let document = document();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let checked = Arc::new(checked);
+    let handle = leptos::mount::mount_to(host.clone(), move || view! { <ReportView checked=checked.clone() /> });
+    handle.forget();
+    leptos::task::tick().await;
+    host
+}
+
+fn texts(host: &web_sys::HtmlElement, selector: &str) -> Vec<String> {
+    let list = host.query_selector_all(selector).unwrap();
+    (0..list.length()).filter_map(|i| list.item(i)).map(|n| n.text_content().unwrap_or_default()).collect()
+}
+
+#[wasm_bindgen_test]
+async fn every_verdict_renders_with_its_findings_and_evidence() {
+    let mut verdicts = std::collections::BTreeSet::new();
+    for (name, json) in FIXTURES {
+        let (scenario, checked) = checked(json);
+        let report = checked.report.clone();
+        let host = render(checked).await;
+        let section = host.query_selector("section.report").unwrap().unwrap_or_else(|| panic!("{name}: no report"));
+        assert_eq!(section.get_attribute("data-verdict").as_deref(), Some(scenario.expect.verdict.as_str()), "{name}");
+        verdicts.insert(scenario.expect.verdict.clone());
+        let heading = texts(&host, "#verdict-heading").concat();
+        assert!(heading.contains(&report.domain), "{name}: {heading}");
+        assert_eq!(texts(&host, ".summary"), vec![report.summary.clone()], "{name}");
+        // Every finding is shown once, with its code, severity word, message and a linked RFC section.
+        let codes = texts(&host, "li.finding code.code");
+        let want: Vec<String> = report.findings.iter().map(|f| f.code.as_str().to_owned()).collect();
+        let mut got_sorted = codes.clone();
+        got_sorted.sort();
+        let mut want_sorted = want.clone();
+        want_sorted.sort();
+        assert_eq!(got_sorted, want_sorted, "{name}");
+        for finding in &report.findings {
+            let items = host.query_selector_all(&format!("li.finding[data-code='{}']", finding.code.as_str())).unwrap();
+            let item = (0..items.length())
+                .filter_map(|i| items.item(i))
+                .filter_map(|n| n.dyn_into::<web_sys::Element>().ok())
+                .find(|e| e.text_content().unwrap_or_default().contains(&finding.message))
+                .unwrap_or_else(|| panic!("{name}: no {} item shows {}", finding.code.as_str(), finding.message));
+            let text = item.text_content().unwrap();
+            let word = mta_sts_web::present::severity_label(finding.severity).1;
+            assert!(text.contains(word), "{name}: severity word {word} missing in {text}");
+            let link = item.query_selector("p.rfc a").unwrap().unwrap();
+            assert!(link.get_attribute("href").unwrap().starts_with("https://www.rfc-editor.org/"), "{name}");
+            if let Some(fix) = &finding.fix {
+                let pre = item.query_selector(".fix pre").unwrap().unwrap();
+                assert_eq!(pre.text_content().as_deref(), Some(fix.as_str()), "{name}");
+                assert!(item.query_selector(".fix button").unwrap().is_some(), "{name}: copy button");
+            }
+        }
+        // The four groups are always there; the DNS table has one row per probe.
+        assert_eq!(host.query_selector_all("section.group").unwrap().length(), 4, "{name}");
+        assert_eq!(
+            host.query_selector_all("table.dns tbody tr").unwrap().length() as usize,
+            report.evidence.dns.len(),
+            "{name}"
+        );
+        assert_eq!(host.query_selector_all("table.mx tbody tr").unwrap().length() as usize, report.mx.len(), "{name}");
+        host.remove();
+    }
+    let all: std::collections::BTreeSet<String> =
+        ["enforce", "testing", "none", "not-deployed", "invalid", "lookup-failed"].map(String::from).into();
+    assert_eq!(verdicts, all, "a fixture for every verdict");
+}
+
+#[wasm_bindgen_test]
+async fn network_text_is_shown_literally_never_as_html() {
+    let (_, mut checked) = checked(fixture!("enforce-valid").1);
+    let hostile = "version: STSv1\r\nmode: enforce\r\nmx: <script>window.pwned=1</script>\r\n<img src=x onerror=\"window.pwned=2\">\r\n";
+    checked.body = Some(hostile.as_bytes().to_vec());
+    "<b>bold</b><img src=x onerror=alert(1)>".clone_into(&mut checked.report.summary);
+    let host = render(checked).await;
+    assert!(host.query_selector("section.report script, section.report img, .summary b").unwrap().is_none());
+    assert_eq!(texts(&host, ".summary"), vec!["<b>bold</b><img src=x onerror=alert(1)>".to_owned()]);
+    let body = texts(&host, "ol.body li code").join("\n");
+    assert!(body.contains("mx: <script>window.pwned=1</script>␍␊"), "{body}");
+    assert!(body.contains("<img src=x onerror=\"window.pwned=2\">␍␊"), "{body}");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+async fn the_policy_body_is_numbered_and_spans_are_highlighted() {
+    let (_, checked) = checked(fixture!("policy-unknown-field").1);
+    let spans = checked.report.findings.iter().filter(|f| f.span.is_some()).count();
+    let lines = checked.body.as_ref().map_or(0, |b| mta_sts_web::present::visible_lines(b).len());
+    let host = render(checked).await;
+    assert_eq!(host.query_selector_all("ol.body li").unwrap().length() as usize, lines);
+    assert_eq!(texts(&host, "ol.body .ln").first().map(String::as_str), Some("1"));
+    if spans > 0 {
+        assert!(host.query_selector("ol.body .hit").unwrap().is_some(), "a span is highlighted");
+    }
+    host.remove();
+}
