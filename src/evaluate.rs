@@ -815,7 +815,7 @@ fn corrected_policy(draft: &PolicyDraft, mx: &[MxHost], d: &str, new_id: &str) -
     )
 }
 
-fn check_coverage(policy: &Policy, mx: &mut [MxHost], d: &str, new_id: &str, findings: &mut Vec<Finding>) {
+pub(crate) fn check_coverage(policy: &Policy, mx: &mut [MxHost], d: &str, new_id: &str, findings: &mut Vec<Finding>) {
     if policy.mode == Mode::None {
         return;
     }

@@ -143,6 +143,8 @@ codes! {
     PolicyHostNotPublic = "policy-host-not-public", Error, "RFC 8461 §3.3, RFC 6890";
     /// The policy host is reachable over one address family (IPv4 or IPv6) but not the other.
     PolicyHostUnreachable = "policy-host-unreachable", Warning, "RFC 8461 §3.3";
+    /// Pre-flight: the draft policy differs from the live one, but the TXT record's id stays the same.
+    PolicyIdUnchanged = "policy-id-unchanged", Warning, "RFC 8461 §3.1, §8.1";
 }
 
 impl std::fmt::Display for Code {

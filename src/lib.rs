@@ -9,7 +9,8 @@
 //!   hosts, reporting every problem as a [`Finding`];
 //! * [`dns`] builds and decodes the RFC 8484 DNS-over-HTTPS messages;
 //! * [`evaluate`] turns [`Observations`] into a [`Report`];
-//! * [`generate`] writes the three things a domain has to publish.
+//! * [`generate`] writes the three things a domain has to publish, and [`preflight`] checks a draft of them
+//!   against the live state before it is published.
 //!
 //! No IO, no clock, no randomness: time-dependent functions take `now` (Unix seconds) as an argument.
 
@@ -22,6 +23,7 @@ pub mod mx;
 pub mod observe;
 pub mod plan;
 pub mod policy;
+pub mod preflight;
 pub mod record;
 pub mod tlsrpt;
 

@@ -78,6 +78,10 @@ fn every_catalogue_code_is_exercised() {
     let scenarios = scenarios();
     let mut missing = Vec::new();
     for code in Code::ALL {
+        // Reported by `preflight` (a draft against the live state), not by `evaluate`: tested there.
+        if *code == Code::PolicyIdUnchanged {
+            continue;
+        }
         if !scenarios.iter().any(|(_, s)| s.expect.codes.iter().any(|c| c == code.as_str())) {
             missing.push(code.as_str());
         }

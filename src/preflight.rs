@@ -1,0 +1,218 @@
+//! Pre-flight: check a draft policy and/or `_mta-sts` record before publishing it, against the domain's
+//! live MX hosts, and compare it with what is live now.
+//!
+//! The draft gets the same findings as the live check (the same parsers, the same §4.1 coverage check),
+//! plus the one mistake only a comparison can catch: a policy that changes while the record's `id` does
+//! not, so that senders keep the policy they cached (RFC 8461 §3.1: the id "MUST uniquely identify a given
+//! instance of a policy"; §8.1: update the policy first, then the id).
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::Domain;
+use crate::evaluate::{MxHost, check_coverage, evaluate};
+use crate::finding::{Code, Finding, Parsed};
+use crate::observe::{Observations, PolicyResult};
+use crate::policy::Policy;
+use crate::record::{StsRecord, fresh_id};
+
+/// What the administrator is about to publish. Either part may be absent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub domain: Domain,
+    /// The draft policy file, byte for byte.
+    #[serde(default, with = "optional_bytes")]
+    pub policy: Option<Vec<u8>>,
+    /// The draft `_mta-sts` TXT record (character-strings joined).
+    #[serde(default)]
+    pub record: Option<String>,
+}
+
+/// One line of the difference between the live policy and the draft.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "change", content = "line", rename_all = "lowercase")]
+pub enum DiffLine {
+    Same(String),
+    Added(String),
+    Removed(String),
+}
+
+/// The draft's findings, its reading, the live MX coverage and the difference to the live policy.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preflight {
+    pub domain: String,
+    /// No `error` finding.
+    pub valid: bool,
+    pub findings: Vec<Finding>,
+    pub policy: Option<Policy>,
+    pub record: Option<StsRecord>,
+    /// The live MX hosts and the draft pattern covering each (empty without live observations).
+    pub mx: Vec<MxHost>,
+    /// Line by line, live policy → draft policy (empty unless both exist).
+    pub diff: Vec<DiffLine>,
+}
+
+/// Checks `draft` on its own and, with `live` observations of the same domain, against the live state.
+pub fn preflight(draft: &Draft, live: Option<&Observations>, now: u64) -> Preflight {
+    let d = draft.domain.as_str();
+    let new_id = fresh_id(now);
+    let mut findings = Vec::new();
+
+    let record: Option<Parsed<StsRecord>> = draft.record.as_deref().map(|r| StsRecord::parse_rrset(&[r]));
+    let policy: Option<Parsed<Policy>> = draft.policy.as_deref().map(Policy::parse);
+    if let Some(parsed) = &record {
+        findings.extend(parsed.findings.iter().cloned());
+    }
+    if let Some(parsed) = &policy {
+        findings.extend(parsed.findings.iter().cloned());
+    }
+    let draft_policy = policy.as_ref().filter(|p| p.valid()).and_then(|p| p.value.clone());
+    let draft_record = record.as_ref().filter(|r| r.valid()).and_then(|r| r.value.clone());
+
+    let live_report = live.filter(|obs| obs.domain.eq_ignore_ascii_case(d)).and_then(|obs| evaluate(obs, now).ok());
+    let mut mx: Vec<MxHost> = live_report
+        .as_ref()
+        .map(|report| report.mx.iter().map(|h| MxHost { pattern: None, ..h.clone() }).collect())
+        .unwrap_or_default();
+    if let Some(policy) = &draft_policy
+        && !mx.is_empty()
+    {
+        // RFC 8461 §4.1 against the live MX hosts, exactly as the live check does it.
+        check_coverage(policy, &mut mx, d, &new_id, &mut findings);
+    }
+
+    let live_body = live.and_then(|obs| match obs.policy.as_ref().map(|p| &p.result) {
+        Some(PolicyResult::Response { status: 200, body, .. }) => Some(body.as_slice()),
+        _ => None,
+    });
+    let diff = match (live_body, draft.policy.as_deref()) {
+        (Some(before), Some(after)) => diff_lines(before, after),
+        _ => Vec::new(),
+    };
+
+    // RFC 8461 §3.1, §8.1: a changed policy needs a new id, or senders keep the cached one until max_age.
+    let live_policy = live_report.as_ref().and_then(|r| r.policy.as_ref());
+    let live_id = live_report.as_ref().and_then(|r| r.record.as_ref()).map(|r| r.id.as_str());
+    let policy_changed = match (live_policy, &draft_policy) {
+        (Some(before), Some(after)) => before != after,
+        _ => false,
+    };
+    let next_id = draft_record.as_ref().map_or(live_id, |r| Some(r.id.as_str()));
+    if policy_changed && let Some(id) = next_id.filter(|id| Some(*id) == live_id) {
+        findings.push(
+            Finding::new(
+                Code::PolicyIdUnchanged,
+                format!(
+                    "The draft policy differs from the one live at https://mta-sts.{d}/.well-known/mta-sts.txt, \
+                     but the TXT record keeps id={id}. Senders that cached the live policy only fetch it again \
+                     when the id changes, so they would keep applying the old policy for up to its max_age."
+                ),
+            )
+            .with_fix(format!(
+                "1. Publish the new policy file first.\n2. Then change the TXT record at _mta-sts.{d} to \
+                 `v=STSv1; id={new_id};` (RFC 8461 §8.1: policy first, then the id)."
+            )),
+        );
+    }
+
+    Preflight {
+        domain: d.to_owned(),
+        valid: !findings.iter().any(|f| f.severity == crate::Severity::Error),
+        findings,
+        policy: draft_policy,
+        record: draft_record,
+        mx,
+        diff,
+    }
+}
+
+/// Splits a policy body into lines on LF (a CR before it stays visible as part of the line's text).
+fn lines(body: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(body);
+    let mut lines: Vec<String> = text.split('\n').map(|l| l.trim_end_matches('\r').to_owned()).collect();
+    if lines.last().is_some_and(String::is_empty) {
+        lines.pop();
+    }
+    lines
+}
+
+/// A longest-common-subsequence line diff; policies are a few lines, and both sides are capped so that a
+/// hostile live body cannot make this quadratic step expensive.
+fn diff_lines(before: &[u8], after: &[u8]) -> Vec<DiffLine> {
+    const MAX_LINES: usize = 500;
+    let a: Vec<String> = lines(before).into_iter().take(MAX_LINES).collect();
+    let b: Vec<String> = lines(after).into_iter().take(MAX_LINES).collect();
+    let mut table = vec![vec![0u16; b.len() + 1]; a.len() + 1];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            table[i][j] = if a[i] == b[j] { table[i + 1][j + 1] + 1 } else { table[i + 1][j].max(table[i][j + 1]) };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push(DiffLine::Same(a[i].clone()));
+            i += 1;
+            j += 1;
+        } else if i < a.len() && (j == b.len() || table[i + 1][j] >= table[i][j + 1]) {
+            // Removals before additions, as `diff -u` shows a changed line.
+            out.push(DiffLine::Removed(a[i].clone()));
+            i += 1;
+        } else {
+            out.push(DiffLine::Added(b[j].clone()));
+            j += 1;
+        }
+    }
+    out
+}
+
+mod optional_bytes {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[allow(clippy::ref_option)] // serde's `with` attribute dictates this signature
+    pub(super) fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, serializer: S) -> Result<S::Ok, S::Error> {
+        bytes.as_deref().map(String::from_utf8_lossy).serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<u8>>, D::Error> {
+        Ok(Option::<String>::deserialize(deserializer)?.map(String::into_bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_marks_added_removed_and_kept_lines() {
+        let before = b"version: STSv1\r\nmode: testing\r\nmx: mail.example.com\r\nmax_age: 86400\r\n";
+        let after = b"version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmax_age: 604800\r\n";
+        assert_eq!(
+            diff_lines(before, after),
+            vec![
+                DiffLine::Same("version: STSv1".into()),
+                DiffLine::Removed("mode: testing".into()),
+                DiffLine::Added("mode: enforce".into()),
+                DiffLine::Same("mx: mail.example.com".into()),
+                DiffLine::Removed("max_age: 86400".into()),
+                DiffLine::Added("max_age: 604800".into()),
+            ]
+        );
+        assert_eq!(diff_lines(b"", b"a\n"), vec![DiffLine::Added("a".into())]);
+        assert_eq!(diff_lines(b"a\nb\n", b""), vec![DiffLine::Removed("a".into()), DiffLine::Removed("b".into())]);
+    }
+
+    #[test]
+    fn a_draft_alone_gets_the_parsers_findings() {
+        let draft = Draft {
+            domain: Domain::parse("example.com").unwrap(),
+            policy: Some(b"version: STSv1\nmode: enforce\nmx: mail.example.com\n".to_vec()),
+            record: Some("v=STSv1; id=2024-01-01;".into()),
+        };
+        let result = preflight(&draft, None, 0);
+        assert!(!result.valid);
+        let codes: Vec<&str> = result.findings.iter().map(|f| f.code.as_str()).collect();
+        assert!(codes.contains(&"policy-invalid"), "{codes:?}");
+        assert!(codes.contains(&"record-invalid"), "{codes:?}");
+        assert!(result.diff.is_empty() && result.mx.is_empty());
+    }
+}
