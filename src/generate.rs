@@ -94,6 +94,41 @@ fn to_rua(rua: &str, domain: &Domain) -> Result<String, GenerateError> {
     Ok(uri.replace(',', "%2C").replace('!', "%21").replace(';', "%3B"))
 }
 
+/// A `*.` pattern that could replace several exact MX host names.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WildcardSuggestion {
+    /// `*.<parent>`.
+    pub pattern: String,
+    /// The hosts it would replace, in input order.
+    pub replaces: Vec<String>,
+}
+
+/// Where a `*.` pattern is safe to suggest: two or more hosts sit exactly one label below the same
+/// parent, and that parent is not a single label (a `*.com` pattern trusts every certificate holder under
+/// a TLD, RFC 8461 §10.4). RFC 8461 §4.1: the wildcard stands for exactly one label, so deeper hosts and
+/// the parent itself are never folded in.
+pub fn suggest_wildcards(hosts: &[String]) -> Vec<WildcardSuggestion> {
+    let mut suggestions: Vec<WildcardSuggestion> = Vec::new();
+    for host in hosts {
+        let host = host.trim().trim_end_matches('.').to_ascii_lowercase();
+        let Some((label, parent)) = host.split_once('.') else { continue };
+        if label.is_empty() || label == "*" || !parent.contains('.') {
+            continue;
+        }
+        let pattern = format!("*.{parent}");
+        if MxPattern::parse(&pattern).is_err() {
+            continue;
+        }
+        match suggestions.iter_mut().find(|s| s.pattern == pattern) {
+            Some(s) if !s.replaces.contains(&host) => s.replaces.push(host),
+            Some(_) => {}
+            None => suggestions.push(WildcardSuggestion { pattern, replaces: vec![host] }),
+        }
+    }
+    suggestions.retain(|s| s.replaces.len() >= 2);
+    suggestions
+}
+
 /// Generates the three records; `now` (Unix seconds) makes the record id.
 pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateError> {
     if input.max_age > MAX_AGE_LIMIT {
@@ -128,4 +163,39 @@ pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateEr
         tlsrpt_record_name: format!("_smtp._tls.{d}"),
         tlsrpt_record,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hosts(list: &[&str]) -> Vec<String> {
+        list.iter().map(|h| (*h).to_owned()).collect()
+    }
+
+    #[test]
+    fn wildcards_are_suggested_only_for_siblings_one_label_deep() {
+        let google = hosts(&[
+            "aspmx.l.google.com.",
+            "alt1.aspmx.l.google.com.",
+            "alt2.aspmx.l.google.com.",
+            "alt3.aspmx.l.google.com",
+        ]);
+        assert_eq!(
+            suggest_wildcards(&google),
+            vec![WildcardSuggestion {
+                pattern: "*.aspmx.l.google.com".into(),
+                replaces: hosts(&["alt1.aspmx.l.google.com", "alt2.aspmx.l.google.com", "alt3.aspmx.l.google.com"]),
+            }]
+        );
+        for replaced in &suggest_wildcards(&google)[0].replaces {
+            assert!(MxPattern::parse("*.aspmx.l.google.com").unwrap().matches(replaced));
+        }
+        // One host alone, hosts at different depths, a TLD parent, duplicates: nothing to fold.
+        assert!(suggest_wildcards(&hosts(&["mx.example.com"])).is_empty());
+        assert!(suggest_wildcards(&hosts(&["mx.example.com", "a.mx.example.com"])).is_empty());
+        assert!(suggest_wildcards(&hosts(&["example.com", "example.net"])).is_empty());
+        assert!(suggest_wildcards(&hosts(&["MX.example.com", "mx.example.com."])).is_empty());
+        assert!(suggest_wildcards(&hosts(&["*.example.com", "mx.example.com"])).is_empty());
+    }
 }

@@ -1,7 +1,10 @@
 #!/bin/sh
 # Builds the web app into dist/ with Trunk (release: `profile.web`, then wasm-opt -Oz), offline: Trunk
 # downloads nothing; it takes wasm-bindgen (same version as Cargo.lock) and binaryen's wasm-opt (from
-# worker/node_modules, `sh worker/setup.sh`) from PATH. Extra arguments go to `trunk build`.
+# worker/node_modules, `sh worker/setup.sh`) from PATH. Extra arguments go to each `trunk build`.
+#
+# Three bundles, one per kind of page: index.html (the check) -> dist/; www/tools.html -> generate.html and
+# preflight.html; www/embed.html -> embed.html (wrangler serves /generate from generate.html, and so on).
 set -eu
 cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.21.14   # trunk 0.22 needs a newer rustc
@@ -11,4 +14,11 @@ fi
 [ -x worker/node_modules/.bin/wasm-opt ] || sh worker/setup.sh
 PATH="$(pwd)/worker/node_modules/.bin:${PATH}"
 export PATH
-exec trunk build --release --offline "$@"
+trunk build --release --offline "$@"
+for page in tools embed; do
+    trunk build --release --offline "$@" --dist "target/trunk-${page}" "www/${page}.html"
+    cp "target/trunk-${page}/mta-sts-${page}.js" "target/trunk-${page}/mta-sts-${page}_bg.wasm" dist/
+done
+cp target/trunk-tools/index.html dist/generate.html
+cp target/trunk-tools/index.html dist/preflight.html
+cp target/trunk-embed/index.html dist/embed.html

@@ -20,6 +20,7 @@ use axum::routing::get;
 use clap::Args;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use mta_sts::Domain;
+use tower_http::services::{ServeDir, ServeFile};
 
 use crate::Failure;
 use crate::check::FetchArgs;
@@ -169,11 +170,14 @@ fn router(state: Arc<AppState>, assets: Option<PathBuf>) -> Router {
         .route("/api/{*rest}", axum::routing::any(|| async { error(StatusCode::NOT_FOUND, NO_ENDPOINT) }))
         .with_state(state);
     let app = match assets {
-        // Unknown paths get index.html: the app routes on the client (a single-page application).
-        Some(dir) => api_routes.fallback_service(
-            tower_http::services::ServeDir::new(&dir)
-                .fallback(tower_http::services::ServeFile::new(dir.join("index.html"))),
-        ),
+        // The pages with bundles of their own (www/build.sh) are served at their extension-less paths, as
+        // wrangler's asset server does; other unknown paths get index.html (the check page).
+        Some(dir) => ["generate", "preflight", "embed"]
+            .into_iter()
+            .fold(api_routes, |router, page| {
+                router.route_service(&format!("/{page}"), ServeFile::new(dir.join(format!("{page}.html"))))
+            })
+            .fallback_service(ServeDir::new(&dir).fallback(ServeFile::new(dir.join("index.html")))),
         None => api_routes.fallback(|method: Method| async move {
             if method == Method::GET || method == Method::HEAD {
                 Html(BUILT_IN_PAGE).into_response()
@@ -182,22 +186,33 @@ fn router(state: Arc<AppState>, assets: Option<PathBuf>) -> Router {
             }
         }),
     };
-    app.layer(axum::middleware::map_response(security_headers))
+    app.layer(axum::middleware::from_fn(security_headers))
 }
 
-async fn security_headers(mut response: Response) -> Response {
+/// The app's Content-Security-Policy (as www/static/_headers sets it at the edge), with the framing rule
+/// for `path`: only the widget at `/embed` may be framed, by any site; every other page by none.
+fn content_security_policy(path: &str) -> &'static str {
+    if path == "/embed" {
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; \
+         frame-ancestors *"
+    } else {
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'; \
+         frame-ancestors 'none'"
+    }
+}
+
+async fn security_headers(request: Request<axum::body::Body>, next: axum::middleware::Next) -> Response {
+    let csp = content_security_policy(request.uri().path());
+    let mut response = next.run(request).await;
     let headers = response.headers_mut();
     for (name, value) in [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "no-referrer"),
         (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
         (HeaderName::from_static("permissions-policy"), "camera=(), microphone=(), geolocation=()"),
-        // The app is WebAssembly; the embed widget is framed by other sites, so framing stays allowed.
-        (
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-             img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'",
-        ),
+        (header::CONTENT_SECURITY_POLICY, csp),
     ] {
         if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));

@@ -147,6 +147,10 @@ fn serves_assets_logs_no_domain_and_stops_gracefully() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "<!doctype html><title>app</title>").unwrap();
     std::fs::write(dir.path().join("app.js"), "console.log(1)").unwrap();
+    for page in ["generate", "preflight", "embed"] {
+        std::fs::write(dir.path().join(format!("{page}.html")), format!("<!doctype html><title>{page}</title>"))
+            .unwrap();
+    }
     let mut server = start(&fixture, &["--assets", dir.path().to_str().unwrap()]);
     let script = request(&server, "GET", "/app.js");
     assert_eq!(script.status, 200);
@@ -154,6 +158,19 @@ fn serves_assets_logs_no_domain_and_stops_gracefully() {
     // A client-side route falls back to the app.
     let route = request(&server, "GET", "/report/ok.test");
     assert!(route.body.contains("<title>app</title>"));
+    // The set-up pages and the widget have pages of their own; only the widget may be framed.
+    for (path, title, framing) in [
+        ("/", "app", "frame-ancestors 'none'"),
+        ("/generate?domain=ok.test", "generate", "frame-ancestors 'none'"),
+        ("/preflight", "preflight", "frame-ancestors 'none'"),
+        ("/embed?domain=ok.test&lock=1", "embed", "frame-ancestors *"),
+    ] {
+        let page = request(&server, "GET", path);
+        assert_eq!(page.status, 200, "{path}");
+        assert!(page.body.contains(&format!("<title>{title}</title>")), "{path}: {}", page.body);
+        let csp = page.header("content-security-policy").unwrap();
+        assert!(csp.contains(framing) && csp.matches("frame-ancestors").count() == 1, "{path}: {csp}");
+    }
     assert_eq!(request(&server, "GET", "/api/observe?domain=ok.test").status, 200);
 
     let pid = server.child.id().to_string();

@@ -4,6 +4,7 @@
 //!   [`zone::Zone`] with real DNS messages, with knobs for delays, stalls, garbage and SERVFAIL, and that
 //!   counts how many requests per checked domain were open at once;
 //! * [`http`]: a minimal HTTP/1.1 client for loopback tests;
+//! * [`site::Site`]: static pages from another origin (a help page embedding the widget);
 //! * [`webdriver`]: a minimal WebDriver client driving headless Chromium for the web app's tests;
 //! * [`worker`]: builds the Cloudflare Worker once and runs it in workerd with `wrangler dev`.
 
@@ -12,6 +13,7 @@
 
 pub mod doh;
 pub mod http;
+pub mod site;
 pub mod webdriver;
 pub mod worker;
 pub mod zone;

@@ -203,6 +203,18 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Runs the next commands inside `frame` (an iframe element of the current context), whatever its origin.
+    pub fn enter_frame(&self, frame: &Element) {
+        // W3C WebDriver §12.2.4 (Switch To Frame): the web element identifier's fixed key.
+        let reference = json!({ "element-6066-11e4-a52e-4f735466cecf": frame.0 });
+        self.session_call("POST", "/frame", Some(&json!({ "id": reference })));
+    }
+
+    /// Back to the top-level page after [`Browser::enter_frame`].
+    pub fn leave_frames(&self) {
+        self.session_call("POST", "/frame", Some(&json!({ "id": null })));
+    }
+
     /// Resizes the window (e.g. to a 360 px phone).
     pub fn set_window(&self, width: u32, height: u32) {
         self.session_call("POST", "/window/rect", Some(&json!({ "width": width, "height": height })));

@@ -11,7 +11,7 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mta_sts::dns::RecordData;
-use mta_sts::evaluate::{DnsEvidence, PolicyEvidence};
+use mta_sts::evaluate::{DnsEvidence, MxHost, PolicyEvidence};
 use mta_sts::observe::PolicyResult;
 use mta_sts::{Code, Domain, Finding, Observations, Report, Severity, Verdict};
 use wasm_bindgen::JsCast;
@@ -42,7 +42,7 @@ impl Checked {
 }
 
 #[derive(Clone, Debug, PartialEq)]
-enum Phase {
+pub(crate) enum Phase {
     Idle,
     Running(String),
     Done(Arc<Checked>),
@@ -51,7 +51,7 @@ enum Phase {
 
 /// How a check changes the browser history.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Nav {
+pub(crate) enum Nav {
     /// A check the person asked for: a new history entry.
     Push,
     /// A check from the URL (opened link, back/forward): the URL is already right.
@@ -69,9 +69,9 @@ thread_local! {
     static IN_FLIGHT: RefCell<InFlight> = RefCell::new(InFlight::default());
 }
 
-/// Mounts the app, replacing the static form that `index.html` paints before the WASM loads (carrying
-/// over anything typed into it).
-pub fn start() {
+/// Takes over from the static page that an HTML file paints before the WASM loads, returning what was
+/// typed into its `#domain` field meanwhile.
+pub(crate) fn take_over_static_page() -> String {
     let document = document();
     let typed = document
         .get_element_by_id("domain")
@@ -81,13 +81,75 @@ pub fn start() {
     if let Some(static_app) = document.get_element_by_id("static-app") {
         static_app.remove();
     }
+    typed
+}
+
+/// Mounts the check page (the `mta-sts-web` bundle).
+pub fn start() {
+    let typed = take_over_static_page();
     mount_to_body(move || view! { <App typed=typed.clone() /> });
 }
 
-fn domain_from_url() -> Option<String> {
+/// Mounts the generator or the pre-flight page, as the path says (the `mta-sts-tools` bundle).
+pub fn start_tools() {
+    take_over_static_page();
+    let path = window().location().pathname().unwrap_or_default();
+    if path.trim_end_matches('/').ends_with("/preflight") {
+        document().set_title("MTA-STS pre-flight: check a draft before publishing");
+        mount_to_body(|| view! { <crate::preflight::PreflightPage /> });
+    } else {
+        document().set_title("MTA-STS generator: the policy and records for your domain");
+        mount_to_body(|| view! { <crate::generator::GeneratorPage /> });
+    }
+}
+
+/// A query parameter of the page's URL.
+pub(crate) fn query_param(name: &str) -> Option<String> {
     let search = window().location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get("domain").filter(|d| !d.trim().is_empty())
+    params.get(name)
+}
+
+/// A same-origin link to `path` with the query `pairs` (empty values left out).
+pub(crate) fn page_link(path: &str, pairs: &[(&str, &str)]) -> String {
+    let Ok(params) = web_sys::UrlSearchParams::new() else { return path.to_owned() };
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        params.append(k, v);
+    }
+    let query = String::from(params.to_string());
+    if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
+}
+
+/// The site's header with the links between the three pages; `current` is marked for screen readers.
+#[component]
+#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
+pub(crate) fn SiteHeader(
+    current: &'static str,
+    tagline: &'static str,
+    #[prop(optional)] domain: String,
+) -> impl IntoView {
+    let d = domain.as_str();
+    let links = [
+        ("check", "Check", page_link("/", &[("domain", d)])),
+        ("generate", "Generate", page_link("/generate", &[("domain", d)])),
+        ("preflight", "Pre-flight", page_link("/preflight", &[("domain", d)])),
+    ];
+    view! {
+        <header class="site">
+            <nav aria-label="Pages">
+                {links.into_iter().map(|(id, label, href)| {
+                    let here = (id == current).then_some("page");
+                    view! { <a href=href aria-current=here>{label}</a> }
+                }).collect_view()}
+            </nav>
+            <h1>{match current { "generate" => "MTA-STS generator", "preflight" => "MTA-STS pre-flight", _ => "MTA-STS checker" }}</h1>
+            <p class="tagline">{tagline}</p>
+        </header>
+    }
+}
+
+fn domain_from_url() -> Option<String> {
+    query_param("domain").filter(|d| !d.trim().is_empty())
 }
 
 fn push_url(domain: &str) {
@@ -109,14 +171,42 @@ fn mark(name: &str) {
 }
 
 #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation, reason = "Date.now() is a positive integer")]
-fn now_unix() -> u64 {
+pub(crate) fn now_unix() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
+}
+
+/// The domain field of every page: typed like a URL, never autocorrected, its error announced.
+#[component]
+pub(crate) fn DomainInput(
+    id: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] invalid: Signal<bool>,
+    describedby: &'static str,
+    #[prop(optional)] input_ref: Option<NodeRef<leptos::html::Input>>,
+) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            name=id
+            type="text"
+            inputmode="url"
+            autocomplete="off"
+            autocapitalize="none"
+            spellcheck="false"
+            placeholder="example.com"
+            node_ref=input_ref.unwrap_or_default()
+            aria-describedby=describedby
+            aria-invalid=move || if invalid.get() { "true" } else { "false" }
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
 }
 
 /// A button that copies `text` (or, when `None`, the page's URL) and says whether that worked.
 #[component]
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
-fn CopyButton(text: Option<String>, label: &'static str) -> impl IntoView {
+pub(crate) fn CopyButton(text: Option<String>, label: &'static str) -> impl IntoView {
     let copied = RwSignal::new(None::<bool>);
     let on_click = move |_| {
         let Some(text) = text.clone().or_else(|| window().location().href().ok()) else { return };
@@ -144,7 +234,7 @@ fn CopyButton(text: Option<String>, label: &'static str) -> impl IntoView {
 }
 
 /// Starts a check of what was typed: input errors show under the field and nothing is requested.
-fn check(
+pub(crate) fn check(
     raw: &str,
     nav: Nav,
     phase: RwSignal<Phase>,
@@ -248,29 +338,17 @@ pub fn App(#[prop(optional, into)] typed: String) -> impl IntoView {
     };
 
     view! {
-        <header class="site">
-            <h1>"MTA-STS checker"</h1>
-            <p class="tagline">"Will senders enforce TLS when they deliver mail to your domain? (RFC 8461, RFC 8460)"</p>
-        </header>
+        <SiteHeader current="check" tagline="Will senders enforce TLS when they deliver mail to your domain? (RFC 8461, RFC 8460)" />
         <main id="app">
             <form class="check" role="search" action="/" method="get" on:submit=on_submit novalidate>
                 <label for="domain">"Domain"</label>
                 <div class="row">
-                    <input
+                    <DomainInput
                         id="domain"
-                        name="domain"
-                        type="text"
-                        inputmode="url"
-                        autocomplete="off"
-                        autocapitalize="none"
-                        spellcheck="false"
-                        placeholder="example.com"
-                        autofocus
-                        node_ref=input_ref
-                        aria-describedby="domain-help domain-error"
-                        aria-invalid=move || if input_error.with(Option::is_some) { "true" } else { "false" }
-                        prop:value=move || input.get()
-                        on:input=move |ev| input.set(event_target_value(&ev))
+                        value=input
+                        invalid=Signal::derive(move || input_error.with(Option::is_some))
+                        describedby="domain-help domain-error"
+                        input_ref=input_ref
                     />
                     <button type="submit" aria-busy=move || matches!(phase.get(), Phase::Running(_)).to_string()>
                         {move || if matches!(phase.get(), Phase::Running(_)) { "Checking…" } else { "Check" }}
@@ -305,7 +383,7 @@ pub fn App(#[prop(optional, into)] typed: String) -> impl IntoView {
 }
 
 /// The line under the form while a check runs or when it could not run.
-fn status_view(phase: Phase) -> AnyView {
+pub(crate) fn status_view(phase: Phase) -> AnyView {
     match phase {
         Phase::Idle | Phase::Done(_) => ().into_any(),
         Phase::Running(domain) => view! {
@@ -316,7 +394,7 @@ fn status_view(phase: Phase) -> AnyView {
     }
 }
 
-fn verdict_class(verdict: Verdict) -> &'static str {
+pub(crate) fn verdict_class(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Enforce => "verdict good",
         Verdict::Testing | Verdict::None => "verdict partial",
@@ -325,7 +403,7 @@ fn verdict_class(verdict: Verdict) -> &'static str {
     }
 }
 
-fn verdict_icon(verdict: Verdict) -> &'static str {
+pub(crate) fn verdict_icon(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Enforce => "✔",
         Verdict::Testing | Verdict::None => "◐",
@@ -358,7 +436,15 @@ pub fn ReportView(checked: Arc<Checked>, #[prop(optional)] share: bool) -> impl 
                     <span class="headline">{verdict_headline(verdict)}</span>
                 </h2>
                 <p class="summary">{report.summary.clone()}</p>
-                {share.then(|| view! { <CopyButton text=None label="Copy link to this check" /> })}
+                <p class="actions">
+                    {share.then(|| view! { <CopyButton text=None label="Copy link to this check" /> })}
+                    <a class="button-link" href=page_link("/generate", &[("domain", &report.domain)])>
+                        "Generate the records for " {report.domain.clone()}
+                    </a>
+                    <a class="button-link" href=page_link("/preflight", &[("domain", &report.domain)])>
+                        "Pre-flight a change"
+                    </a>
+                </p>
             </div>
             {has_fix.then(|| view! {
                 <p class="order">
@@ -371,7 +457,7 @@ pub fn ReportView(checked: Arc<Checked>, #[prop(optional)] share: bool) -> impl 
             <h2>"Findings"</h2>
             {groups}
             <h2>"Evidence"</h2>
-            <MxTable report=report.clone() />
+            <MxTable mx=report.mx.clone() />
             <DnsTable report=report.clone() />
             {report.evidence.policy.clone().map(|p| view! { <PolicyFetch policy=p /> })}
             {checked.body.clone().map(|body| view! { <PolicyBody body=body spans=policy_spans /> })}
@@ -439,7 +525,7 @@ fn FindingGroup(report: Report, group: Group) -> impl IntoView {
 
 #[component]
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
-fn FindingItem(finding: Finding) -> impl IntoView {
+pub(crate) fn FindingItem(finding: Finding) -> impl IntoView {
     let (icon, word) = severity_label(finding.severity);
     let links = citations(&finding.rfc);
     view! {
@@ -471,26 +557,24 @@ fn FindingItem(finding: Finding) -> impl IntoView {
 
 #[component]
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
-fn MxTable(report: Report) -> impl IntoView {
-    if report.mx.is_empty() {
+pub(crate) fn MxTable(mx: Vec<MxHost>) -> impl IntoView {
+    if mx.is_empty() {
         return view! { <section class="evidence"><h3>"MX hosts"</h3><p>"No MX hosts were found."</p></section> }
             .into_any();
     }
-    let rows = report
-        .mx
-        .into_iter()
-        .map(|mx| {
-            let pattern =
-                match mx.pattern {
+    let rows =
+        mx.into_iter()
+            .map(|mx| {
+                let pattern = match mx.pattern {
                     Some(p) => view! { <td class="covered"><span aria-hidden="true">"✔ "</span><code>{p}</code></td> }
                         .into_any(),
                     None => view! { <td class="not-covered"><span aria-hidden="true">"✖ "</span>"not covered"</td> }
                         .into_any(),
                 };
-            let host = if mx.implicit { format!("{} (implicit: no MX records)", mx.host) } else { mx.host };
-            view! { <tr><td><code>{host}</code></td><td>{mx.preference}</td>{pattern}</tr> }
-        })
-        .collect_view();
+                let host = if mx.implicit { format!("{} (implicit: no MX records)", mx.host) } else { mx.host };
+                view! { <tr><td><code>{host}</code></td><td>{mx.preference}</td>{pattern}</tr> }
+            })
+            .collect_view();
     view! {
         <section class="evidence">
             <h3>"MX hosts"</h3>

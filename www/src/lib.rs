@@ -6,15 +6,32 @@
 //! WebAssembly and renders the report. Network text only ever becomes text nodes: nothing is inserted as
 //! HTML.
 //!
-//! The components compile for wasm32 only (the browser is their only target); [`present`] holds the pure
-//! helpers they use, tested natively.
+//! Three bundles, one per kind of page, each within the page budget: the check (`/`, [`start`]), the
+//! set-up pages (`/generate` and `/preflight`, [`start_tools`]) and the widget other sites frame through
+//! `embed.js` (`/embed`, [`start_embed`]).
+//!
+//! The components compile for wasm32 only (the browser is their only target); [`present`] and
+//! [`widget`] hold the pure helpers and contracts they use, tested natively.
 
 pub mod present;
+pub mod widget;
 
 #[cfg(target_arch = "wasm32")]
 pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod components;
+#[cfg(target_arch = "wasm32")]
+pub mod embed;
+#[cfg(target_arch = "wasm32")]
+pub mod generator;
+#[cfg(target_arch = "wasm32")]
+pub mod preflight;
 
 #[cfg(target_arch = "wasm32")]
-pub use components::{App, Checked, ReportView, start};
+pub use components::{App, Checked, ReportView, start, start_tools};
+#[cfg(target_arch = "wasm32")]
+pub use embed::start as start_embed;
+#[cfg(target_arch = "wasm32")]
+pub use generator::GeneratorPage;
+#[cfg(target_arch = "wasm32")]
+pub use preflight::{PreflightPage, PreflightView};

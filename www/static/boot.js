@@ -1,5 +1,8 @@
-// Loads the app. A file rather than an inline script, so the Content-Security-Policy needs no
-// 'unsafe-inline' and no hashes (see www/static/_headers).
-import init from "./mta-sts-web.js";
-
+// Loads a page's bundle, named by the script element's data-bundle (index.html: mta-sts-web; tools.html:
+// mta-sts-tools; embed.html: mta-sts-embed). A file rather than an inline script, so the
+// Content-Security-Policy needs no 'unsafe-inline' and no hashes (see www/static/_headers).
+const BUNDLES = ["mta-sts-web", "mta-sts-tools", "mta-sts-embed"];
+const named = document.querySelector("script[data-bundle]")?.dataset.bundle;
+const bundle = BUNDLES.includes(named) ? named : BUNDLES[0];
+const { default: init } = await import(`./${bundle}.js`);
 init();

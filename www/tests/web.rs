@@ -142,3 +142,45 @@ async fn the_policy_body_is_numbered_and_spans_are_highlighted() {
     }
     host.remove();
 }
+
+/// The pre-flight view of a draft that changes the live policy but keeps the id: the warning with its
+/// fix, the live MX hosts with the draft's coverage, and the line-by-line difference.
+#[wasm_bindgen_test]
+async fn preflight_shows_the_id_warning_coverage_and_the_diff() {
+    use mta_sts::preflight::{Draft, preflight};
+    let scenario: Scenario = serde_json::from_str(fixture!("enforce-valid").1).unwrap();
+    let draft = Draft {
+        domain: mta_sts::Domain::parse("example.com").unwrap(),
+        policy: Some(b"version: STSv1\r\nmode: testing\r\nmx: mail.example.com\r\nmax_age: 604800\r\n".to_vec()),
+        record: None,
+    };
+    let result = preflight(&draft, Some(&scenario.observations()), NOW);
+    let document = document();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let shown = result.clone();
+    leptos::mount::mount_to(
+        host.clone(),
+        move || view! { <mta_sts_web::PreflightView result=shown.clone() live=true /> },
+    )
+    .forget();
+    leptos::task::tick().await;
+
+    let section = host.query_selector("section.preflight-result").unwrap().expect("the result");
+    // backup.example.com is no longer covered: in testing mode that is a warning, so the draft is valid.
+    assert_eq!(section.get_attribute("data-valid").as_deref(), Some(result.valid.to_string().as_str()));
+    let codes = texts(&host, "li.finding code.code");
+    assert!(codes.contains(&"policy-id-unchanged".to_owned()), "{codes:?}");
+    assert!(codes.contains(&"mx-not-covered".to_owned()), "{codes:?}");
+    let fix = texts(&host, "li.finding[data-code='policy-id-unchanged'] .fix pre").concat();
+    assert!(fix.contains("v=STSv1; id="), "{fix}");
+    assert_eq!(host.query_selector_all("table.mx tbody tr").unwrap().length(), 2);
+    assert_eq!(texts(&host, "td.not-covered").len(), 1);
+    assert_eq!(
+        texts(&host, "ol.diff li.removed code"),
+        vec!["mode: enforce".to_owned(), "mx: *.example.com".to_owned()]
+    );
+    assert_eq!(texts(&host, "ol.diff li.added code"), vec!["mode: testing".to_owned()]);
+    assert_eq!(texts(&host, "ol.diff li.same").len(), 3);
+    host.remove();
+}

@@ -33,7 +33,10 @@ pub fn env() -> MutexGuard<'static, Env> {
             // Hostile TXT records: they must show as text and run nothing.
             .txt("_mta-sts.xss.example", "v=STSv1; id=<script>window.pwned=1</script>")
             .txt("_smtp._tls.xss.example", "v=TLSRPTv1; rua=<img src=x onerror=\"window.pwned=2\">")
-            .mx("xss.example", 10, "mail.xss.example");
+            .mx("xss.example", 10, "mail.xss.example")
+            // Two MX hosts under one parent: the generator suggests a wildcard for them.
+            .mx("multi.example", 10, "mx1.mail.multi.example")
+            .mx("multi.example", 20, "mx2.mail.multi.example");
         let doh = DohServer::start(zone).expect("start the DoH fixture server");
         doh.fault("servfail.example", Fault::ServFail);
         doh.fault("stall.example", Fault::Stall);

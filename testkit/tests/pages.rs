@@ -1,0 +1,373 @@
+//! End-to-end tests of the set-up pages and the widget in headless Chromium, against the worker in
+//! `wrangler dev` and the DoH fixture server: from a report to the generator, its three records, a
+//! pre-flight of the draft; and a hosting provider's page on another origin embedding the widget with
+//! `embed.js`. Screenshots go to `target/browser-screenshots/`.
+
+mod common;
+
+use std::collections::HashMap;
+
+use common::{CHECK_WITHIN, Env, env, screenshot, url, verdict_for};
+use mta_sts::{Mode, Policy, StsRecord, TlsRptRecord};
+use mta_sts_testkit::site::Site;
+use mta_sts_testkit::webdriver::ENTER;
+use serde_json::{Value, json};
+
+fn text(env: &Env, css: &str) -> String {
+    let value =
+        env.browser.eval("const e = document.querySelector(arguments[0]); return e && e.textContent;", &[json!(css)]);
+    value.as_str().unwrap_or_else(|| panic!("no {css} on {}", env.browser.url())).to_owned()
+}
+
+fn open_page(env: &Env, path: &str, ready: &str) {
+    env.browser.goto(&url(env, path));
+    env.browser.wait_for(
+        &format!("document.querySelector('{ready}') && !document.getElementById('static-app')"),
+        CHECK_WITHIN,
+        ready,
+    );
+}
+
+/// Sets a form field as typing would (WebDriver's clear fires no `input` event).
+fn set_field(env: &Env, css: &str, value: &str) {
+    env.browser.eval(
+        "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+         e.dispatchEvent(new Event('input', {bubbles: true})); return null;",
+        &[json!(css), json!(value)],
+    );
+}
+
+fn mx_field(env: &Env) -> String {
+    env.browser.eval("return document.getElementById('gen-mx').value;", &[]).as_str().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn from_a_report_to_three_valid_records_and_a_preflight() {
+    let env = env();
+    // The report links to the generator for its domain.
+    env.browser.goto(&url(&env, "/?domain=valid.example"));
+    assert_eq!(verdict_for(&env, "valid.example"), "invalid");
+    env.browser.click(&env.browser.find("section.report a[href^='/generate']").expect("a link to the generator"));
+    env.browser.wait_for(
+        "document.getElementById('gen-mx') && document.getElementById('gen-mx').value === 'mail.valid.example'",
+        CHECK_WITHIN,
+        "the live MX hosts",
+    );
+    assert!(env.browser.url().ends_with("/generate?domain=valid.example"), "{}", env.browser.url());
+
+    // The policy: CRLF, testing by default, the live MX host, one week; it parses as valid.
+    let policy = text(&env, "#out-policy pre.policy");
+    assert!(policy.contains("\r\n"), "{policy:?}");
+    let parsed = Policy::parse(policy.as_bytes());
+    assert!(parsed.valid(), "{:?}", parsed.findings);
+    let value = parsed.value.unwrap();
+    assert_eq!((value.mode, value.max_age), (Mode::Testing, 604_800));
+    assert_eq!(value.mx.iter().map(ToString::to_string).collect::<Vec<_>>(), ["mail.valid.example"]);
+    // The download is the same bytes.
+    let href = env
+        .browser
+        .eval("return decodeURIComponent(document.querySelector('#out-policy a[download]').href.split(',')[1]);", &[]);
+    assert_eq!(href, Value::from(policy.clone()));
+    // The two records, with the live report address kept.
+    let record = text(&env, "#out-record code.value");
+    assert!(StsRecord::parse(record.as_bytes()).valid(), "{record}");
+    assert_eq!(text(&env, "#out-record dd code"), "_mta-sts.valid.example");
+    let tlsrpt = text(&env, "#out-tlsrpt code.value");
+    assert!(TlsRptRecord::parse(tlsrpt.as_bytes()).valid(), "{tlsrpt}");
+    assert_eq!(tlsrpt, "v=TLSRPTv1; rua=mailto:tlsrpt@valid.example");
+    assert!(text(&env, "#out-hosting").contains("https://mta-sts.valid.example/.well-known/mta-sts.txt"));
+    let check =
+        env.browser.eval("return document.querySelector('#out-hosting a[href^=\"/?\"]').getAttribute('href');", &[]);
+    assert_eq!(check, Value::from("/?domain=valid.example"));
+
+    // Choices change the output: enforce, four weeks.
+    env.browser.click(&env.browser.find("input[name=mode][value=enforce]").unwrap());
+    env.browser.eval("const s = document.getElementById('gen-max-age'); s.value = '2419200'; s.dispatchEvent(new Event('change')); return null;", &[]);
+    env.browser.wait_for(
+        "document.querySelector('#out-policy pre').textContent.includes('mode: enforce\\r\\n')",
+        CHECK_WITHIN,
+        "mode enforce",
+    );
+    assert!(text(&env, "#out-policy pre").contains("max_age: 2419200\r\n"));
+    screenshot(&env, "generator");
+
+    // The copy button puts the exact file, CRLF included, on the clipboard.
+    let origin = format!("http://{}", env.worker.addr);
+    env.browser.cdp(
+        "Browser.grantPermissions",
+        &json!({ "origin": origin, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"] }),
+    );
+    env.browser.click(&env.browser.find("#out-policy button").unwrap());
+    env.browser.wait_for(
+        "document.querySelector('#out-policy button').textContent === 'Copied ✓'",
+        CHECK_WITHIN,
+        "the copy",
+    );
+    let copied = env.browser.eval_async("const done = arguments[arguments.length - 1]; navigator.clipboard.readText().then(done, e => done('error: ' + e));");
+    assert_eq!(copied, Value::from(text(&env, "#out-policy pre")));
+
+    // Without MX hosts, enforce cannot be generated: the page says what to do.
+    set_field(&env, "#gen-mx", "");
+    env.browser.wait_for("document.querySelector('#generator p.failed')", CHECK_WITHIN, "the error");
+    assert!(text(&env, "#generator p.failed").contains("at least one MX host"));
+    env.browser.type_into(&env.browser.find("#gen-mx").unwrap(), "mail.valid.example");
+
+    // The draft goes to the pre-flight, which checks it against the live MX hosts.
+    env.browser.wait_for(
+        "document.querySelector('#out-hosting a[href^=\"/preflight\"]')",
+        CHECK_WITHIN,
+        "the pre-flight link",
+    );
+    env.browser.click(&env.browser.find("#out-hosting a[href^='/preflight']").unwrap());
+    env.browser.wait_for("document.querySelector('section.preflight-result')", CHECK_WITHIN, "the pre-flight result");
+    assert_eq!(
+        env.browser.eval("return document.querySelector('section.preflight-result').dataset.valid;", &[]),
+        Value::from("true")
+    );
+    assert!(text(&env, "section.preflight-result .summary").contains("live at valid.example"));
+    assert_eq!(text(&env, "table.mx td.covered code"), "mail.valid.example");
+    let draft = env.browser.eval("return document.getElementById('pf-policy').value;", &[]);
+    assert!(draft.as_str().unwrap().contains("mode: enforce"), "{draft}");
+    screenshot(&env, "preflight-from-generator");
+}
+
+#[test]
+fn the_generator_suggests_a_wildcard_only_for_sibling_hosts() {
+    let env = env();
+    open_page(&env, "/generate?domain=multi.example", "#generator");
+    env.browser.wait_for(
+        "document.getElementById('gen-mx').value.includes('mx2.mail.multi.example')",
+        CHECK_WITHIN,
+        "the live MX hosts",
+    );
+    assert_eq!(mx_field(&env), "mx1.mail.multi.example\nmx2.mail.multi.example");
+    let suggestion = text(&env, "ul.suggestions button");
+    assert!(suggestion.contains("*.mail.multi.example"), "{suggestion}");
+    env.browser.click(&env.browser.find("ul.suggestions button").unwrap());
+    assert_eq!(mx_field(&env), "*.mail.multi.example");
+    assert!(text(&env, "#out-policy pre").contains("mx: *.mail.multi.example\r\n"));
+    assert!(env.browser.find("ul.suggestions").is_none(), "one pattern left: nothing more to suggest");
+    // A single host gets no suggestion.
+    open_page(&env, "/generate?domain=valid.example", "#generator");
+    env.browser.wait_for(
+        "document.getElementById('gen-mx').value === 'mail.valid.example'",
+        CHECK_WITHIN,
+        "the live MX host",
+    );
+    assert!(env.browser.find("ul.suggestions").is_none());
+}
+
+#[test]
+fn preflight_finds_a_draft_mistakes_with_and_without_a_domain() {
+    let env = env();
+    open_page(&env, "/preflight?domain=valid.example", "#preflight");
+    let policy = env.browser.find("#pf-policy").unwrap();
+    env.browser.type_into(&policy, "version: STSv1\nmode: enforce\nmx: other.example.net\nmax_age: 86400\n");
+    env.browser.type_into(&env.browser.find("#pf-record").unwrap(), "v=STSv1; id=20261128;");
+    env.browser.click(&env.browser.find("form.preflight button[type=submit]").unwrap());
+    env.browser.wait_for("document.querySelector('section.preflight-result')", CHECK_WITHIN, "the result");
+    assert_eq!(
+        env.browser.eval("return document.querySelector('section.preflight-result').dataset.valid;", &[]),
+        Value::from("false")
+    );
+    assert!(env.browser.find("li.finding[data-code='mx-not-covered']").is_some(), "the live MX host is not covered");
+    assert_eq!(text(&env, "table.mx td.not-covered").trim(), "✖ not covered");
+    screenshot(&env, "preflight-not-covered");
+
+    // Without a domain the draft is checked on its own, with no request at all.
+    let before = env.doh.total_requests();
+    set_field(&env, "#pf-domain", "");
+    set_field(&env, "#pf-policy", "version: STSv1\nmode: enforce\nmax_age: 86400\n");
+    set_field(&env, "#pf-record", "");
+    env.browser.type_into(&env.browser.find("#pf-record").unwrap(), &format!("v=STSv1; id=;{ENTER}"));
+    env.browser.wait_for(
+        "document.querySelector('section.preflight-result .summary')?.textContent.includes('on its own')",
+        CHECK_WITHIN,
+        "the offline result",
+    );
+    for code in ["policy-invalid", "record-invalid"] {
+        assert!(env.browser.find(&format!("li.finding[data-code='{code}']")).is_some(), "{code}");
+    }
+    assert_eq!(env.doh.total_requests(), before, "an offline pre-flight asked the resolver");
+}
+
+/// The help page of a hosting provider (one origin) embedding the checker (another origin), with a
+/// frame from a third origin that tries to drive the widget.
+fn help_site(env: &Env) -> Site {
+    let checker = format!("http://{}", env.worker.addr);
+    let host = format!(
+        r##"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Hosting help: MTA-STS</title></head>
+<body style="font-family: sans-serif; max-width: 40rem; margin: 1rem auto">
+<h1>Hosting help: secure mail delivery</h1>
+<p>Check your domain below.</p>
+<div id="locked" data-mta-sts-check data-domain="nx.example" data-lock data-theme="dark"></div>
+<div id="open" data-mta-sts-check data-theme="light" data-accent="#aa00aa"></div>
+<iframe id="foreign" src="about:blank" style="width: 10px; height: 10px"></iframe>
+<iframe id="app" src="{checker}/" style="width: 100px; height: 50px"></iframe>
+<script>
+window.results = [];
+for (const id of ["locked", "open"]) {{
+  document.getElementById(id).addEventListener("mta-sts:result", e => results.push([id, e.detail]));
+}}
+</script>
+<script src="{checker}/embed.js" async></script>
+</body></html>"##
+    );
+    let mut pages = HashMap::new();
+    pages.insert("/help".to_owned(), host);
+    pages.insert("/foreign".to_owned(), "<!doctype html><title>foreign</title><p>another site".to_owned());
+    Site::start(pages).expect("start the help site")
+}
+
+/// Opens the help page and points its third-origin frame at the same server under another host name.
+fn open_help_page(env: &Env, site: &Site) {
+    env.browser.goto(&site.url("127.0.0.1", "/help"));
+    env.browser.eval(
+        "const f = document.getElementById('foreign'); f.onload = () => { window.foreignLoaded = true; }; \
+         f.src = arguments[0]; return null;",
+        &[json!(site.url("localhost", "/foreign"))],
+    );
+    env.browser.wait_for("window.foreignLoaded === true", CHECK_WITHIN, "the third-origin frame");
+}
+
+#[test]
+fn a_help_page_embeds_the_widget_which_resizes_and_ignores_foreign_messages() {
+    let env = env();
+    let site = help_site(&env);
+    let checker = format!("http://{}", env.worker.addr);
+    // The third origin: the same server under another host name.
+    let page = site.url("127.0.0.1", "/help");
+    env.browser.console();
+    env.browser.goto(&page);
+    env.browser.eval(
+        &format!("document.getElementById('foreign').src = '{}'; return null;", site.url("localhost", "/foreign")),
+        &[],
+    );
+    env.browser.wait_for("window.results.some(r => r[0] === 'locked')", CHECK_WITHIN, "the locked widget's result");
+    assert_eq!(
+        env.browser.eval("return window.results[0];", &[]),
+        json!(["locked", {"domain": "nx.example", "verdict": "not-deployed", "valid": false}])
+    );
+
+    // The locked widget: its verdict, the failing finding, a link to the full report, no input; dark.
+    let locked = env.browser.find("#locked iframe").expect("embed.js made an iframe");
+    let src = env.browser.eval("return document.querySelector('#locked iframe').src;", &[]);
+    assert!(
+        src.as_str().unwrap().starts_with(&format!("{checker}/embed?domain=nx.example&lock=1&theme=dark&parent=")),
+        "{src}"
+    );
+    env.browser.enter_frame(&locked);
+    let inside = env.browser.eval(
+        "return [document.querySelector('section.report').dataset.verdict, !!document.getElementById('domain'), \
+         document.querySelector('li.finding').dataset.code, document.querySelector('.more a').href, \
+         getComputedStyle(document.querySelector('.verdict')).backgroundColor, \
+         Math.ceil(document.body.getBoundingClientRect().height)];",
+        &[],
+    );
+    env.browser.leave_frames();
+    assert_eq!(inside[0], Value::from("not-deployed"));
+    assert_eq!(inside[1], Value::Bool(false), "a locked widget has no input");
+    assert_eq!(inside[2], Value::from("record-missing"));
+    assert_eq!(inside[3], Value::from(format!("{checker}/?domain=nx.example")));
+    assert_eq!(inside[4], Value::from("rgb(59, 22, 20)"), "the dark theme applies");
+    let height = inside[5].as_u64().unwrap();
+    assert!(height > 128, "content taller than the iframe's initial 8rem: {height}");
+    // The iframe takes the height its content reported.
+    env.browser.wait_for(
+        &format!("document.querySelector('#locked iframe').getBoundingClientRect().height === {height}"),
+        CHECK_WITHIN,
+        "the iframe to fit its content",
+    );
+
+    // The open widget: an input with the host's accent; the host page asks it to check a domain.
+    let open = env.browser.find("#open iframe").unwrap();
+    env.browser.enter_frame(&open);
+    env.browser.wait_for("document.getElementById('domain')", CHECK_WITHIN, "the widget's input");
+    let accent = env
+        .browser
+        .eval("return getComputedStyle(document.querySelector('button[type=submit]')).backgroundColor;", &[]);
+    env.browser.leave_frames();
+    assert_eq!(accent, Value::from("rgb(170, 0, 170)"), "the host's accent colour");
+    let small = env.browser.eval("return document.querySelector('#open iframe').getBoundingClientRect().height;", &[]);
+
+    // Ignored: a check request from a frame of a third origin, and ones of the wrong shape from the host.
+    let foreign = env.browser.find("#foreign").unwrap();
+    env.browser.enter_frame(&foreign);
+    env.browser.eval(
+        "parent.frames[1].postMessage({type: 'mta-sts:check', domain: 'evil.example'}, '*'); \
+         parent.postMessage({type: 'mta-sts:resize', height: 999}, '*'); return null;",
+        &[],
+    );
+    env.browser.leave_frames();
+    env.browser.eval(
+        "const w = document.querySelector('#open iframe').contentWindow; const o = arguments[0]; \
+         w.postMessage({type: 'mta-sts:check', domain: 42}, o); \
+         w.postMessage({type: 'mta-sts:check', domain: 'shape.example', extra: 1}, o); \
+         w.postMessage('mta-sts:check shape.example', o); return null;",
+        &[json!(checker)],
+    );
+    // Accepted: the documented call.
+    env.browser.eval("document.getElementById('open').mtaStsCheck('servfail.example'); return null;", &[]);
+    env.browser.wait_for("window.results.some(r => r[0] === 'open')", CHECK_WITHIN, "the open widget's result");
+    let result = env.browser.eval("return window.results.find(r => r[0] === 'open')[1];", &[]);
+    assert_eq!(result, json!({"domain": "servfail.example", "verdict": "lookup-failed", "valid": false}));
+    for ignored in ["evil.example", "shape.example"] {
+        assert_eq!(env.doh.stats(ignored).requests, 0, "the widget checked {ignored}");
+    }
+    env.browser.wait_for(
+        &format!("document.querySelector('#open iframe').getBoundingClientRect().height > {small}"),
+        CHECK_WITHIN,
+        "the open widget to grow with its result",
+    );
+    screenshot(&env, "embedded-widgets");
+
+    // embed.js ignores resize messages from other origins, other windows, or of another shape.
+    let heights = env.browser.eval(
+        "const f = document.querySelector('#open iframe'); const o = arguments[0]; const h = () => f.style.height; \
+         const send = (origin, source, data) => window.dispatchEvent(new MessageEvent('message', {origin, source, data})); \
+         const before = h(); \
+         send('http://evil.example', f.contentWindow, {type: 'mta-sts:resize', height: 901}); const a = h(); \
+         send(o, document.getElementById('foreign').contentWindow, {type: 'mta-sts:resize', height: 902}); const b = h(); \
+         send(o, f.contentWindow, {type: 'mta-sts:resize', height: '903'}); const c = h(); \
+         send(o, f.contentWindow, {type: 'mta-sts:resize', height: 904, extra: 1}); const d = h(); \
+         send(o, f.contentWindow, {type: 'mta-sts:resize', height: 905}); \
+         return [before, a, b, c, d, h()];",
+        &[json!(checker)],
+    );
+    let before = heights[0].clone();
+    assert_eq!(
+        heights.as_array().unwrap()[..5],
+        [before.clone(), before.clone(), before.clone(), before.clone(), before],
+        "{heights}"
+    );
+    assert_eq!(heights[5], Value::from("905px"), "the control message applies");
+}
+
+#[test]
+fn only_the_widget_may_be_framed() {
+    let env = env();
+    let site = help_site(&env);
+    let checker = format!("http://{}", env.worker.addr);
+    env.browser.console();
+    open_help_page(&env, &site);
+    env.browser.wait_for("window.results.length > 0", CHECK_WITHIN, "the widget to work in its frame");
+    // The app itself refuses to be framed; only /embed may be.
+    let console = env.browser.console();
+    assert!(console.iter().any(|m| m.contains("frame-ancestors")), "no framing refusal logged: {console:?}");
+    let app = env.browser.find("#app").unwrap();
+    env.browser.enter_frame(&app);
+    let framed = env.browser.eval("return location.href;", &[]);
+    env.browser.leave_frames();
+    assert!(!framed.as_str().unwrap_or_default().starts_with(&checker), "the app rendered in a frame: {framed}");
+    for (path, rule) in [
+        ("/", "frame-ancestors 'none'"),
+        ("/generate", "frame-ancestors 'none'"),
+        ("/preflight", "frame-ancestors 'none'"),
+        ("/embed?domain=x.example", "frame-ancestors *"),
+    ] {
+        let response = mta_sts_testkit::http::get(env.worker.addr, path, &[], CHECK_WITHIN).unwrap();
+        let csp = response.header("content-security-policy").unwrap_or_default();
+        assert!(csp.contains(rule), "{path}: {csp}");
+        assert_eq!(csp.matches("frame-ancestors").count(), 1, "{path}: one policy, not two: {csp}");
+    }
+}
