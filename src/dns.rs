@@ -246,10 +246,11 @@ pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsRespon
     })
 }
 
-/// Builds reply bytes from test zones; used by this crate's tests and by the shells' test servers.
+/// Test zones and the reply bytes a resolver would send from them; used by this crate's tests and by
+/// the shells' test servers.
 #[doc(hidden)]
 pub mod testing {
-    use super::{CLASS, Name, Packet, PacketFlag, QCLASS, QTYPE, Question, RCODE, RData, Rcode, RecordType};
+    use super::{CLASS, Name, Packet, PacketFlag, QCLASS, QTYPE, Question, RCODE, RData, Rcode, RecordType, same_name};
     use simple_dns::ResourceRecord;
     use simple_dns::rdata::{A, AAAA, CNAME, MX, TXT};
 
@@ -262,6 +263,155 @@ pub mod testing {
         A(std::net::Ipv4Addr),
         Aaaa(std::net::Ipv6Addr),
         Cname(String),
+    }
+
+    impl Answer {
+        /// Reads record data as a zone file writes it, so that tests can state a zone as a table of
+        /// `(owner, TYPE, data)`: MX as `<preference> <exchange>`, TXT as one character-string.
+        pub fn parse(rtype: &str, data: &str) -> Result<Answer, String> {
+            match rtype {
+                "TXT" => Ok(Answer::Txt(vec![data.as_bytes().to_vec()])),
+                "MX" => {
+                    let (preference, exchange) =
+                        data.split_once(' ').ok_or_else(|| format!("MX {data:?} is not `<preference> <exchange>`"))?;
+                    let preference = preference.parse().map_err(|e| format!("MX preference {preference:?}: {e}"))?;
+                    Ok(Answer::Mx(preference, exchange.to_owned()))
+                }
+                "A" => data.parse().map(Answer::A).map_err(|e| format!("A {data:?}: {e}")),
+                "AAAA" => data.parse().map(Answer::Aaaa).map_err(|e| format!("AAAA {data:?}: {e}")),
+                "CNAME" => Ok(Answer::Cname(data.to_owned())),
+                other => Err(format!("test zones hold no {other} records")),
+            }
+        }
+
+        /// The question type this record answers; `None` for a CNAME, which stands in for every type at
+        /// its owner (RFC 1034 §3.6.2).
+        pub fn rtype(&self) -> Option<RecordType> {
+            match self {
+                Answer::Txt(_) => Some(RecordType::Txt),
+                Answer::Mx(..) => Some(RecordType::Mx),
+                Answer::A(_) => Some(RecordType::A),
+                Answer::Aaaa(_) => Some(RecordType::Aaaa),
+                Answer::Cname(_) => None,
+            }
+        }
+    }
+
+    /// The TTL of records added without one: a common real-world value, far from the core's limits.
+    pub const DEFAULT_TTL: u32 = 300;
+
+    /// Resolvers give up on long CNAME chains; the bound also ends CNAME loops.
+    const MAX_CNAME_CHAIN: usize = 8;
+
+    /// One resource record of a test zone.
+    #[derive(Clone, Debug)]
+    pub struct Record {
+        pub owner: String,
+        pub ttl: u32,
+        pub data: Answer,
+    }
+
+    /// The records a test resolver answers from, as a recursive resolver would: the CNAME chain, then
+    /// the RRset at its end, NXDOMAIN told from NODATA.
+    #[derive(Clone, Debug, Default)]
+    pub struct Zone {
+        records: Vec<Record>,
+        authenticated_data: bool,
+    }
+
+    impl Zone {
+        pub fn new() -> Zone {
+            Zone::default()
+        }
+
+        /// Sets AD on every reply: the resolver validated the zone with DNSSEC (RFC 4035 §3.2.3).
+        #[must_use]
+        pub fn authenticated(mut self, validated: bool) -> Zone {
+            self.authenticated_data = validated;
+            self
+        }
+
+        /// Adds a record; owner names match without regard to case or a trailing dot.
+        pub fn insert(&mut self, owner: &str, ttl: u32, data: Answer) -> &mut Zone {
+            self.records.push(Record { owner: owner.to_owned(), ttl, data });
+            self
+        }
+
+        #[must_use]
+        fn with(mut self, owner: &str, data: Answer) -> Zone {
+            self.insert(owner, DEFAULT_TTL, data);
+            self
+        }
+
+        /// A TXT record of one character-string.
+        #[must_use]
+        pub fn txt(self, owner: &str, text: &str) -> Zone {
+            self.with(owner, Answer::Txt(vec![text.as_bytes().to_vec()]))
+        }
+
+        /// A TXT record of several character-strings.
+        #[must_use]
+        pub fn txt_strings(self, owner: &str, strings: &[&str]) -> Zone {
+            self.with(owner, Answer::Txt(strings.iter().map(|s| s.as_bytes().to_vec()).collect()))
+        }
+
+        #[must_use]
+        pub fn mx(self, owner: &str, preference: u16, exchange: &str) -> Zone {
+            self.with(owner, Answer::Mx(preference, exchange.to_owned()))
+        }
+
+        #[must_use]
+        pub fn a(self, owner: &str, address: std::net::Ipv4Addr) -> Zone {
+            self.with(owner, Answer::A(address))
+        }
+
+        #[must_use]
+        pub fn aaaa(self, owner: &str, address: std::net::Ipv6Addr) -> Zone {
+            self.with(owner, Answer::Aaaa(address))
+        }
+
+        #[must_use]
+        pub fn cname(self, owner: &str, target: &str) -> Zone {
+            self.with(owner, Answer::Cname(target.to_owned()))
+        }
+
+        pub fn records(&self) -> &[Record] {
+            &self.records
+        }
+
+        /// Keeps only the records `keep` accepts, so that a test can take one out of a shared zone.
+        pub fn retain(&mut self, keep: impl FnMut(&Record) -> bool) {
+            self.records.retain(keep);
+        }
+
+        /// The reply to `name`/`rtype`: the CNAME chain from `name`, then the records of `rtype` at its
+        /// end; NXDOMAIN only when nothing at all exists at or below that name (RFC 8020), else NOERROR.
+        pub fn answer(&self, name: &str, rtype: RecordType) -> Vec<u8> {
+            let mut answers = Vec::new();
+            let mut owner = name.trim_end_matches('.');
+            for _ in 0..MAX_CNAME_CHAIN {
+                let next = self.records.iter().find_map(|r| match &r.data {
+                    Answer::Cname(target) if same_name(&r.owner, owner) => Some((r.ttl, target)),
+                    _ => None,
+                });
+                let Some((ttl, target)) = next else { break };
+                answers.push((owner.to_owned(), ttl, Answer::Cname(target.clone())));
+                owner = target;
+            }
+            answers.extend(
+                self.records
+                    .iter()
+                    .filter(|r| same_name(&r.owner, owner) && r.data.rtype() == Some(rtype))
+                    .map(|r| (r.owner.clone(), r.ttl, r.data.clone())),
+            );
+            // An empty non-terminal exists too: it has names below it.
+            let below = format!(".{}", owner.trim_end_matches('.').to_ascii_lowercase());
+            let exists = self.records.iter().any(|r| {
+                same_name(&r.owner, owner) || r.owner.trim_end_matches('.').to_ascii_lowercase().ends_with(&below)
+            });
+            let rcode = if exists || !answers.is_empty() { Rcode::NoError } else { Rcode::NxDomain };
+            reply(name, rtype, rcode, self.authenticated_data, &answers)
+        }
     }
 
     /// A reply to `name`/`rtype` with the given rcode and answers `(owner, ttl, answer)`.
@@ -310,7 +460,7 @@ pub mod testing {
 
 #[cfg(test)]
 mod tests {
-    use super::testing::{Answer, reply};
+    use super::testing::{Answer, Zone, reply};
     use super::*;
 
     #[test]
@@ -442,5 +592,65 @@ mod tests {
         assert!(matches!(decode(&other, "a.example", RecordType::Txt), Err(DecodeError::WrongQuestion(_))));
         let wrong_type = reply("a.example", RecordType::Mx, Rcode::NoError, false, &[]);
         assert!(matches!(decode(&wrong_type, "a.example", RecordType::Txt), Err(DecodeError::WrongQuestion(_))));
+    }
+
+    /// What a resolver answering from `zone` says to `name`/`rtype`, decoded as a shell would.
+    fn ask(zone: &Zone, name: &str, rtype: RecordType) -> DnsResponse {
+        decode(&zone.answer(name, rtype), name, rtype).unwrap()
+    }
+
+    #[test]
+    fn zones_follow_cnames_and_tell_nxdomain_from_nodata() {
+        let zone = Zone::new().cname("_mta-sts.a.example", "sts.b.example").txt("sts.b.example", "v=STSv1; id=1").mx(
+            "a.example",
+            10,
+            "mx.a.example",
+        );
+
+        let txt = ask(&zone, "_mta-sts.a.example", RecordType::Txt);
+        assert_eq!(txt.rcode, Rcode::NoError);
+        assert_eq!(txt.cname_chain.len(), 1);
+        assert_eq!(txt.records[0].data, RecordData::Txt { text: b"v=STSv1; id=1".to_vec() });
+        assert!(!txt.authenticated_data);
+
+        // `a.example` exists (it has an MX), so its TXT is NODATA; a name with nothing is NXDOMAIN.
+        let nodata = ask(&zone, "a.example", RecordType::Txt);
+        assert_eq!((nodata.rcode, nodata.records.len()), (Rcode::NoError, 0));
+        let nx = ask(&zone, "nothing.example", RecordType::Txt);
+        assert_eq!(nx.rcode, Rcode::NxDomain);
+        // An empty non-terminal exists too (RFC 8020).
+        let ent = ask(&zone, "b.example", RecordType::A);
+        assert_eq!(ent.rcode, Rcode::NoError);
+    }
+
+    #[test]
+    fn zones_match_owners_loosely_and_bound_cname_loops() {
+        let mut zone = Zone::new().authenticated(true).cname("loop.example", "LOOP.example");
+        zone.insert("Mail.Example.", 60, Answer::parse("MX", "10 mx.example").unwrap());
+
+        let mx = ask(&zone, "mail.example", RecordType::Mx);
+        assert!(mx.authenticated_data);
+        assert_eq!(
+            (mx.records[0].ttl, &mx.records[0].data),
+            (60, &RecordData::Mx { preference: 10, exchange: "mx.example".into() })
+        );
+
+        let looped = ask(&zone, "loop.example", RecordType::A);
+        assert_eq!((looped.rcode, looped.cname_chain.len()), (Rcode::NoError, 8));
+
+        zone.retain(|r| r.owner != "Mail.Example.");
+        let gone = ask(&zone, "mail.example", RecordType::Mx);
+        assert_eq!(gone.rcode, Rcode::NxDomain);
+    }
+
+    #[test]
+    fn record_data_reads_as_a_zone_file_writes_it() {
+        assert!(matches!(Answer::parse("TXT", "v=STSv1; id=1"), Ok(Answer::Txt(s)) if s == [b"v=STSv1; id=1"]));
+        assert!(matches!(Answer::parse("A", "192.0.2.1"), Ok(Answer::A(_))));
+        assert!(matches!(Answer::parse("AAAA", "2001:db8::1"), Ok(Answer::Aaaa(_))));
+        assert!(matches!(Answer::parse("CNAME", "x.example"), Ok(Answer::Cname(t)) if t == "x.example"));
+        for (rtype, data) in [("MX", "mx.example"), ("MX", "high mx.example"), ("A", "::1"), ("NS", "ns.example")] {
+            assert!(Answer::parse(rtype, data).is_err(), "{rtype} {data}");
+        }
     }
 }

@@ -249,6 +249,16 @@ impl<T> Parsed<T> {
     pub fn codes(&self) -> Vec<Code> {
         self.findings.iter().map(|f| f.code).collect()
     }
+
+    /// Which codes were reported, each once, in text order: a test's expectation that does not depend
+    /// on the order or number of findings.
+    #[cfg(test)]
+    pub(crate) fn distinct_codes(&self) -> Vec<&'static str> {
+        let mut codes: Vec<&str> = self.findings.iter().map(|f| f.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
 }
 
 #[cfg(test)]

@@ -669,13 +669,6 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    fn codes(parsed: &Parsed<TlsRptRecord>) -> Vec<&'static str> {
-        let mut codes: Vec<&str> = parsed.findings.iter().map(|f| f.code.as_str()).collect();
-        codes.sort_unstable();
-        codes.dedup();
-        codes
-    }
-
     #[test]
     fn single_records() {
         // (record, expected distinct codes sorted, expected rua when valid)
@@ -720,7 +713,7 @@ mod tests {
         ];
         for &(record, expected, rua) in cases {
             let parsed = TlsRptRecord::parse(record.as_bytes());
-            assert_eq!(codes(&parsed), expected, "{record}: {:#?}", parsed.findings);
+            assert_eq!(parsed.distinct_codes(), expected, "{record}: {:#?}", parsed.findings);
             let got: Option<Vec<&str>> = parsed.value.as_ref().map(|v| v.rua.iter().map(String::as_str).collect());
             assert_eq!(got.as_deref(), rua, "{record}");
         }
@@ -740,7 +733,7 @@ mod tests {
         ];
         for &(records, expected, valid) in cases {
             let parsed = TlsRptRecord::parse_rrset(records);
-            assert_eq!(codes(&parsed), expected, "{records:?}: {:#?}", parsed.findings);
+            assert_eq!(parsed.distinct_codes(), expected, "{records:?}: {:#?}", parsed.findings);
             assert_eq!(parsed.valid(), valid, "{records:?}");
         }
     }

@@ -114,7 +114,7 @@ fn matrix() -> (World, Vec<Row>) {
     w.record("mxnot.test", "MX", "20 backup.elsewhere.test");
     row("mxnot.test", &["mx-not-covered"], "enforce");
     w.deploy("norpt.test", local, None, policy_for("norpt.test"), Cert::Good);
-    w.zone.retain(|(owner, _, _)| owner != "_smtp._tls.norpt.test");
+    w.zone.retain(|record| record.owner != "_smtp._tls.norpt.test");
     row("norpt.test", &["tlsrpt-missing"], "enforce");
     w.deploy("dual.test", local, Some("::1"), policy_for("dual.test"), Cert::Good);
     row("dual.test", &["policy-host-unreachable"], "enforce");

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use mta_sts::dns::RecordType;
+use mta_sts::dns::testing::reply;
+use mta_sts::dns::{Rcode, RecordType};
 use simple_dns::{Packet, QTYPE, TYPE};
 
 use crate::zone::Zone;
@@ -236,7 +237,8 @@ impl DohServer {
         let keep_going = match fault {
             None => write_response(writer, 200, "application/dns-message", &zone_answer),
             Some(Fault::ServFail) => {
-                write_response(writer, 200, "application/dns-message", &Zone::servfail(&name, rtype))
+                let servfail = reply(&name, rtype, Rcode::ServFail, false, &[]);
+                write_response(writer, 200, "application/dns-message", &servfail)
             }
             Some(Fault::Garbage) => write_response(writer, 200, "application/dns-message", GARBAGE),
             Some(Fault::HttpStatus(code)) => write_response(writer, code, "text/plain", b""),
@@ -322,7 +324,7 @@ fn wait_for_hangup(reader: &mut BufReader<TcpStream>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use mta_sts::dns::{Rcode, build_query, decode, doh_get_url};
+    use mta_sts::dns::{build_query, decode, doh_get_url};
 
     fn get(server: &DohServer, name: &str, rtype: RecordType) -> crate::http::Response {
         let url = doh_get_url(&server.url(), &build_query(name, rtype));

@@ -1,13 +1,11 @@
 //! Scenarios: a test zone, resolver faults and a policy response, turned into the `Observations` a shell
-//! would have collected. Replies are real DNS messages encoded by the core's DNS library, answered from
-//! the zone with CNAME chasing and NXDOMAIN/NODATA told apart, not canned bytes.
+//! would have collected. Replies are real DNS messages, answered from the zone by the core's test
+//! `Zone` (CNAME chasing, NXDOMAIN told from NODATA), not canned bytes.
 
 #![allow(dead_code, unreachable_pub)]
 
-use std::net::{Ipv4Addr, Ipv6Addr};
-
-use mta_sts::dns::testing::{Answer, reply};
-use mta_sts::dns::{Rcode, RecordType};
+use mta_sts::dns::Rcode;
+use mta_sts::dns::testing::{Answer, DEFAULT_TTL, Zone, reply};
 use mta_sts::observe::{
     DnsObservation, DnsResult, ErrorClass, FetchError, Observations, PolicyHeaders, PolicyObservation, PolicyResult,
 };
@@ -85,54 +83,30 @@ fn error_class(text: &str) -> ErrorClass {
     }
 }
 
-fn same(a: &str, b: &str) -> bool {
-    a.trim_end_matches('.').eq_ignore_ascii_case(b.trim_end_matches('.'))
-}
-
 impl Scenario {
-    fn answer(&self, name: &str, rtype: RecordType) -> Vec<u8> {
-        let mut answers = Vec::new();
-        let mut owner = name.to_owned();
-        for _ in 0..8 {
-            let cname = self.zone.iter().find(|(o, t, _)| same(o, &owner) && t == "CNAME");
-            let Some((_, _, target)) = cname else { break };
-            let target = target.as_str().expect("CNAME target").to_owned();
-            answers.push((owner.clone(), 300, Answer::Cname(target.clone())));
-            owner = target;
-        }
-        for (o, t, value) in &self.zone {
-            if !same(o, &owner) || t != rtype.as_str() {
-                continue;
-            }
-            let answer = match rtype {
-                RecordType::Txt => Answer::Txt(match value {
-                    serde_json::Value::String(s) => vec![s.as_bytes().to_vec()],
-                    serde_json::Value::Array(parts) => {
-                        parts.iter().map(|p| p.as_str().expect("string").as_bytes().to_vec()).collect()
-                    }
-                    other => panic!("TXT value {other}"),
-                }),
-                RecordType::Mx => {
-                    let text = value.as_str().expect("MX value");
-                    let (preference, exchange) = text.split_once(' ').expect("`<preference> <exchange>`");
-                    Answer::Mx(preference.parse().expect("preference"), exchange.to_owned())
+    /// The zone the scenario's resolver answers from.
+    fn dns_zone(&self) -> Zone {
+        let mut zone = Zone::new().authenticated(self.dnssec);
+        for (owner, rtype, value) in &self.zone {
+            let data = match value {
+                serde_json::Value::String(text) => {
+                    Answer::parse(rtype, text).unwrap_or_else(|e| panic!("{owner} {rtype}: {e}"))
                 }
-                RecordType::A => Answer::A(value.as_str().expect("A").parse::<Ipv4Addr>().expect("IPv4")),
-                RecordType::Aaaa => Answer::Aaaa(value.as_str().expect("AAAA").parse::<Ipv6Addr>().expect("IPv6")),
+                // A TXT record split into character-strings, which senders join (RFC 8461 §3.1).
+                serde_json::Value::Array(parts) if rtype == "TXT" => {
+                    Answer::Txt(parts.iter().map(|p| p.as_str().expect("string").as_bytes().to_vec()).collect())
+                }
+                other => panic!("{owner} {rtype} value {other}"),
             };
-            answers.push((o.clone(), 300, answer));
+            zone.insert(owner, DEFAULT_TTL, data);
         }
-        // NXDOMAIN only when nothing at all exists at or below the name (RFC 8020).
-        let exists = self.zone.iter().any(|(o, _, _)| {
-            same(o, &owner) || o.to_ascii_lowercase().ends_with(&format!(".{}", owner.to_ascii_lowercase()))
-        });
-        let rcode = if exists || !answers.is_empty() { Rcode::NoError } else { Rcode::NxDomain };
-        reply(name, rtype, rcode, self.dnssec, &answers)
+        zone
     }
 
     pub fn observations(&self) -> Observations {
         let domain = Domain::parse(&self.domain).expect("scenario domain");
         let plan = plan(&domain);
+        let zone = self.dns_zone();
         let dns = plan
             .dns
             .iter()
@@ -141,7 +115,7 @@ impl Scenario {
                 let result = match self.faults.get(&key).map(String::as_str) {
                     None => DnsResult::Response {
                         http_status: 200,
-                        body: self.answer(&probe.name, probe.rtype),
+                        body: zone.answer(&probe.name, probe.rtype),
                         elapsed_ms: Some(12),
                     },
                     Some("servfail") => DnsResult::Response {
@@ -161,7 +135,7 @@ impl Scenario {
                     },
                     Some("http-500") => DnsResult::Response { http_status: 500, body: Vec::new(), elapsed_ms: None },
                     Some("truncated") => {
-                        let mut body = self.answer(&probe.name, probe.rtype);
+                        let mut body = zone.answer(&probe.name, probe.rtype);
                         body[2] |= 0x02; // TC
                         DnsResult::Response { http_status: 200, body, elapsed_ms: None }
                     }

@@ -1,13 +1,13 @@
-//! Local fixture servers for the online commands: a DNS-over-HTTPS server answering from test zones
-//! (real DNS messages, encoded by the core's DNS library, with CNAME chasing and NXDOMAIN told apart
-//! from NODATA), and an HTTPS policy server whose certificates come from a test CA made at start-up.
+//! Local fixture servers for the online commands: a DNS-over-HTTPS server answering from the core's test
+//! `Zone` (real DNS messages, with CNAME chasing and NXDOMAIN told apart from NODATA), and an HTTPS
+//! policy server whose certificates come from a test CA made at start-up.
 //! Everything listens on loopback; nothing reaches the internet.
 
 #![allow(dead_code, unreachable_pub)]
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -17,7 +17,7 @@ use base64::Engine as _;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper_util::rt::TokioIo;
-use mta_sts::dns::testing::{Answer, reply};
+use mta_sts::dns::testing::{Answer, DEFAULT_TTL, Zone, reply};
 use mta_sts::dns::{Rcode, RecordType};
 use rcgen::{CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose};
 use rustls::ServerConfig;
@@ -78,8 +78,8 @@ pub enum Fault {
 
 #[derive(Debug, Default)]
 pub struct World {
-    /// `(owner, TYPE, value)`; TXT values are one character-string.
-    pub zone: Vec<(String, String, String)>,
+    /// Owners in lower case, as `record` writes them.
+    pub zone: Zone,
     pub faults: HashMap<String, Fault>,
     pub sites: HashMap<String, Site>,
     /// Names under this suffix get a valid deployment made up on the fly (the benchmark's 2,000 domains).
@@ -87,8 +87,10 @@ pub struct World {
 }
 
 impl World {
+    /// Adds a record written as a zone file writes it; a TXT value is one character-string.
     pub fn record(&mut self, owner: &str, rtype: &str, value: &str) -> &mut Self {
-        self.zone.push((owner.to_ascii_lowercase(), rtype.to_owned(), value.to_owned()));
+        let data = Answer::parse(rtype, value).unwrap_or_else(|e| panic!("{owner} {rtype}: {e}"));
+        self.zone.insert(&owner.to_ascii_lowercase(), DEFAULT_TTL, data);
         self
     }
 
@@ -106,58 +108,37 @@ impl World {
         self.sites.insert(format!("mta-sts.{domain}"), Site { cert, reply: policy });
     }
 
-    fn synthetic(&self, name: &str, rtype: RecordType) -> Option<Vec<(String, u32, Answer)>> {
+    /// For a name under the synthetic suffix, the made-up deployment's one record that a probe of that
+    /// name asks for.
+    fn synthetic(&self, name: &str) -> Option<Zone> {
         let suffix = self.synthetic_suffix.as_deref()?;
         if !name.ends_with(suffix) {
             return None;
         }
-        let answer = |a| Some(vec![(name.to_owned(), 300, a)]);
         let domain =
             name.trim_start_matches("_mta-sts.").trim_start_matches("_smtp._tls.").trim_start_matches("mta-sts.");
-        match rtype {
-            RecordType::Txt if name.starts_with("_mta-sts.") => answer(Answer::Txt(vec![b"v=STSv1; id=1;".to_vec()])),
-            RecordType::Txt if name.starts_with("_smtp._tls.") => {
-                answer(Answer::Txt(vec![format!("v=TLSRPTv1; rua=mailto:t@{domain}").into_bytes()]))
-            }
-            RecordType::Mx if !name.starts_with('_') && !name.starts_with("mta-sts.") => {
-                answer(Answer::Mx(10, format!("mx.{domain}")))
-            }
-            RecordType::A if name.starts_with("mta-sts.") => answer(Answer::A(Ipv4Addr::LOCALHOST)),
-            _ => Some(Vec::new()),
-        }
+        let zone = Zone::new();
+        Some(if name.starts_with("_mta-sts.") {
+            zone.txt(name, "v=STSv1; id=1;")
+        } else if name.starts_with("_smtp._tls.") {
+            zone.txt(name, &format!("v=TLSRPTv1; rua=mailto:t@{domain}"))
+        } else if name.starts_with("mta-sts.") {
+            zone.a(name, Ipv4Addr::LOCALHOST)
+        } else if !name.starts_with('_') {
+            zone.mx(name, 10, &format!("mx.{domain}"))
+        } else {
+            zone
+        })
     }
 
     fn answer(&self, name: &str, rtype: RecordType) -> Vec<u8> {
         let name = name.trim_end_matches('.').to_ascii_lowercase();
-        if let Some(answers) = self.synthetic(&name, rtype) {
-            return reply(&name, rtype, Rcode::NoError, false, &answers);
+        match self.synthetic(&name) {
+            // Every name under the suffix exists: one with nothing made up for it is NODATA, not NXDOMAIN.
+            Some(zone) if zone.records().is_empty() => reply(&name, rtype, Rcode::NoError, false, &[]),
+            Some(zone) => zone.answer(&name, rtype),
+            None => self.zone.answer(&name, rtype),
         }
-        let mut answers = Vec::new();
-        let mut owner = name.clone();
-        for _ in 0..8 {
-            let Some((_, _, target)) = self.zone.iter().find(|(o, t, _)| *o == owner && t == "CNAME") else { break };
-            answers.push((owner.clone(), 300, Answer::Cname(target.clone())));
-            owner = target.to_ascii_lowercase();
-        }
-        for (o, t, value) in &self.zone {
-            if *o != owner || t != rtype.as_str() {
-                continue;
-            }
-            let answer = match rtype {
-                RecordType::Txt => Answer::Txt(vec![value.as_bytes().to_vec()]),
-                RecordType::Mx => {
-                    let (preference, exchange) = value.split_once(' ').expect("`<preference> <exchange>`");
-                    Answer::Mx(preference.parse().expect("preference"), exchange.to_owned())
-                }
-                RecordType::A => Answer::A(value.parse::<Ipv4Addr>().expect("IPv4")),
-                RecordType::Aaaa => Answer::Aaaa(value.parse::<Ipv6Addr>().expect("IPv6")),
-            };
-            answers.push((o.clone(), 300, answer));
-        }
-        // NXDOMAIN only when nothing at all exists at or below the name (RFC 8020).
-        let exists = self.zone.iter().any(|(o, _, _)| *o == owner || o.ends_with(&format!(".{owner}")));
-        let rcode = if exists || !answers.is_empty() { Rcode::NoError } else { Rcode::NxDomain };
-        reply(&name, rtype, rcode, false, &answers)
     }
 }
 
