@@ -3,8 +3,9 @@
 # downloads nothing; it takes wasm-bindgen (same version as Cargo.lock) and binaryen's wasm-opt (from
 # worker/node_modules, `sh worker/setup.sh`) from PATH. Extra arguments go to each `trunk build`.
 #
-# Three bundles, one per kind of page: index.html (the check) -> dist/; www/tools.html -> generate.html and
-# preflight.html; www/embed.html -> embed.html (wrangler serves /generate from generate.html, and so on).
+# One bundle per page: index.html (the check) -> dist/; www/generate.html, www/preflight.html and
+# www/embed.html -> dist/<page>.html plus their bundles (wrangler serves /generate from generate.html, and
+# so on).
 set -eu
 cd "$(dirname "$0")/.."
 TRUNK_VERSION=0.21.14   # trunk 0.22 needs a newer rustc
@@ -15,10 +16,8 @@ fi
 PATH="$(pwd)/worker/node_modules/.bin:${PATH}"
 export PATH
 trunk build --release --offline "$@"
-for page in tools embed; do
+for page in generate preflight embed; do
     trunk build --release --offline "$@" --dist "target/trunk-${page}" "www/${page}.html"
     cp "target/trunk-${page}/mta-sts-${page}.js" "target/trunk-${page}/mta-sts-${page}_bg.wasm" dist/
+    cp "target/trunk-${page}/index.html" "dist/${page}.html"
 done
-cp target/trunk-tools/index.html dist/generate.html
-cp target/trunk-tools/index.html dist/preflight.html
-cp target/trunk-embed/index.html dist/embed.html

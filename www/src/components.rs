@@ -90,17 +90,16 @@ pub fn start() {
     mount_to_body(move || view! { <App typed=typed.clone() /> });
 }
 
-/// Mounts the generator or the pre-flight page, as the path says (the `mta-sts-tools` bundle).
-pub fn start_tools() {
+/// Mounts the generator (the `mta-sts-generate` bundle).
+pub fn start_generate() {
     take_over_static_page();
-    let path = window().location().pathname().unwrap_or_default();
-    if path.trim_end_matches('/').ends_with("/preflight") {
-        document().set_title("MTA-STS pre-flight: check a draft before publishing");
-        mount_to_body(|| view! { <crate::preflight::PreflightPage /> });
-    } else {
-        document().set_title("MTA-STS generator: the policy and records for your domain");
-        mount_to_body(|| view! { <crate::generator::GeneratorPage /> });
-    }
+    mount_to_body(|| view! { <crate::generator::GeneratorPage /> });
+}
+
+/// Mounts the pre-flight page (the `mta-sts-preflight` bundle).
+pub fn start_preflight() {
+    take_over_static_page();
+    mount_to_body(|| view! { <crate::preflight::PreflightPage /> });
 }
 
 /// A query parameter of the page's URL.

@@ -6,9 +6,9 @@
 //! WebAssembly and renders the report. Network text only ever becomes text nodes: nothing is inserted as
 //! HTML.
 //!
-//! Three bundles, one per kind of page, each within the page budget: the check (`/`, [`start`]), the
-//! set-up pages (`/generate` and `/preflight`, [`start_tools`]) and the widget other sites frame through
-//! `embed.js` (`/embed`, [`start_embed`]).
+//! One bundle per page, each within the page budget: the check (`/`, [`start`]), the generator
+//! (`/generate`, [`start_generate`]), the pre-flight (`/preflight`, [`start_preflight`]) and the widget
+//! other sites frame through `embed.js` (`/embed`, [`start_embed`]).
 //!
 //! The components compile for wasm32 only (the browser is their only target); [`present`] and
 //! [`widget`] hold the pure helpers and contracts they use, tested natively.
@@ -28,7 +28,7 @@ pub mod generator;
 pub mod preflight;
 
 #[cfg(target_arch = "wasm32")]
-pub use components::{App, Checked, ReportView, start, start_tools};
+pub use components::{App, Checked, ReportView, start, start_generate, start_preflight};
 #[cfg(target_arch = "wasm32")]
 pub use embed::start as start_embed;
 #[cfg(target_arch = "wasm32")]
