@@ -3,9 +3,9 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use mta_sts::dns::RecordType;
-use mta_sts::generate::{GenerateInput, MAX_AGE_LIMIT, generate};
+use mta_sts::generate::{GenerateInput, MAX_AGE_LIMIT, generate, suggest_wildcards};
 use mta_sts::observe::{DnsObservation, DnsResult, Observations, PolicyHeaders, PolicyObservation, PolicyResult};
-use mta_sts::{Domain, Mode, Policy, StsRecord, TlsRptRecord, evaluate, plan};
+use mta_sts::{Domain, Mode, MxPattern, Policy, StsRecord, TlsRptRecord, evaluate, plan};
 use proptest::prelude::*;
 
 fn label() -> impl Strategy<Value = String> {
@@ -61,6 +61,37 @@ proptest! {
         prop_assert!(StsRecord::parse(generated.sts_record.as_bytes()).valid(), "{}", generated.sts_record);
         prop_assert!(TlsRptRecord::parse(generated.tlsrpt_record.as_bytes()).valid(), "{}", generated.tlsrpt_record);
         prop_assert_eq!(generated.sts_record_name, format!("_mta-sts.{}", domain.as_str()));
+    }
+
+    /// A suggested wildcard covers every host it replaces (RFC 8461 §4.1), is never TLD-wide, and the
+    /// generated policy with the suggestion applied still covers every MX host.
+    #[test]
+    fn suggested_wildcards_keep_every_mx_host_covered(
+        hosts in prop::collection::vec(
+            prop_oneof![host(), (label(), prop::sample::select(vec!["mail.example.net", "l.example.com"]))
+                .prop_map(|(l, parent)| format!("{l}.{parent}"))],
+            1..8,
+        ),
+    ) {
+        for suggestion in suggest_wildcards(&hosts) {
+            let pattern = MxPattern::parse(&suggestion.pattern).expect("a valid pattern");
+            prop_assert!(!pattern.is_broad_wildcard(), "{}", suggestion.pattern);
+            prop_assert!(suggestion.replaces.len() >= 2);
+            let mut mx: Vec<String> =
+                hosts.iter().filter(|h| !suggestion.replaces.contains(&h.to_ascii_lowercase())).cloned().collect();
+            mx.push(suggestion.pattern.clone());
+            let input = GenerateInput {
+                domain: Domain::parse("example.org").unwrap(),
+                mode: Mode::Enforce,
+                mx,
+                max_age: 604_800,
+                rua: None,
+            };
+            let policy = Policy::parse(generate(&input, 0).expect("generates").policy.as_bytes()).value.unwrap();
+            for host in &hosts {
+                prop_assert!(policy.mx.iter().any(|p| p.matches(host)), "{host} lost by {}", suggestion.pattern);
+            }
+        }
     }
 
     #[test]

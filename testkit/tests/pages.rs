@@ -68,6 +68,21 @@ fn from_a_report_to_three_valid_records_and_a_preflight() {
         .browser
         .eval("return decodeURIComponent(document.querySelector('#out-policy a[download]').href.split(',')[1]);", &[]);
     assert_eq!(href, Value::from(policy.clone()));
+    let downloads = std::env::temp_dir().join(format!("mta-sts-downloads-{}", std::process::id()));
+    std::fs::create_dir_all(&downloads).unwrap();
+    env.browser.cdp(
+        "Browser.setDownloadBehavior",
+        &json!({ "behavior": "allow", "downloadPath": downloads.to_str().unwrap() }),
+    );
+    env.browser.click(&env.browser.find("#out-policy a[download]").unwrap());
+    let file = downloads.join("mta-sts.txt");
+    let until = std::time::Instant::now() + CHECK_WITHIN;
+    while std::fs::read(&file).map_or(true, |bytes| bytes.len() != policy.len()) {
+        assert!(std::time::Instant::now() < until, "no download at {}", file.display());
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(std::fs::read(&file).unwrap(), policy.as_bytes(), "the downloaded file is the policy, CRLF and all");
+    let _ = std::fs::remove_dir_all(&downloads);
     // The two records, with the live report address kept.
     let record = text(&env, "#out-record code.value");
     assert!(StsRecord::parse(record.as_bytes()).valid(), "{record}");

@@ -8,7 +8,7 @@ use leptos::task::spawn_local;
 use mta_sts::generate::{
     GenerateInput, Generated, MAX_AGE_LIMIT, MAX_AGE_ONE_WEEK, WildcardSuggestion, generate, suggest_wildcards,
 };
-use mta_sts::{Domain, Mode, Verdict};
+use mta_sts::{Code, Domain, Mode, Verdict};
 
 use crate::api;
 use crate::components::{CopyButton, DomainInput, SiteHeader, now_unix, page_link, query_param};
@@ -66,14 +66,19 @@ fn load_live(
     max_age: RwSignal<u32>,
     rua: RwSignal<String>,
 ) {
-    let Ok(domain) = Domain::parse(raw) else { return };
-    let domain = domain.as_str().to_owned();
+    let domain = match Domain::parse(raw) {
+        Ok(domain) => domain.as_str().to_owned(),
+        Err(e) => {
+            live.set(Live::Failed(e.reason));
+            return;
+        }
+    };
     live.set(Live::Loading(domain.clone()));
     spawn_local(async move {
         let next = match api::observe(&domain, None).await {
-            Err(e) => Live::Failed(e.to_string()),
+            Err(e) => Live::Failed(format!("The MX hosts could not be loaded, so type them below. ({e})")),
             Ok(obs) => match mta_sts::evaluate(&obs, now_unix()) {
-                Err(e) => Live::Failed(e.to_string()),
+                Err(e) => Live::Failed(format!("The MX hosts could not be loaded, so type them below. ({e})")),
                 Ok(report) => {
                     let hosts: Vec<String> = report.mx.iter().map(|h| h.host.clone()).collect();
                     let implicit = report.mx.iter().any(|h| h.implicit);
@@ -87,7 +92,13 @@ fn load_live(
                     if let Some(uri) = report.tlsrpt.as_ref().and_then(|t| t.rua.first()) {
                         rua.set(uri.clone());
                     }
+                    let mx_failed = report.findings.iter().any(|f| f.code == Code::MxLookupFailed);
                     let note = match (hosts.len(), implicit, report.verdict) {
+                        (0, _, _) if mx_failed => {
+                            "The MX lookup failed, so no MX hosts could be loaded: type the host names that \
+                             receive mail, or try again in a minute."
+                                .to_owned()
+                        }
                         (0, _, _) => "No MX hosts were found: type the host names that receive mail.".to_owned(),
                         (_, true, _) => format!(
                             "{domain} publishes no MX records, so mail goes to the domain itself (RFC 5321 §5.1): \
@@ -181,7 +192,7 @@ pub fn GeneratorPage() -> impl IntoView {
                             Live::Idle => String::new(),
                             Live::Loading(d) => format!("Looking up the MX hosts of {d}…"),
                             Live::Loaded { note, .. } => note,
-                            Live::Failed(reason) => format!("The live lookup failed: {reason} Type the MX hosts below."),
+                            Live::Failed(reason) => reason,
                         }}
                     </p>
                 </div>
