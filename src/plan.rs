@@ -76,6 +76,9 @@ pub fn plan(domain: &Domain) -> Plan {
         domain: domain.clone(),
         dns: probes
             .into_iter()
+            // RFC 1035 §2.3.4: for a 243- or 244-octet domain `_smtp._tls.<domain>` is too long to query;
+            // evaluate() explains that no TLS-RPT record can exist there.
+            .filter(|(kind, ..)| *kind != ProbeKind::TlsrptRecord || domain.tlsrpt_record_name_fits())
             .map(|(kind, name, rtype)| DnsProbe { kind, query: dns::build_query(&name, rtype), name, rtype })
             .collect(),
         policy_url: format!("https://mta-sts.{d}/.well-known/mta-sts.txt"),
@@ -85,6 +88,16 @@ pub fn plan(domain: &Domain) -> Plan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_tlsrpt_probe_where_its_name_cannot_exist() {
+        // 244 octets: `_mta-sts.` + it is 253, `_smtp._tls.` + it would be 255 (RFC 1035 §2.3.4).
+        let long = Domain::parse(&format!("{0}.{0}.{0}.{1}.com", "a".repeat(60), "a".repeat(57))).unwrap();
+        let kinds: Vec<ProbeKind> = plan(&long).dns.iter().map(|p| p.kind).collect();
+        assert!(!kinds.contains(&ProbeKind::TlsrptRecord), "{kinds:?}");
+        assert_eq!(kinds.len(), 4);
+        assert!(plan(&long).dns.iter().all(|p| !p.query.is_empty() && p.name.len() <= 253));
+    }
 
     #[test]
     fn plan_lists_exactly_the_five_probes_and_the_policy_url() {
