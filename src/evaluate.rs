@@ -323,20 +323,7 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
     }
 
     // RFC 8460 §3 (recommended by RFC 8461 §6): TLS reporting.
-    let tlsrpt = if !domain.tlsrpt_record_name_fits() {
-        // RFC 1035 §2.3.4: a name has at most 253 octets, so no record can exist there (plan() skips it).
-        findings.push(Finding::new(
-            Code::TlsrptMissing,
-            format!(
-                "{d} is {} octets long, so the TLS-RPT record name _smtp._tls.{d} would be {} octets, over \
-                     the 253 that DNS allows: no TLS-RPT record can be published for this domain, and senders \
-                     cannot report TLS failures to it.",
-                d.len(),
-                domain.tlsrpt_record_name().len()
-            ),
-        ));
-        None
-    } else {
+    let tlsrpt = if domain.tlsrpt_record_name_fits() {
         match lookup(obs, ProbeKind::TlsrptRecord, &mut evidence) {
             Lookup::Failed(reason) => {
                 findings.push(Finding::new(
@@ -351,6 +338,19 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
                 parsed.value
             }
         }
+    } else {
+        // RFC 1035 §2.3.4: a name has at most 253 octets, so no record can exist there (plan() skips it).
+        findings.push(Finding::new(
+            Code::TlsrptMissing,
+            format!(
+                "{d} is {} octets long, so the TLS-RPT record name _smtp._tls.{d} would be {} octets, over \
+                 the 253 that DNS allows: no TLS-RPT record can be published for this domain, and senders \
+                 cannot report TLS failures to it.",
+                d.len(),
+                domain.tlsrpt_record_name().len()
+            ),
+        ));
+        None
     };
 
     let verdict = match (record_state, &policy_state) {
