@@ -116,11 +116,13 @@ fn a_valid_record_is_read_and_the_unreachable_policy_host_is_policy_fetch_failed
     assert_eq!(report.mx.iter().map(|m| m.host.as_str()).collect::<Vec<_>>(), ["mail.valid.example"]);
 
     // workerd resolves `mta-sts.valid.example` with the system resolver, where it does not exist; its
-    // fetch() error is opaque ("internal error"), which the worker reports as `network`.
+    // fetch() error is opaque ("internal error"), which the worker reports as `network`, naming the
+    // likely causes instead of workerd's meaningless reference.
     let policy = observations.policy.as_ref().expect("the policy fetch");
     assert_eq!(policy.url, "https://mta-sts.valid.example/.well-known/mta-sts.txt");
     let PolicyResult::Failed { error, .. } = &policy.result else { panic!("{policy:?}") };
     assert_eq!(error.class, ErrorClass::Network, "{error:?}");
+    assert!(error.detail.contains("gives no cause"), "the opaque error is explained: {error:?}");
     assert!(codes(&report).contains(&"policy-fetch-failed"), "{:?}", codes(&report));
     assert_eq!(report.verdict, Verdict::Invalid);
     assert!(!report.valid);

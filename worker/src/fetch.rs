@@ -43,8 +43,11 @@ async fn with_deadline<T>(
     match select(work, deadline).await {
         Either::Left((Ok(value), _)) => Outcome::Done(value),
         Either::Left((Err(error), _)) => {
-            let detail = error.to_string();
-            Outcome::Failed(FetchError { class: shape::classify_fetch_error(&detail), detail })
+            let message = error.to_string();
+            Outcome::Failed(FetchError {
+                class: shape::classify_fetch_error(&message),
+                detail: shape::describe_fetch_error(&message),
+            })
         }
         Either::Right(((), _)) => {
             controller.abort();

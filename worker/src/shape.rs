@@ -69,6 +69,20 @@ pub fn classify_fetch_error(message: &str) -> ErrorClass {
     }
 }
 
+/// The detail to record for a failed `fetch()`: workerd's own words when they name a cause; for its
+/// opaque "internal error" (with a random reference) and "Network connection lost", the likely causes,
+/// so that the finding tells the admin where to look instead of quoting a meaningless reference.
+pub fn describe_fetch_error(message: &str) -> String {
+    let m = message.to_ascii_lowercase();
+    if m.contains("internal error") || m.contains("network connection lost") {
+        "the edge runtime gives no cause: the name may not resolve, or the connection was refused, reset \
+         or failed its TLS handshake; `mta-sts check` from a terminal names the cause"
+            .to_owned()
+    } else {
+        message.to_owned()
+    }
+}
+
 /// The policy response headers that matter to MTA-STS, read through `get` (a case-insensitive lookup).
 pub fn policy_headers(get: impl Fn(&str) -> Option<String>) -> PolicyHeaders {
     PolicyHeaders {
@@ -156,6 +170,18 @@ mod tests {
         ] {
             assert_eq!(classify_fetch_error(message), class, "{message}");
         }
+    }
+
+    #[test]
+    fn opaque_fetch_errors_are_explained() {
+        let opaque = describe_fetch_error("Error: internal error; reference = h757ha14tj1pd25c1d56gdl7");
+        assert!(opaque.contains("no cause") && opaque.contains("TLS handshake"), "{opaque}");
+        assert!(!opaque.contains("reference"), "{opaque}");
+        assert_eq!(describe_fetch_error("Network connection lost."), opaque);
+        assert_eq!(
+            describe_fetch_error("TLS peer's certificate is not trusted"),
+            "TLS peer's certificate is not trusted"
+        );
     }
 
     #[test]
