@@ -386,3 +386,30 @@ fn only_the_widget_may_be_framed() {
         assert_eq!(csp.matches("frame-ancestors").count(), 1, "{path}: one policy, not two: {csp}");
     }
 }
+
+#[test]
+fn the_set_up_pages_fit_a_phone_and_follow_dark_mode() {
+    let env = env();
+    env.browser.set_window(360, 1400);
+    let overflow = "document.documentElement.scrollWidth > window.innerWidth";
+    open_page(&env, "/generate?domain=multi.example", "#generator");
+    env.browser.wait_for("document.querySelector('ul.suggestions')", CHECK_WITHIN, "the generator's output");
+    let generator_overflows = env.browser.eval(&format!("return {overflow};"), &[]);
+    screenshot(&env, "generator-360px");
+    open_page(
+        &env,
+        "/preflight?domain=valid.example&policy=version%3A%20STSv1%0Amode%3A%20testing%0Amx%3A%20mail.valid.example%0Amax_age%3A%20604800%0A",
+        "#preflight",
+    );
+    env.browser.wait_for("document.querySelector('section.preflight-result')", CHECK_WITHIN, "the pre-flight result");
+    let preflight_overflows = env.browser.eval(&format!("return {overflow};"), &[]);
+    screenshot(&env, "preflight-360px");
+    env.browser.set_window(1100, 1400);
+    env.browser.set_dark(true);
+    let background = env.browser.eval("return getComputedStyle(document.body).backgroundColor;", &[]);
+    screenshot(&env, "preflight-dark");
+    env.browser.set_dark(false);
+    assert_eq!(generator_overflows, Value::Bool(false), "the generator scrolls sideways at 360 px");
+    assert_eq!(preflight_overflows, Value::Bool(false), "the pre-flight scrolls sideways at 360 px");
+    assert_eq!(background, Value::from("rgb(22, 24, 28)"), "the dark palette applies");
+}
