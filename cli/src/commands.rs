@@ -31,7 +31,7 @@ fn json_done(value: &Value, valid: bool) -> Result<Done, Failure> {
 }
 
 /// `2 errors, 1 warning, 0 info`, or a plain "no findings".
-fn tally(findings: &[Finding]) -> String {
+pub(crate) fn tally(findings: &[Finding]) -> String {
     if findings.is_empty() {
         return "no findings".to_owned();
     }
@@ -351,7 +351,7 @@ pub(crate) fn evaluate_human(report: &Report, obs: &Observations, p: Painter) ->
     out.0
 }
 
-fn mx_table(out: &mut Out, p: Painter, hosts: &[MxHost], policy_applies: bool) {
+pub(crate) fn mx_table(out: &mut Out, p: Painter, hosts: &[MxHost], policy_applies: bool) {
     let host_width = hosts.iter().map(|h| h.host.chars().count()).max().unwrap_or(0).max("HOST".len());
     out.line(p.paint(DIM, format!("  {:host_width$}  {:>10}  PATTERN", "HOST", "PREFERENCE")));
     for h in hosts {

@@ -8,6 +8,7 @@ mod commands;
 mod fetch;
 mod guard;
 mod input;
+mod preflight;
 mod render;
 mod serve;
 
@@ -72,6 +73,8 @@ enum Command {
     Generate(commands::GenerateArgs),
     /// Check domains over the network: DNS over HTTPS, the policy fetch, its certificate.
     Check(check::CheckArgs),
+    /// Check a draft policy and/or record before publishing it: on its own, or against the live domain.
+    Preflight(preflight::PreflightArgs),
     /// Serve the web app and the /api/observe API (the self-hosted alternative to the Cloudflare worker).
     Serve(serve::ServeArgs),
 }
@@ -132,12 +135,25 @@ fn run(cli: Cli) -> Result<Done, Failure> {
         Command::Match { pattern, host } => commands::match_host(&pattern, &host, ctx),
         Command::Evaluate { file, now } => commands::evaluate(file.as_ref(), now.unwrap_or_else(unix_now), ctx),
         Command::Generate(args) => commands::generate(&args, ctx),
-        Command::Check(_) | Command::Serve(_) => unreachable!("main runs the online commands itself"),
+        Command::Check(_) | Command::Preflight(_) | Command::Serve(_) => {
+            unreachable!("main runs the online commands itself")
+        }
     }
 }
 
 pub(crate) fn unix_now() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+/// Writes a command's output; a reader that stops early (`| head`) is not an error of ours.
+pub(crate) fn write_stdout(text: &str) -> Result<(), Failure> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure(format!("cannot write the output: {e}. Check the file or pipe that standard output goes to.")))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn main() -> ExitCode {
@@ -149,23 +165,21 @@ fn main() -> ExitCode {
             let ctx = Ctx { json: cli.json, painter: Painter { color: !cli.json && wants_color(cli.color) } };
             return check::run(args, ctx);
         }
+        Command::Preflight(args) => {
+            let ctx = Ctx { json: cli.json, painter: Painter { color: !cli.json && wants_color(cli.color) } };
+            return preflight::run(args, ctx);
+        }
         Command::Serve(args) => return serve::run(args),
         _ => {}
     }
     match run(cli) {
-        Ok(done) => {
-            let mut stdout = std::io::stdout().lock();
-            match stdout.write_all(done.stdout.as_bytes()).and_then(|()| stdout.flush()) {
-                // A reader that stops early (`| head`) is not an error of ours; the status still tells.
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-                    eprintln!(
-                        "error: cannot write the output: {e}. Check the file or pipe that standard output goes to."
-                    );
-                    ExitCode::from(2)
-                }
-                _ => ExitCode::from(u8::from(!done.valid)),
+        Ok(done) => match write_stdout(&done.stdout) {
+            Ok(()) => ExitCode::from(u8::from(!done.valid)),
+            Err(Failure(message)) => {
+                eprintln!("error: {message}");
+                ExitCode::from(2)
             }
-        }
+        },
         Err(Failure(message)) => {
             eprintln!("error: {message}");
             ExitCode::from(2)

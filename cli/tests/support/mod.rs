@@ -448,6 +448,7 @@ pub async fn count(listener: tokio::net::TcpListener, seen: Arc<AtomicUsize>) {
 pub mod run {
     use std::time::Duration;
 
+    #[derive(Debug)]
     pub struct Run {
         pub code: i32,
         pub stdout: String,
