@@ -189,6 +189,17 @@ fn preflight_finds_a_draft_mistakes_with_and_without_a_domain() {
     assert_eq!(text(&env, "table.mx td.not-covered").trim(), "✖ not covered");
     screenshot(&env, "preflight-not-covered");
 
+    // "Start from what is live" fills the fields from the live state, or says that nothing is live.
+    set_field(&env, "#pf-record", "");
+    env.browser.click(&env.browser.find("#preflight button.secondary").unwrap());
+    env.browser.wait_for("document.getElementById('pf-record').value !== ''", CHECK_WITHIN, "the live record");
+    let record = env.browser.eval("return document.getElementById('pf-record').value;", &[]);
+    assert_eq!(record, Value::from("v=STSv1; id=20250101T000000;"));
+    set_field(&env, "#pf-domain", "nx.example");
+    env.browser.click(&env.browser.find("#preflight button.secondary").unwrap());
+    env.browser.wait_for("document.querySelector('#preflight p.failed')", CHECK_WITHIN, "the nothing-live message");
+    assert!(text(&env, "#preflight p.failed").contains("Nothing is live at nx.example"));
+
     // Without a domain the draft is checked on its own, with no request at all.
     let before = env.doh.total_requests();
     set_field(&env, "#pf-domain", "");

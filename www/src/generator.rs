@@ -31,10 +31,6 @@ enum Live {
     Failed(String),
 }
 
-fn mode_value(mode: Mode) -> &'static str {
-    mode.as_str()
-}
-
 /// The lines of the MX field that are not blank.
 fn mx_lines(text: &str) -> Vec<String> {
     text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
@@ -118,7 +114,7 @@ fn load_live(
     });
 }
 
-/// `data:` link that saves `text` as `name` (no script, no object URL to revoke).
+/// A `data:` URL of `text` for a download link (no script, no object URL to revoke).
 fn download_href(text: &str) -> String {
     format!("data:text/plain;charset=utf-8,{}", String::from(js_sys::encode_uri_component(text)))
 }
@@ -224,7 +220,7 @@ fn ModeField(mode: RwSignal<Mode>) -> impl IntoView {
                 <input
                     type="radio"
                     name="mode"
-                    value=mode_value(value)
+                    value=value.as_str()
                     prop:checked=move || mode.get() == value
                     on:change=move |_| mode.set(value)
                 />
@@ -421,7 +417,7 @@ fn Output(generated: Generated) -> impl IntoView {
                         " (a " <code>{format!("*.{domain}")}</code> " certificate also works), not expired, with the whole chain (RFC 8461 §3.3)."</li>
                     <li>"Answer " <code>"200"</code> " with " <code>"Content-Type: text/plain"</code>
                         "; several senders refuse other types."</li>
-                    <li>"No redirects: senders do not follow them (RFC 8461 §3.3), not even from " <code>"http"</code> " to " <code>"https"</code> " or to another path."</li>
+                    <li>"No redirects: senders do not follow them (RFC 8461 §3.3), so the file must be served at this exact URL, not moved to another path or host."</li>
                 </ul>
                 <h3>"Publish in this order"</h3>
                 <ol>

@@ -98,13 +98,24 @@ fn load_live(form: Form) {
         match live(domain.as_str()).await {
             Ok(obs) => {
                 let report: Option<Report> = mta_sts::evaluate(&obs, now_unix()).ok();
+                let mut found = false;
                 if let Some(PolicyResult::Response { status: 200, body, .. }) = obs.policy.as_ref().map(|p| &p.result) {
                     policy_text.set(String::from_utf8_lossy(body).into_owned());
+                    found = true;
                 }
                 if let Some(record) = report.as_ref().and_then(|r| r.record.as_ref()) {
                     record_text.set(record.to_text());
+                    found = true;
                 }
-                phase.set(Phase::Idle);
+                phase.set(if found {
+                    Phase::Idle
+                } else {
+                    Phase::Failed(format!(
+                        "Nothing is live at {} yet: no policy file and no _mta-sts record were found. Start from \
+                         the generator instead.",
+                        domain.as_str()
+                    ))
+                });
             }
             Err(reason) => phase.set(Phase::Failed(reason)),
         }
