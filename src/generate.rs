@@ -48,6 +48,9 @@ pub struct Generated {
     pub tlsrpt_record_name: String,
     /// The TLS-RPT record's value.
     pub tlsrpt_record: String,
+    /// What the administrator should know about the output, in sentences (empty when nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// Why the generator cannot produce valid records from the input.
@@ -155,6 +158,16 @@ pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateEr
     if !TlsRptRecord::parse(tlsrpt_record.as_bytes()).valid() {
         return Err(GenerateError::Rua(input.rua.clone().unwrap_or_default()));
     }
+    let mut notes = Vec::new();
+    if !input.domain.tlsrpt_record_name_fits() {
+        // RFC 1035 §2.3.4: a name has at most 253 octets.
+        notes.push(format!(
+            "_smtp._tls.{d} is {} octets long, over the 253 that DNS allows: the TLS-RPT record cannot be \
+             published for this domain, so senders cannot report TLS failures to it. The policy and the \
+             _mta-sts record work without it.",
+            input.domain.tlsrpt_record_name().len()
+        ));
+    }
     Ok(Generated {
         policy_url: format!("https://mta-sts.{d}/.well-known/mta-sts.txt"),
         policy: policy.to_text(),
@@ -162,6 +175,7 @@ pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateEr
         sts_record: record.to_text(),
         tlsrpt_record_name: format!("_smtp._tls.{d}"),
         tlsrpt_record,
+        notes,
     })
 }
 
@@ -197,5 +211,21 @@ mod tests {
         assert!(suggest_wildcards(&hosts(&["example.com", "example.net"])).is_empty());
         assert!(suggest_wildcards(&hosts(&["MX.example.com", "mx.example.com."])).is_empty());
         assert!(suggest_wildcards(&hosts(&["*.example.com", "mx.example.com"])).is_empty());
+    }
+
+    #[test]
+    fn a_tlsrpt_name_too_long_for_dns_is_noted() {
+        let input = |domain: &str| GenerateInput {
+            domain: Domain::parse(domain).unwrap(),
+            mode: Mode::Testing,
+            mx: vec!["mx.example.net".into()],
+            max_age: MAX_AGE_ONE_WEEK,
+            rua: None,
+        };
+        assert!(generate(&input("example.com"), 0).unwrap().notes.is_empty());
+        let long = format!("{0}.{0}.{0}.{1}.com", "a".repeat(60), "a".repeat(57));
+        let generated = generate(&input(&long), 0).unwrap();
+        assert_eq!(generated.notes.len(), 1);
+        assert!(generated.notes[0].contains("255 octets long"), "{}", generated.notes[0]);
     }
 }

@@ -4,7 +4,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use mta_sts::evaluate::MxHost;
-use mta_sts::generate::{GenerateInput, Generated};
+use mta_sts::generate::{GenerateInput, Generated, WildcardSuggestion};
 use mta_sts::observe::PolicyResult;
 use mta_sts::plan::ProbeKind;
 use mta_sts::{Domain, Finding, Mode, Observations, Policy, Report, Severity, StsRecord, TlsRptRecord};
@@ -419,6 +419,7 @@ pub(crate) fn generate(args: &GenerateArgs, ctx: Ctx) -> Result<Done, Failure> {
     };
     let generated = mta_sts::generate::generate(&request, args.now.unwrap_or_else(crate::unix_now))
         .map_err(|e| Failure(format!("cannot generate the records: {}.", render::clean(&e.to_string()))))?;
+    let suggestions = mta_sts::generate::suggest_wildcards(&args.mx);
     // Re-reading the output with the same parsers a checker uses shows the advice (e.g. a short max_age)
     // that the generator accepts but a check would flag.
     let mut findings = Policy::parse(generated.policy.as_bytes()).findings;
@@ -426,11 +427,20 @@ pub(crate) fn generate(args: &GenerateArgs, ctx: Ctx) -> Result<Done, Failure> {
     findings.extend(TlsRptRecord::parse(generated.tlsrpt_record.as_bytes()).findings);
     let valid = !findings.iter().any(|f| f.severity == Severity::Error);
     if ctx.json {
-        let Generated { policy_url, policy, sts_record_name, sts_record, tlsrpt_record_name, tlsrpt_record } =
-            &generated;
+        let Generated {
+            policy_url,
+            policy,
+            sts_record_name,
+            sts_record,
+            tlsrpt_record_name,
+            tlsrpt_record,
+            notes: more_notes,
+        } = &generated;
+        let notes: Vec<&String> = notes.iter().chain(more_notes).collect();
         return json_done(
             &json!({
                 "kind": "generate", "valid": valid, "domain": domain.as_str(), "notes": notes,
+                "suggestions": suggestions,
                 "policy_url": policy_url, "policy": policy,
                 "sts_record_name": sts_record_name, "sts_record": sts_record,
                 "tlsrpt_record_name": tlsrpt_record_name, "tlsrpt_record": tlsrpt_record,
@@ -439,7 +449,8 @@ pub(crate) fn generate(args: &GenerateArgs, ctx: Ctx) -> Result<Done, Failure> {
             valid,
         );
     }
-    Ok(Done { stdout: generate_human(&generated, &domain, mode, &notes, &findings, valid, ctx.painter), valid })
+    let human = generate_human(&generated, &domain, mode, &notes, &suggestions, &findings, valid, ctx.painter);
+    Ok(Done { stdout: human, valid })
 }
 
 fn indented(out: &mut Out, text: &str) {
@@ -448,11 +459,13 @@ fn indented(out: &mut Out, text: &str) {
     }
 }
 
+#[allow(clippy::too_many_arguments, reason = "one call site; the pieces of one output")]
 fn generate_human(
     g: &Generated,
     domain: &Domain,
     mode: Mode,
     notes: &[String],
+    suggestions: &[WildcardSuggestion],
     findings: &[Finding],
     valid: bool,
     p: Painter,
@@ -464,7 +477,7 @@ fn generate_human(
         p.verdict(valid),
         p.paint(BOLD, format!("MTA-STS for {d}, mode {}", mode_str(mode)))
     ));
-    for note in notes {
+    for note in notes.iter().chain(&g.notes) {
         out.line(p.paint(DIM, format!("note: {}", render::clean(note))));
     }
     out.blank();
@@ -497,6 +510,17 @@ fn generate_human(
             "Once the TLS reports show no failures for a few weeks, generate again with --mode enforce and update \
              the file and the id.",
         );
+    }
+    for s in suggestions {
+        out.blank();
+        out.line(format_args!(
+            "hint: `{}` would cover {} with one line. The `*` stands for exactly one label (RFC 8461 §4.1), and it \
+             also accepts any other host directly under {} with a valid certificate: use it only if everyone who \
+             can get one there is trusted.",
+            render::clean(&s.pattern),
+            render::clean(&s.replaces.join(", ")),
+            render::clean(s.pattern.trim_start_matches("*."))
+        ));
     }
     for f in findings {
         let code = f.code.as_str();

@@ -510,6 +510,38 @@ fn generate_human_gives_the_three_steps() {
 }
 
 #[test]
+fn generate_suggests_a_wildcard_for_sibling_mx_hosts() {
+    let generate = |second: &str, json: bool| {
+        let mut args = vec!["generate", "--domain", "example.com", "--mode", "testing"];
+        args.extend(["--mx", "a.mail.example.net", "--mx", second]);
+        if json {
+            args.push("--json");
+        }
+        run(&args)
+    };
+    let r = generate("b.mail.example.net", false);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let hint = "hint: `*.mail.example.net` would cover a.mail.example.net, b.mail.example.net";
+    assert!(r.stdout.contains(hint), "{}", r.stdout);
+    assert_eq!(
+        json_of(&generate("b.mail.example.net", true))["suggestions"],
+        serde_json::json!([{"pattern": "*.mail.example.net", "replaces": ["a.mail.example.net", "b.mail.example.net"]}])
+    );
+    // Hosts at different depths: no hint.
+    let r = generate("mail.example.net", false);
+    assert!(!r.stdout.contains("hint:"), "{}", r.stdout);
+}
+
+#[test]
+fn generate_notes_a_tlsrpt_name_too_long_for_dns() {
+    let long = format!("{0}.{0}.{0}.{1}.com", "a".repeat(60), "a".repeat(57));
+    let r = run(&["generate", "--json", "--domain", &long, "--mode", "testing", "--mx", "mx.example.net"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let notes = json_of(&r)["notes"].to_string();
+    assert!(notes.contains("over the 253 that DNS allows"), "{notes}");
+}
+
+#[test]
 fn generate_bad_input_exits_2_with_the_reason() {
     let r = run(&["generate", "--domain", "example.com", "--mode", "enforce"]);
     assert_eq!(r.code, 2);

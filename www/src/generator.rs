@@ -383,6 +383,7 @@ fn Output(generated: Generated) -> impl IntoView {
     view! {
         <section class="output" aria-labelledby="out-heading">
             <h2 id="out-heading">"What to publish for " {domain.clone()}</h2>
+            {g.notes.iter().map(|note| view! { <p class="note">"ℹ " {note.clone()}</p> }).collect_view()}
 
             <article class="artefact" id="out-policy">
                 <h3>"1. The policy file"</h3>
