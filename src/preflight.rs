@@ -18,7 +18,9 @@ use crate::record::{StsRecord, fresh_id};
 /// What the administrator is about to publish. Either part may be absent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
-    pub domain: Domain,
+    /// The domain the draft is for; without it the draft is checked on its own.
+    #[serde(default)]
+    pub domain: Option<Domain>,
     /// The draft policy file, byte for byte.
     #[serde(default, with = "optional_bytes")]
     pub policy: Option<Vec<u8>>,
@@ -39,7 +41,8 @@ pub enum DiffLine {
 /// The draft's findings, its reading, the live MX coverage and the difference to the live policy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preflight {
-    pub domain: String,
+    /// The draft's domain (`null` when it was checked on its own).
+    pub domain: Option<String>,
     /// No `error` finding.
     pub valid: bool,
     pub findings: Vec<Finding>,
@@ -51,9 +54,10 @@ pub struct Preflight {
     pub diff: Vec<DiffLine>,
 }
 
-/// Checks `draft` on its own and, with `live` observations of the same domain, against the live state.
+/// Checks `draft` on its own and, when it names a domain and `live` observations of that domain are
+/// given, against the live state.
 pub fn preflight(draft: &Draft, live: Option<&Observations>, now: u64) -> Preflight {
-    let d = draft.domain.as_str();
+    let d = draft.domain.as_ref().map(Domain::as_str);
     let new_id = fresh_id(now);
     let mut findings = Vec::new();
 
@@ -68,12 +72,14 @@ pub fn preflight(draft: &Draft, live: Option<&Observations>, now: u64) -> Prefli
     let draft_policy = policy.as_ref().filter(|p| p.valid()).and_then(|p| p.value.clone());
     let draft_record = record.as_ref().filter(|r| r.valid()).and_then(|r| r.value.clone());
 
-    let live_report = live.filter(|obs| obs.domain.eq_ignore_ascii_case(d)).and_then(|obs| evaluate(obs, now).ok());
+    let live_report =
+        d.and_then(|d| live.filter(|obs| obs.domain.eq_ignore_ascii_case(d))).and_then(|obs| evaluate(obs, now).ok());
     let mut mx: Vec<MxHost> = live_report
         .as_ref()
         .map(|report| report.mx.iter().map(|h| MxHost { pattern: None, ..h.clone() }).collect())
         .unwrap_or_default();
     if let Some(policy) = &draft_policy
+        && let Some(d) = d
         && !mx.is_empty()
     {
         // RFC 8461 §4.1 against the live MX hosts, exactly as the live check does it.
@@ -97,7 +103,11 @@ pub fn preflight(draft: &Draft, live: Option<&Observations>, now: u64) -> Prefli
         _ => false,
     };
     let next_id = draft_record.as_ref().map_or(live_id, |r| Some(r.id.as_str()));
-    if policy_changed && let Some(id) = next_id.filter(|id| Some(*id) == live_id) {
+    // A live report exists only for a named domain, so `d` is known whenever the policy changed.
+    if policy_changed
+        && let Some(d) = d
+        && let Some(id) = next_id.filter(|id| Some(*id) == live_id)
+    {
         findings.push(
             Finding::new(
                 Code::PolicyIdUnchanged,
@@ -115,7 +125,7 @@ pub fn preflight(draft: &Draft, live: Option<&Observations>, now: u64) -> Prefli
     }
 
     Preflight {
-        domain: d.to_owned(),
+        domain: d.map(str::to_owned),
         valid: !findings.iter().any(|f| f.severity == crate::Severity::Error),
         findings,
         policy: draft_policy,
@@ -204,7 +214,7 @@ mod tests {
     #[test]
     fn a_draft_alone_gets_the_parsers_findings() {
         let draft = Draft {
-            domain: Domain::parse("example.com").unwrap(),
+            domain: None,
             policy: Some(b"version: STSv1\nmode: enforce\nmx: mail.example.com\n".to_vec()),
             record: Some("v=STSv1; id=2024-01-01;".into()),
         };

@@ -58,7 +58,7 @@ fn drafts_against_the_live_domain() {
     let observations = live();
     for (what, policy, record, expected, valid) in cases {
         let draft = Draft {
-            domain: Domain::parse("example.com").unwrap(),
+            domain: Some(Domain::parse("example.com").unwrap()),
             policy: policy.map(|p| p.as_bytes().to_vec()),
             record: record.map(ToString::to_string),
         };
@@ -77,7 +77,7 @@ fn drafts_against_the_live_domain() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn the_diff_and_the_fix_for_an_unchanged_id() {
     let draft = Draft {
-        domain: Domain::parse("example.com").unwrap(),
+        domain: Some(Domain::parse("example.com").unwrap()),
         policy: Some(LIVE_POLICY.replace("max_age: 604800", "max_age: 1209600").into_bytes()),
         record: None,
     };

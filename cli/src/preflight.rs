@@ -36,9 +36,6 @@ pub(crate) struct PreflightArgs {
     fetch: FetchArgs,
 }
 
-/// Stands in for the domain when none is given; the parsers' findings never name it.
-const NO_DOMAIN: &str = "example.com";
-
 pub(crate) fn run(args: &PreflightArgs, ctx: Ctx) -> ExitCode {
     match run_inner(args, ctx) {
         Ok(valid) => ExitCode::from(u8::from(!valid)),
@@ -70,11 +67,7 @@ fn run_inner(args: &PreflightArgs, ctx: Ctx) -> Result<bool, Failure> {
         None => None,
     };
     let now = args.now.unwrap_or_else(crate::unix_now);
-    let draft = Draft {
-        domain: domain.clone().unwrap_or_else(|| Domain::parse(NO_DOMAIN).expect("a valid domain")),
-        policy,
-        record: args.record.as_deref().map(|r| r.trim().to_owned()),
-    };
+    let draft = Draft { domain: domain.clone(), policy, record: args.record.as_deref().map(|r| r.trim().to_owned()) };
     let live = match domain.as_ref().filter(|_| !args.offline) {
         Some(domain) => {
             let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -110,11 +103,14 @@ fn human(result: &Preflight, draft: &Draft, live: bool, p: render::Painter) -> S
     out.line(format_args!(
         "{} · {} · {}",
         p.verdict(result.valid),
-        p.paint(BOLD, if live { render::clean(&result.domain) } else { "draft".to_owned() }),
+        p.paint(BOLD, render::clean(result.domain.as_deref().filter(|_| live).unwrap_or("draft"))),
         p.paint(if result.valid { BOLD } else { RED }, headline)
     ));
     out.line(if live {
-        format!("Checked against the MX hosts, policy and record live at {} now.", render::clean(&result.domain))
+        format!(
+            "Checked against the MX hosts, policy and record live at {} now.",
+            render::clean(result.domain.as_deref().unwrap_or_default())
+        )
     } else {
         "Checked on its own: give the domain to compare with what is live.".to_owned()
     });

@@ -66,7 +66,7 @@ fuzz_target!(|data: &[u8]| {
         None => (data, &[][..]),
     };
     let draft = Draft {
-        domain: mta_sts::Domain::parse("example.com").expect("a valid domain"),
+        domain: Some(mta_sts::Domain::parse("example.com").expect("a valid domain")),
         policy: Some(policy.to_vec()),
         record: Some(String::from_utf8_lossy(record).into_owned()),
     };

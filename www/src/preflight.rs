@@ -20,10 +20,6 @@ enum Phase {
     Failed(String),
 }
 
-/// Stands in for the domain when none is given: the draft is then checked on its own, and nothing in
-/// the parsers' findings names the domain.
-const NO_DOMAIN: &str = "example.com";
-
 /// The live observations of `domain`, or a sentence saying why there are none.
 async fn live(domain: &str) -> Result<Observations, String> {
     api::observe(domain, None).await.map_err(|e| format!("The live state of {domain} could not be fetched: {e}"))
@@ -64,17 +60,17 @@ fn run(form: Form) {
         return;
     }
     let draft = Draft {
-        domain: domain.clone().unwrap_or_else(|| Domain::parse(NO_DOMAIN).expect("a valid domain")),
+        domain: domain.clone(),
         // A textarea's value always has LF line breaks (browsers normalise CRLF); the RFC 8461 §3.2
         // ABNF allows them (`sts-policy-term = LF / CRLF`), so the draft is checked as LF text.
         policy: (!policy.trim().is_empty()).then(|| policy.into_bytes()),
         record: (!record.trim().is_empty()).then(|| record.trim().to_owned()),
     };
-    let against_live = domain.is_some() && compare.get_untracked();
+    let against_live = domain.filter(|_| compare.get_untracked());
     phase.set(Phase::Running);
     spawn_local(async move {
-        let next = if against_live {
-            match live(draft.domain.as_str()).await {
+        let next = if let Some(domain) = against_live {
+            match live(domain.as_str()).await {
                 Ok(obs) => Phase::Done { result: preflight(&draft, Some(&obs), now_unix()), live: true },
                 Err(reason) => Phase::Failed(reason),
             }
@@ -225,7 +221,10 @@ pub fn PreflightView(result: Preflight, live: bool) -> impl IntoView {
         ("verdict bad", format!("The draft has {errors} error{}.", if errors == 1 { "" } else { "s" }))
     };
     let scope = if live {
-        format!("Checked against the MX hosts, policy and record live at {} now.", result.domain)
+        format!(
+            "Checked against the MX hosts, policy and record live at {} now.",
+            result.domain.as_deref().unwrap_or_default()
+        )
     } else {
         "Checked on its own: give a domain to compare with what is live.".to_owned()
     };

@@ -150,7 +150,7 @@ async fn preflight_shows_the_id_warning_coverage_and_the_diff() {
     use mta_sts::preflight::{Draft, preflight};
     let scenario: Scenario = serde_json::from_str(fixture!("enforce-valid").1).unwrap();
     let draft = Draft {
-        domain: mta_sts::Domain::parse("example.com").unwrap(),
+        domain: Some(mta_sts::Domain::parse("example.com").unwrap()),
         policy: Some(b"version: STSv1\r\nmode: testing\r\nmx: mail.example.com\r\nmax_age: 604800\r\n".to_vec()),
         record: None,
     };
