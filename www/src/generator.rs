@@ -27,7 +27,8 @@ const PRESETS: [(u32, &str); 3] = [
 enum Live {
     Idle,
     Loading(String),
-    Loaded { domain: String, note: String },
+    /// What was loaded, in a sentence.
+    Loaded(String),
     Failed(String),
 }
 
@@ -106,7 +107,7 @@ fn load_live(
                         ),
                         (n, _, _) => format!("Loaded {n} MX host{} from DNS.", if n == 1 { "" } else { "s" }),
                     };
-                    Live::Loaded { domain, note }
+                    Live::Loaded(note)
                 }
             },
         };
@@ -187,7 +188,7 @@ pub fn GeneratorPage() -> impl IntoView {
                         {move || match live.get() {
                             Live::Idle => String::new(),
                             Live::Loading(d) => format!("Looking up the MX hosts of {d}…"),
-                            Live::Loaded { note, .. } => note,
+                            Live::Loaded(note) => note,
                             Live::Failed(reason) => reason,
                         }}
                     </p>
