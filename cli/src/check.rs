@@ -89,6 +89,15 @@ pub(crate) struct CheckArgs {
     /// How many domains to check at once.
     #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u16).range(1..=1024))]
     concurrency: u16,
+    /// Judge as of this Unix time instead of now: the report's certificate dates (expired, not yet
+    /// valid, expiring soon) and the fresh ids in fixes.
+    ///
+    /// Only the judgement moves: DNS and the policy are read now, and every TLS handshake (the policy
+    /// host's, the resolver's) is verified against the real clock, as a sender connecting now would. So
+    /// a certificate expired by the real clock still fails the fetch (policy-tls-invalid) whatever --now
+    /// says, and one valid now but expired at --now is fetched, then reported as expired as of --now.
+    #[arg(long, value_name = "UNIX_SECONDS")]
+    now: Option<u64>,
     #[command(flatten)]
     fetch: FetchArgs,
 }
@@ -158,9 +167,10 @@ fn run_inner(args: &CheckArgs, ctx: Ctx) -> Result<ExitCode, Failure> {
         let mut results = futures_util::stream::iter(domains)
             .map(|domain| {
                 let fetcher = fetcher.clone();
+                let fixed_now = args.now;
                 // Each check on its own task, so they use every core.
                 tokio::spawn(async move {
-                    let now = crate::unix_now();
+                    let now = fixed_now.unwrap_or_else(crate::unix_now);
                     let obs = fetcher.observe(&mta_sts::plan(&domain), now).await;
                     let report = mta_sts::evaluate(&obs, now);
                     (obs, report)

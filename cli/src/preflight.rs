@@ -29,7 +29,13 @@ pub(crate) struct PreflightArgs {
     /// Do not look at the live domain: check the draft on its own.
     #[arg(long)]
     offline: bool,
-    /// Check as of this Unix time instead of now (the fixes' fresh ids; for reproducible output).
+    /// Check as of this Unix time instead of now: the fresh ids in fixes and, against a live domain, the
+    /// certificate dates (expired, not yet valid, expiring soon); for reproducible output.
+    ///
+    /// Only the judgement moves: the live domain is read now, and every TLS handshake (the policy
+    /// host's, the resolver's) is verified against the real clock, as a sender connecting now would. So
+    /// a certificate expired by the real clock still fails the fetch (policy-tls-invalid) whatever --now
+    /// says, and one valid now but expired at --now is fetched, then reported as expired as of --now.
     #[arg(long, value_name = "UNIX_SECONDS")]
     now: Option<u64>,
     #[command(flatten)]

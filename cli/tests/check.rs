@@ -137,6 +137,8 @@ fn fault_matrix() {
     // dual.test keeps its resolved addresses (127.0.0.1 and ::1); only 127.0.0.1 has a server.
     args.extend(["--connect-to".into(), format!("mta-sts.dual.test:443::{port}")]);
     args.extend(["--concurrency".into(), "64".into()]);
+    // Judged at the instant the fixture's certificates are dated from.
+    args.extend(["--now".into(), fixture.now.to_string()]);
     args.extend(fixture.flags());
     args.extend(rows.iter().map(|r| r.domain.to_owned()));
     let run = mta_sts(&args);
@@ -183,6 +185,12 @@ fn fault_matrix() {
     assert_eq!(expired["certificate"]["chain"][0]["dns_names"][0], "mta-sts.expired.test");
     assert_eq!(by("wrongname.test")["evidence"]["policy"]["certificate"]["chain"][0]["dns_names"][0], "www.other.test");
     assert!(by("trickle.test")["evidence"]["policy"]["error"].as_str().unwrap().starts_with("timeout"));
+    // Certificates are dated from the fixture's instant, and the report judges at that same instant.
+    let expiring = by("expiring.test");
+    let leaf = &expiring["evidence"]["policy"]["certificate"]["chain"][0];
+    assert_eq!(leaf["not_after"], fixture.now + 3 * 86_400 + 3_600, "{leaf}");
+    let message = expiring["findings"].as_array().unwrap().iter().find(|f| f["code"] == "policy-cert-expiring");
+    assert!(message.unwrap()["message"].as_str().unwrap().contains("expires in 3 days"), "{expiring}");
     let dual = &by("dual.test")["evidence"]["policy"]["certificate"]["addresses"];
     assert_eq!(dual[1]["family"], "ipv6");
     assert!(dual[1]["error"].is_object(), "{dual}");
@@ -198,8 +206,13 @@ fn small_world() -> World {
     w
 }
 
+/// Checks against the fixture, judged at the instant its certificates are dated from.
 fn check(fixture: &Fixture, extra: &[&str]) -> Run {
-    let mut args: Vec<String> = vec!["check".into()];
+    check_at(fixture, fixture.now, extra)
+}
+
+fn check_at(fixture: &Fixture, now: u64, extra: &[&str]) -> Run {
+    let mut args: Vec<String> = vec!["check".into(), "--now".into(), now.to_string()];
     args.extend(fixture.flags());
     args.extend(extra.iter().map(|s| (*s).to_owned()));
     mta_sts(&args)
@@ -254,4 +267,42 @@ fn domains_from_a_file_and_standard_input_and_human_output() {
     assert!(human.stdout.contains("Policy host TLS"), "{}", human.stdout);
     assert!(human.stdout.contains("TLSv1.3"), "{}", human.stdout);
     assert!(!human.stdout.contains('\u{1b}'), "no colour when not on a terminal");
+}
+
+/// `--now` moves the judgement, not the network: the handshake is verified against the real clock, the
+/// report's certificate dates at `--now` (as `check --help` says).
+#[test]
+fn now_moves_the_judgement_not_the_handshake() {
+    const DAY: u64 = 86_400;
+    let fixture = Fixture::start(small_world());
+    // The fixture's certificate for mta-sts.ok.test is valid from its instant - 1 day to + 90 days.
+    let at = |now: u64| {
+        let run = check_at(&fixture, now, &["--json", "ok.test"]);
+        let report = run.reports().remove(0);
+        (run, report)
+    };
+    let finding = |report: &Value, code: &str| {
+        report["findings"].as_array().unwrap().iter().find(|f| f["code"] == code).map(|f| f["message"].clone())
+    };
+
+    let (run, later) = at(fixture.now + 100 * DAY);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(later["evidence"]["policy"]["status"], 200, "fetched: the handshake used the real clock");
+    let message = finding(&later, "policy-tls-invalid").expect("expired as of --now");
+    assert!(message.as_str().unwrap().contains("expired"), "{message}");
+    assert_eq!(later["verdict"], "invalid");
+
+    let (_, earlier) = at(fixture.now - 2 * DAY);
+    let message = finding(&earlier, "policy-tls-invalid").expect("not valid yet as of --now");
+    assert!(message.as_str().unwrap().contains("is not valid yet"), "{message}");
+
+    let (run, soon) = at(fixture.now + 80 * DAY);
+    assert_eq!(run.code, 0, "a warning only: {}", run.stdout);
+    let message = finding(&soon, "policy-cert-expiring").expect("expiring as of --now");
+    assert!(message.as_str().unwrap().contains("expires in 10 days"), "{message}");
+
+    let help = mta_sts(&["check".into(), "--help".into()]);
+    assert!(help.stdout.contains("verified against the real clock"), "{}", help.stdout);
+    let help = mta_sts(&["preflight".into(), "--help".into()]);
+    assert!(help.stdout.contains("verified against the real clock"), "{}", help.stdout);
 }

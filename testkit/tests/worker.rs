@@ -7,7 +7,7 @@
 
 use std::net::Ipv4Addr;
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use mta_sts::dns::RecordType;
 use mta_sts::observe::{DnsResult, ErrorClass, Observations, PolicyResult};
@@ -76,17 +76,15 @@ fn observe(env: &Env, domain: &str, client_address: &str) -> Response {
         .unwrap_or_else(|e| panic!("GET {path}: {e}\n{}", env.worker.log_text()))
 }
 
-fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
-}
-
 /// Checks `domain` and returns the Observations and the core's Report of them.
 fn check(env: &Env, domain: &str, client_address: &str) -> (Observations, Report) {
     let response = observe(env, domain, client_address);
     assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
     assert_api_headers(&response);
     let observations: Observations = serde_json::from_slice(&response.body).expect("Observations JSON");
-    let report = evaluate(&observations, now()).expect("evaluate");
+    // Judged at the instant the worker observed, the one clock reading the observations carry.
+    let now = observations.observed_at.expect("the worker records when it observed");
+    let report = evaluate(&observations, now).expect("evaluate");
     (observations, report)
 }
 

@@ -2,6 +2,12 @@
 //! `Zone` (real DNS messages, with CNAME chasing and NXDOMAIN told apart from NODATA), and an HTTPS
 //! policy server whose certificates come from a test CA made at start-up.
 //! Everything listens on loopback; nothing reaches the internet.
+//!
+//! Time: a `Fixture` reads the real clock once, at start, into `Fixture::now`. Every certificate it
+//! issues is dated from that instant, and a test judges at that same instant (`--now`, `evaluate`), so
+//! the outcome is the same on any day and under a clock moved years ahead (`.ci/run` runs these tests
+//! under faketime too). The real clock, not a constant, because the `mta-sts` under test verifies each
+//! TLS handshake against the real clock, as a sender connecting now would.
 
 #![allow(dead_code, unreachable_pub)]
 
@@ -142,8 +148,10 @@ impl World {
     }
 }
 
-/// The test CA, and certificates it (or nobody) issues.
+/// The test CA, and certificates it (or nobody) issues, all dated from one instant.
 pub struct Authority {
+    /// The instant every certificate's validity is counted from.
+    now: time::OffsetDateTime,
     params: CertificateParams,
     key: KeyPair,
     pub pem_path: PathBuf,
@@ -156,7 +164,8 @@ fn days(n: i64) -> time::Duration {
 }
 
 impl Authority {
-    pub fn new() -> Authority {
+    pub fn new(now: u64) -> Authority {
+        let now = time::OffsetDateTime::from_unix_timestamp(i64::try_from(now).unwrap()).unwrap();
         let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
         params.distinguished_name.push(DnType::CommonName, "mta-sts test CA");
         params.is_ca = IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
@@ -166,7 +175,7 @@ impl Authority {
         let dir = tempfile::tempdir().unwrap();
         let pem_path = dir.path().join("ca.pem");
         std::fs::write(&pem_path, ca.pem()).unwrap();
-        Authority { params, key, pem_path, _dir: dir, cache: Mutex::new(HashMap::new()) }
+        Authority { now, params, key, pem_path, _dir: dir, cache: Mutex::new(HashMap::new()) }
     }
 
     pub fn certified(&self, names: &[&str], kind: Cert) -> Option<Arc<CertifiedKey>> {
@@ -174,7 +183,7 @@ impl Authority {
         if let Some(found) = self.cache.lock().unwrap().get(&cache_key) {
             return Some(found.clone());
         }
-        let now = time::OffsetDateTime::now_utc();
+        let now = self.now;
         let names: Vec<String> = match kind {
             Cert::WrongName => vec!["www.other.test".to_owned()],
             _ => names.iter().map(|n| (*n).to_owned()).collect(),
@@ -230,6 +239,9 @@ impl ResolvesServerCert for BySni {
 
 /// The running fixture servers.
 pub struct Fixture {
+    /// The instant the fixture was started at (Unix seconds): its certificates are dated from it, and
+    /// tests judge at it.
+    pub now: u64,
     pub world: Arc<Mutex<World>>,
     pub authority: Arc<Authority>,
     pub doh_url: String,
@@ -250,8 +262,9 @@ impl Fixture {
     pub fn start(world: World) -> Fixture {
         let _ = rustls::crypto::ring::default_provider().install_default();
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
         let world = Arc::new(Mutex::new(world));
-        let authority = Arc::new(Authority::new());
+        let authority = Arc::new(Authority::new(now));
         let policy_connections = Arc::new(AtomicUsize::new(0));
         let (doh, policy) = runtime.block_on(async {
             let doh = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -263,6 +276,7 @@ impl Fixture {
         runtime.spawn(serve_doh(doh, world.clone(), authority.clone()));
         runtime.spawn(serve_policy(policy, world.clone(), authority.clone(), policy_connections.clone()));
         Fixture {
+            now,
             world,
             authority,
             doh_url: format!("https://127.0.0.1:{}/dns-query", doh_addr.port()),
