@@ -10,9 +10,10 @@
 //! (requirements.md §4, §5.3):
 //!
 //! * `v=STSv1 ;` (erratum 6285) is counted as an STS record, as mox does, and warned about;
-//! * a record that is exactly `v=STSv1` is counted as an STS record that lacks its `id` (an error), not as
-//!   an unrelated TXT record: it is clearly meant as one, and senders with a `v=STSv1` prefix filter
-//!   (EFF, tlspol, postfix-mta-sts-resolver) count it too;
+//! * a record that is exactly `v=STSv1` does not begin with `v=STSv1;`, so it is discarded (RFC 8461 §3.1)
+//!   and a real STS record beside it applies; that is a warning, because senders with a `v=STSv1` prefix
+//!   filter (postfix-mta-sts-resolver, postfix-tlspol, EFF) count it and see two records. Alone, it is
+//!   reported as the STS record it was meant to be, lacking its `id` (an error);
 //! * `V=STSv1;` and ` v=STSv1;` are not STS records for RFC-following senders: when no real STS record
 //!   exists they are reported as `record-invalid` (instead of `record-missing`), else as a warning;
 //! * a repeated field is a warning and the first one wins (RFC 8461 §3.2, last paragraph); a later
@@ -630,7 +631,7 @@ enum Kind {
     Sts,
     /// `v=STSv1` + WSP + `;` (erratum 6285); the span covers the whitespace.
     Spaced(Span),
-    /// Exactly `v=STSv1` (perhaps with trailing whitespace).
+    /// Exactly `v=STSv1` (perhaps with trailing whitespace): discarded by the filter, but meant as a record.
     Bare,
     /// Not an STS record for RFC-following senders, but clearly meant as one.
     NearMiss,
@@ -687,6 +688,20 @@ fn near_miss(record: &[u8], candidates: usize) -> Finding {
         .with_severity(Severity::Warning)
     };
     finding.with_span(Span::new(0, record.len()))
+}
+
+/// `v=STSv1` alone beside a real STS record: discarded by RFC 8461 §3.1, counted by prefix-filtering senders.
+fn bare_beside_record(record: &[u8]) -> Finding {
+    Finding::new(
+        Code::RecordOtherTxt,
+        "This record is only `v=STSv1`, without the `;` and the `id`. RFC 8461 §3.1 discards records that do not \
+         begin with `v=STSv1;`, so senders that follow it (mox, chasquid, mailauth) use the other record. But \
+         senders that only look for the prefix `v=STSv1` (postfix-mta-sts-resolver, postfix-tlspol, EFF) count it \
+         as a second MTA-STS record and then ignore MTA-STS, go-mtasts (maddy) needs `_mta-sts` to hold a single \
+         TXT record, and KumoMTA joins all of them into one. Delete it.",
+    )
+    .with_severity(Severity::Warning)
+    .with_span(Span::new(0, record.len()))
 }
 
 /// An unrelated TXT record at `_mta-sts`.
@@ -751,12 +766,17 @@ impl StsRecord {
     pub fn parse_rrset<R: AsRef<[u8]>>(records: &[R]) -> Parsed<StsRecord> {
         let mut findings = Vec::new();
         let kinds: Vec<Kind> = records.iter().map(|r| classify(r.as_ref())).collect();
-        let candidates = kinds.iter().filter(|k| matches!(k, Kind::Sts | Kind::Spaced(_) | Kind::Bare)).count();
+        // RFC 8461 §3.1: "Records that do not begin with "v=STSv1;" are discarded." `v=STSv1 ;` is kept, as
+        // mox does (erratum 6285); a bare `v=STSv1` is not, and is only read on its own when nothing else is.
+        let candidates = kinds.iter().filter(|k| matches!(k, Kind::Sts | Kind::Spaced(_))).count();
         let mut value = None;
         let mut keep: Option<String> = None;
         for (index, (record, &kind)) in records.iter().zip(&kinds).enumerate() {
             let record = record.as_ref();
             match kind {
+                Kind::Bare if candidates > 0 => {
+                    findings.push(bare_beside_record(record).with_record_index(index));
+                }
                 Kind::Sts | Kind::Spaced(_) | Kind::Bare => {
                     if let Kind::Spaced(span) = kind {
                         findings.push(ambiguous_delimiter(record, span).with_record_index(index));
@@ -776,7 +796,7 @@ impl StsRecord {
                 Kind::Other => findings.push(other_txt(record).with_record_index(index)),
             }
         }
-        let near_misses = kinds.contains(&Kind::NearMiss);
+        let near_misses = kinds.iter().any(|k| matches!(k, Kind::NearMiss | Kind::Bare));
         if candidates == 0 && !near_misses {
             // RFC 8461 §3.1: without a `v=STSv1;` record there is no policy to fetch.
             findings.push(

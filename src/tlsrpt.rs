@@ -11,6 +11,9 @@
 //!   the first one;
 //! * repeated extensions are kept (RFC 8460 has no first-wins rule) and reported by nothing;
 //! * other TXT records at `_smtp._tls` are discarded silently (no finding code exists for them);
+//! * a record that is exactly `v=TLSRPTv1` does not begin with `v=TLSRPTv1;`, so it is discarded (RFC 8460
+//!   §3) and a real TLS-RPT record beside it applies, with a warning (reporters that filter on the prefix
+//!   without the `;` count two records); alone, it is reported as the record it was meant to be, invalid;
 //! * a URI with a scheme other than `mailto`/`https` is a `tlsrpt-rua-scheme` warning; when no usable
 //!   URI remains, the record is also `tlsrpt-invalid`. An `https` URI without a host and a `mailto` URI
 //!   without an address are unusable and `tlsrpt-invalid`.
@@ -546,12 +549,26 @@ impl TlsRptRecord {
     pub fn parse_rrset<R: AsRef<[u8]>>(records: &[R]) -> Parsed<TlsRptRecord> {
         let mut findings = Vec::new();
         let kinds: Vec<Kind> = records.iter().map(|r| classify(r.as_ref())).collect();
-        let candidates = kinds.iter().filter(|k| matches!(k, Kind::TlsRpt | Kind::Spaced(_) | Kind::Bare)).count();
+        // RFC 8460 §3: "Records that do not begin with "v=TLSRPTv1;" are discarded." `v=TLSRPTv1 ;` is kept,
+        // as mox does; a bare `v=TLSRPTv1` is not, and is only read on its own when nothing else is.
+        let candidates = kinds.iter().filter(|k| matches!(k, Kind::TlsRpt | Kind::Spaced(_))).count();
         let mut value = None;
         let mut keep: Option<String> = None;
         for (index, (record, &kind)) in records.iter().zip(&kinds).enumerate() {
             let record = record.as_ref();
             match kind {
+                Kind::Bare if candidates > 0 => findings.push(
+                    Finding::new(
+                        Code::TlsrptInvalid,
+                        "This record is only `v=TLSRPTv1`, without the `;` and a `rua`. RFC 8460 §3 discards records \
+                         that do not begin with `v=TLSRPTv1;`, so reporters that follow it use the other record; \
+                         reporters that only look for the prefix `v=TLSRPTv1` count two records and send no \
+                         reports. Delete it.",
+                    )
+                    .with_severity(Severity::Warning)
+                    .with_span(Span::new(0, record.len()))
+                    .with_record_index(index),
+                ),
                 Kind::TlsRpt | Kind::Spaced(_) | Kind::Bare => {
                     if let Kind::Spaced(span) = kind {
                         let mut fixed = record[..span.start].to_vec();
@@ -617,7 +634,7 @@ impl TlsRptRecord {
                 Kind::Other => {}
             }
         }
-        let near_misses = kinds.contains(&Kind::NearMiss);
+        let near_misses = kinds.iter().any(|k| matches!(k, Kind::NearMiss | Kind::Bare));
         if candidates == 0 && !near_misses {
             // RFC 8461 §6 recommends TLS-RPT alongside MTA-STS.
             findings.push(
