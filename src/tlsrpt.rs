@@ -510,6 +510,18 @@ enum Kind {
     Other,
 }
 
+/// `v=TLSRPTv1` alone beside a real record: discarded by RFC 8460 §3, counted by prefix-filtering reporters.
+fn bare_beside_record(record: &[u8]) -> Finding {
+    Finding::new(
+        Code::TlsrptInvalid,
+        "This record is only `v=TLSRPTv1`, without the `;` and a `rua`. RFC 8460 §3 discards records that do not \
+         begin with `v=TLSRPTv1;`, so reporters that follow it use the other record; reporters that only look for \
+         the prefix `v=TLSRPTv1` count two records and send no reports. Delete it.",
+    )
+    .with_severity(Severity::Warning)
+    .with_span(Span::new(0, record.len()))
+}
+
 fn classify(record: &[u8]) -> Kind {
     // RFC 8460 §3: "Records that do not begin with "v=TLSRPTv1;" are discarded."
     if record.starts_with(PREFIX) {
@@ -557,18 +569,7 @@ impl TlsRptRecord {
         for (index, (record, &kind)) in records.iter().zip(&kinds).enumerate() {
             let record = record.as_ref();
             match kind {
-                Kind::Bare if candidates > 0 => findings.push(
-                    Finding::new(
-                        Code::TlsrptInvalid,
-                        "This record is only `v=TLSRPTv1`, without the `;` and a `rua`. RFC 8460 §3 discards records \
-                         that do not begin with `v=TLSRPTv1;`, so reporters that follow it use the other record; \
-                         reporters that only look for the prefix `v=TLSRPTv1` count two records and send no \
-                         reports. Delete it.",
-                    )
-                    .with_severity(Severity::Warning)
-                    .with_span(Span::new(0, record.len()))
-                    .with_record_index(index),
-                ),
+                Kind::Bare if candidates > 0 => findings.push(bare_beside_record(record).with_record_index(index)),
                 Kind::TlsRpt | Kind::Spaced(_) | Kind::Bare => {
                     if let Kind::Spaced(span) = kind {
                         let mut fixed = record[..span.start].to_vec();
