@@ -29,8 +29,59 @@ impl Severity {
     }
 }
 
+/// Where a rule's subject lives; findings are grouped by it on the page and in the CLI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    /// The `_mta-sts` TXT record.
+    Record,
+    /// The policy host: its name, addresses, certificate and HTTP answer.
+    PolicyHost,
+    /// The policy file's contents.
+    PolicyFile,
+    /// The MX hosts and whether the policy covers them.
+    Mx,
+    /// The `_smtp._tls` TLS-RPT record.
+    Tlsrpt,
+    /// DNS itself (DNSSEC).
+    Dns,
+}
+
+impl Category {
+    /// Page and CLI order.
+    pub const ALL: [Category; 6] =
+        [Category::Record, Category::PolicyHost, Category::PolicyFile, Category::Mx, Category::Tlsrpt, Category::Dns];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Record => "record",
+            Category::PolicyHost => "policy-host",
+            Category::PolicyFile => "policy-file",
+            Category::Mx => "mx",
+            Category::Tlsrpt => "tlsrpt",
+            Category::Dns => "dns",
+        }
+    }
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::Record => "The _mta-sts TXT record",
+            Category::PolicyHost => "The policy host",
+            Category::PolicyFile => "The policy file",
+            Category::Mx => "MX coverage",
+            Category::Tlsrpt => "The _smtp._tls TLS-RPT record",
+            Category::Dns => "DNS",
+        }
+    }
+}
+
+/// The rule table (design.md §2, "Rules as data"): one row per rule, each with its stable code, fixed
+/// severity, category, group (the catch-all code it refines, for consumers that filtered on those before
+/// one code per rule existed; or the code itself), the RFC section, the RFC's own sentence, and a
+/// one-line title (the doc comment).
 macro_rules! codes {
-    ($($(#[doc = $doc:literal])* $variant:ident = $text:literal, $severity:ident, $rfc:literal;)*) => {
+    ($($(#[doc = $doc:literal])* $variant:ident = $text:literal, $severity:ident, $category:ident, $group:ident,
+        $rfc:literal, $sentence:literal;)*) => {
         /// The stable identifier of a finding (design.md §2). Serialised as kebab-case text.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[non_exhaustive]
@@ -47,9 +98,22 @@ macro_rules! codes {
                 match self { $(Code::$variant => $text,)* }
             }
 
-            /// The usual severity; a few codes (e.g. `mx-not-covered`) depend on the policy mode.
+            /// The rule's severity. Fixed per code, with one documented exception: `mx-not-covered` is an
+            /// error under `enforce` and a warning under `testing` (RFC 8461 §5).
             pub fn default_severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// What the rule is about: the record, the policy host, the policy file, MX, TLS-RPT or DNS.
+            pub fn category(self) -> Category {
+                match self { $(Code::$variant => Category::$category,)* }
+            }
+
+            /// The catch-all code this rule refines (`record-invalid`, `policy-invalid`, `tlsrpt-invalid`),
+            /// or the code itself. Serialised as each finding's `group`.
+            #[must_use]
+            pub fn group(self) -> Code {
+                match self { $(Code::$variant => Code::$group,)* }
             }
 
             /// The section of the RFC that the finding rests on.
@@ -57,9 +121,19 @@ macro_rules! codes {
                 match self { $(Code::$variant => $rfc,)* }
             }
 
-            /// One-line description of when the code is reported.
-            pub fn description(self) -> &'static str {
+            /// The RFC's own sentence that the rule enforces, quoted.
+            pub fn rfc_text(self) -> &'static str {
+                match self { $(Code::$variant => $sentence,)* }
+            }
+
+            /// One line: what the rule checks.
+            pub fn title(self) -> &'static str {
                 match self { $(Code::$variant => concat!($($doc),*).trim_ascii(),)* }
+            }
+
+            /// The title (kept for callers of the first catalogue).
+            pub fn description(self) -> &'static str {
+                self.title()
             }
 
             /// Looks a code up by its kebab-case text.
@@ -70,81 +144,143 @@ macro_rules! codes {
     };
 }
 
+impl Code {
+    /// The three catch-all codes of the first catalogue: groups now, never emitted (design.md §2).
+    pub const GROUPS: [Code; 3] = [Code::RecordInvalid, Code::PolicyInvalid, Code::TlsrptInvalid];
+
+    /// Whether this code only names a group of rules and is never reported itself.
+    #[must_use]
+    pub fn is_group(self) -> bool {
+        Code::GROUPS.contains(&self)
+    }
+}
+
 codes! {
-    /// No `_mta-sts` TXT record begins with `v=STSv1`.
-    RecordMissing = "record-missing", Error, "RFC 8461 §3.1";
+    // ----- The _mta-sts TXT record (RFC 8461 §3.1) -----
+    /// No `_mta-sts` TXT record begins with `v=STSv1;`.
+    RecordMissing = "record-missing", Error, Record, RecordMissing, "RFC 8461 §3.1",
+        "If the number of resulting records is not one, or if the resulting record is syntactically invalid, senders MUST assume the recipient domain does not have an available MTA-STS Policy and skip the remaining steps of policy discovery.";
     /// The DNS query for the `_mta-sts` TXT record failed.
-    RecordLookupFailed = "record-lookup-failed", Error, "RFC 8461 §3.1";
+    RecordLookupFailed = "record-lookup-failed", Error, Record, RecordLookupFailed, "RFC 8461 §3.1",
+        "If the number of resulting records is not one, or if the resulting record is syntactically invalid, senders MUST assume the recipient domain does not have an available MTA-STS Policy and skip the remaining steps of policy discovery.";
     /// More than one STS record at `_mta-sts`.
-    RecordMultiple = "record-multiple", Error, "RFC 8461 §3.1";
-    /// The STS record does not match the §3.1 grammar.
-    RecordInvalid = "record-invalid", Error, "RFC 8461 §3.1";
+    RecordMultiple = "record-multiple", Error, Record, RecordMultiple, "RFC 8461 §3.1",
+        "If the number of resulting records is not one, or if the resulting record is syntactically invalid, senders MUST assume the recipient domain does not have an available MTA-STS Policy and skip the remaining steps of policy discovery.";
+    /// The STS record does not match the §3.1 grammar (the group of the record's syntax rules).
+    RecordInvalid = "record-invalid", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "If the number of resulting records is not one, or if the resulting record is syntactically invalid, senders MUST assume the recipient domain does not have an available MTA-STS Policy and skip the remaining steps of policy discovery.";
     /// A field of the STS record repeats; the first one wins.
-    RecordDuplicateField = "record-duplicate-field", Warning, "RFC 8461 §3.2";
-    /// `v=STSv1 ;`: allowed by the grammar, but not by the record filter (erratum 6285).
-    RecordAmbiguousDelimiter = "record-ambiguous-delimiter", Warning, "RFC 8461 §3.1, erratum 6285";
+    RecordDuplicateField = "record-duplicate-field", Warning, Record, RecordDuplicateField, "RFC 8461 §3.2",
+        "If any non-repeated field -- i.e., all fields excepting \"mx\" -- is duplicated, all entries except for the first SHALL be ignored.";
+    /// Whitespace between `v=STSv1` and the first `;` (erratum 6285).
+    RecordAmbiguousDelimiter = "record-ambiguous-delimiter", Warning, Record, RecordAmbiguousDelimiter, "RFC 8461 §3.1, erratum 6285",
+        "If multiple TXT records for \"_mta-sts\" are returned by the resolver, records that do not begin with \"v=STSv1;\" are discarded.";
     /// Other TXT records share the `_mta-sts` name; senders discard them.
-    RecordOtherTxt = "record-other-txt", Info, "RFC 8461 §3.1";
+    RecordOtherTxt = "record-other-txt", Info, Record, RecordOtherTxt, "RFC 8461 §3.1",
+        "If multiple TXT records for \"_mta-sts\" are returned by the resolver, records that do not begin with \"v=STSv1;\" are discarded.";
     /// The `_mta-sts` name is a CNAME (delegation); senders follow it.
-    RecordCname = "record-cname", Info, "RFC 8461 §8.2";
+    RecordCname = "record-cname", Info, Record, RecordCname, "RFC 8461 §8.2",
+        "The \"_mta-sts\" record MAY return a CNAME that points (directly or via other CNAMEs) to a TXT record, in which case senders MUST follow the CNAME pointers.";
+    // record: rules (record-invalid group) -- added here, in RFC order
+
+    // ----- The policy host (RFC 8461 §3.3) -----
     /// The policy host could not be reached.
-    PolicyFetchFailed = "policy-fetch-failed", Error, "RFC 8461 §3.3";
+    PolicyFetchFailed = "policy-fetch-failed", Error, PolicyHost, PolicyFetchFailed, "RFC 8461 §3.3",
+        "Policy bodies are, as described above, retrieved by Sending MTAs via HTTPS [RFC2818].";
     /// The policy host's certificate is not valid for `mta-sts.<domain>`.
-    PolicyTlsInvalid = "policy-tls-invalid", Error, "RFC 8461 §3.3";
+    PolicyTlsInvalid = "policy-tls-invalid", Error, PolicyHost, PolicyTlsInvalid, "RFC 8461 §3.3",
+        "the Policy Host HTTPS server MUST present an X.509 certificate that is valid for the \"mta-sts\" DNS-ID [RFC6125] (e.g., \"mta-sts.example.com\") as described below, chain to a root CA that is trusted by the Sending MTA, and be non- expired.";
     /// The policy URL answered with a redirect.
-    PolicyRedirect = "policy-redirect", Error, "RFC 8461 §3.3";
+    PolicyRedirect = "policy-redirect", Error, PolicyHost, PolicyRedirect, "RFC 8461 §3.3",
+        "HTTP 3xx redirects MUST NOT be followed, and HTTP caching (as specified in [RFC7234]) MUST NOT be used.";
     /// The policy URL answered with a status other than 200.
-    PolicyHttpStatus = "policy-http-status", Error, "RFC 8461 §3.3";
+    PolicyHttpStatus = "policy-http-status", Error, PolicyHost, PolicyHttpStatus, "RFC 8461 §3.3",
+        "Policies fetched via HTTPS are only valid if the HTTP response code is 200 (OK).";
     /// The policy host's certificate expires within 14 days.
-    PolicyCertExpiring = "policy-cert-expiring", Warning, "RFC 8461 §3.3";
+    PolicyCertExpiring = "policy-cert-expiring", Warning, PolicyHost, PolicyCertExpiring, "RFC 8461 §3.3",
+        "the Policy Host HTTPS server MUST present an X.509 certificate that is valid for the \"mta-sts\" DNS-ID [RFC6125] (e.g., \"mta-sts.example.com\") as described below, chain to a root CA that is trusted by the Sending MTA, and be non- expired.";
     /// The policy is not served as `text/plain`.
-    PolicyContentType = "policy-content-type", Warning, "RFC 8461 §3.2";
+    PolicyContentType = "policy-content-type", Warning, PolicyHost, PolicyContentType, "RFC 8461 §3.2",
+        "When fetching a policy, senders SHOULD validate that the media type is \"text/plain\" to guard against cases where web servers allow untrusted users to host non-text content (typically, HTML or images) at a user-defined path.";
     /// The policy body is larger than 64 KiB.
-    PolicyTooLarge = "policy-too-large", Warning, "RFC 8461 §3.3";
-    /// The policy body violates the §3.2 grammar or lacks a required field.
-    PolicyInvalid = "policy-invalid", Error, "RFC 8461 §3.2";
-    /// A non-mx policy field repeats; the first one wins.
-    PolicyDuplicateField = "policy-duplicate-field", Warning, "RFC 8461 §3.2";
-    /// An unknown policy field; senders ignore it.
-    PolicyUnknownField = "policy-unknown-field", Warning, "RFC 8461 §3.2";
-    /// `max_age` is below one day.
-    PolicyMaxAgeShort = "policy-max-age-short", Warning, "RFC 8461 §3.2, §10.2";
-    /// The policy is in `testing` mode: failures are reported, not enforced.
-    PolicyModeTesting = "policy-mode-testing", Info, "RFC 8461 §5";
-    /// The policy is in `none` mode: MTA-STS is being withdrawn.
-    PolicyModeNone = "policy-mode-none", Info, "RFC 8461 §8.3";
-    /// An `mx` pattern is a wildcard so broad that many hosts may match it.
-    PolicyMxBroadWildcard = "policy-mx-broad-wildcard", Warning, "RFC 8461 §10.4";
-    /// An `mx` pattern matches none of the domain's MX hosts.
-    PolicyMxUnused = "policy-mx-unused", Info, "RFC 8461 §4.1";
+    PolicyTooLarge = "policy-too-large", Warning, PolicyHost, PolicyTooLarge, "RFC 8461 §3.3",
+        "Senders may wish to rate-limit the frequency of attempts to fetch the HTTPS endpoint even if a valid TXT record for the recipient domain exists.";
     /// The response asks for HTTP caching, which senders must not use.
-    PolicyCacheControl = "policy-cache-control", Info, "RFC 8461 §3.3";
-    /// An MX host matches no `mx` pattern of the policy.
-    MxNotCovered = "mx-not-covered", Error, "RFC 8461 §4.1";
-    /// The MX query failed.
-    MxLookupFailed = "mx-lookup-failed", Error, "RFC 5321 §5.1";
-    /// The domain publishes no MX records, or a null MX.
-    MxNone = "mx-none", Warning, "RFC 5321 §5.1, RFC 7505";
+    PolicyCacheControl = "policy-cache-control", Info, PolicyHost, PolicyCacheControl, "RFC 8461 §3.3",
+        "HTTP 3xx redirects MUST NOT be followed, and HTTP caching (as specified in [RFC7234]) MUST NOT be used.";
     /// The policy host name has no A or AAAA record.
-    PolicyHostNoAddress = "policy-host-no-address", Error, "RFC 8461 §3.3";
-    /// No `_smtp._tls` TLS-RPT record.
-    TlsrptMissing = "tlsrpt-missing", Warning, "RFC 8461 §6, RFC 8460 §3";
-    /// More than one TLS-RPT record.
-    TlsrptMultiple = "tlsrpt-multiple", Error, "RFC 8460 §3";
-    /// The TLS-RPT record does not match the RFC 8460 §3 grammar or has no usable `rua`.
-    TlsrptInvalid = "tlsrpt-invalid", Error, "RFC 8460 §3";
-    /// A `rua` URI uses a scheme other than `mailto:` or `https:`.
-    TlsrptRuaScheme = "tlsrpt-rua-scheme", Warning, "RFC 8460 §3";
-    /// The DNS query for the TLS-RPT record failed.
-    TlsrptLookupFailed = "tlsrpt-lookup-failed", Warning, "RFC 8460 §3";
-    /// The answers were not DNSSEC-validated by the resolver (AD flag clear).
-    DnssecUnsigned = "dnssec-unsigned", Info, "RFC 8461 §10.2";
+    PolicyHostNoAddress = "policy-host-no-address", Error, PolicyHost, PolicyHostNoAddress, "RFC 8461 §3.3",
+        "Policy bodies are, as described above, retrieved by Sending MTAs via HTTPS [RFC2818].";
     /// The policy host resolves to a non-public address (loopback, private, link-local, …).
-    PolicyHostNotPublic = "policy-host-not-public", Error, "RFC 8461 §3.3, RFC 6890";
+    PolicyHostNotPublic = "policy-host-not-public", Error, PolicyHost, PolicyHostNotPublic, "RFC 8461 §3.3, RFC 6890",
+        "Policy bodies are, as described above, retrieved by Sending MTAs via HTTPS [RFC2818].";
     /// The policy host is reachable over one address family (IPv4 or IPv6) but not the other.
-    PolicyHostUnreachable = "policy-host-unreachable", Warning, "RFC 8461 §3.3";
+    PolicyHostUnreachable = "policy-host-unreachable", Warning, PolicyHost, PolicyHostUnreachable, "RFC 8461 §3.3",
+        "Policy bodies are, as described above, retrieved by Sending MTAs via HTTPS [RFC2818].";
+
+    // ----- The policy file (RFC 8461 §3.2) -----
+    /// The policy body violates the §3.2 grammar (the group of the policy file's syntax rules).
+    PolicyInvalid = "policy-invalid", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "Parsers MUST accept TXT records and policy files that are syntactically valid (i.e., valid key/value pairs separated by semicolons for TXT records), possibly containing additional key/value pairs not specified in this document, in which case unknown fields SHALL be ignored.";
+    /// A non-mx policy field repeats; the first one wins.
+    PolicyDuplicateField = "policy-duplicate-field", Warning, PolicyFile, PolicyDuplicateField, "RFC 8461 §3.2",
+        "If any non-repeated field -- i.e., all fields excepting \"mx\" -- is duplicated, all entries except for the first SHALL be ignored.";
+    /// An unknown policy field; senders ignore it.
+    PolicyUnknownField = "policy-unknown-field", Warning, PolicyFile, PolicyUnknownField, "RFC 8461 §3.2",
+        "Parsers MUST accept TXT records and policy files that are syntactically valid (i.e., valid key/value pairs separated by semicolons for TXT records), possibly containing additional key/value pairs not specified in this document, in which case unknown fields SHALL be ignored.";
+    /// `max_age` is below one day.
+    PolicyMaxAgeShort = "policy-max-age-short", Warning, PolicyFile, PolicyMaxAgeShort, "RFC 8461 §3.2, §10.2",
+        "To mitigate the risks of attacks at policy refresh time, it is expected that this value typically be in the range of weeks or greater.";
+    /// The policy is in `testing` mode: failures are reported, not enforced.
+    PolicyModeTesting = "policy-mode-testing", Info, PolicyFile, PolicyModeTesting, "RFC 8461 §5",
+        "\"testing\": In this mode, Sending MTAs that also implement the TLSRPT (TLS Reporting) specification [RFC8460] send a report indicating policy application failures (as long as TLSRPT is also implemented by the recipient domain);";
+    /// The policy is in `none` mode: MTA-STS is being withdrawn.
+    PolicyModeNone = "policy-mode-none", Info, PolicyFile, PolicyModeNone, "RFC 8461 §8.3",
+        "Publish a new policy with \"mode\" equal to \"none\" and a small \"max_age\" (e.g., one day).";
+    /// An `mx` pattern is a wildcard so broad that many hosts may match it.
+    PolicyMxBroadWildcard = "policy-mx-broad-wildcard", Warning, PolicyFile, PolicyMxBroadWildcard, "RFC 8461 §10.4",
+        "domain names in server certificates MAY contain the wildcard character '*' as the complete left-most label within the identifier.";
+    /// An `mx` pattern matches none of the domain's MX hosts.
+    PolicyMxUnused = "policy-mx-unused", Info, PolicyFile, PolicyMxUnused, "RFC 8461 §4.1",
+        "At least one of the policy's \"mx\" patterns matches the selected MX host, as described in Section 4.1, \"MX Host Validation\".";
     /// Pre-flight: the draft policy differs from the live one, but the TXT record's id stays the same.
-    PolicyIdUnchanged = "policy-id-unchanged", Warning, "RFC 8461 §3.1, §8.1";
+    PolicyIdUnchanged = "policy-id-unchanged", Warning, PolicyFile, PolicyIdUnchanged, "RFC 8461 §3.1, §8.1",
+        "This string MUST uniquely identify a given instance of a policy, such that senders can determine when the policy has been updated by comparing to the \"id\" of a previously seen policy.";
+    // policy-file: rules (policy-invalid group) -- added here, in RFC order
+
+    // ----- MX coverage (RFC 8461 §4.1) -----
+    /// An MX host matches no `mx` pattern of the policy.
+    MxNotCovered = "mx-not-covered", Error, Mx, MxNotCovered, "RFC 8461 §4.1",
+        "\"enforce\": In this mode, Sending MTAs MUST NOT deliver the message to hosts that fail MX matching or certificate validation or that do not support STARTTLS.";
+    /// The MX query failed.
+    MxLookupFailed = "mx-lookup-failed", Error, Mx, MxLookupFailed, "RFC 5321 §5.1",
+        "At least one of the policy's \"mx\" patterns matches the selected MX host, as described in Section 4.1, \"MX Host Validation\".";
+    /// The domain publishes no MX records, or a null MX.
+    MxNone = "mx-none", Warning, Mx, MxNone, "RFC 5321 §5.1, RFC 7505",
+        "At least one of the policy's \"mx\" patterns matches the selected MX host, as described in Section 4.1, \"MX Host Validation\".";
+
+    // ----- TLS-RPT (RFC 8460 §3) -----
+    /// No `_smtp._tls` TLS-RPT record.
+    TlsrptMissing = "tlsrpt-missing", Warning, Tlsrpt, TlsrptMissing, "RFC 8461 §6, RFC 8460 §3",
+        "MTA-STS is intended to be used along with TLSRPT [RFC8460] in order to ensure that implementing domains can detect cases of both benign and malicious failures and to ensure that failures that indicate an active attack are discoverable.";
+    /// More than one TLS-RPT record.
+    TlsrptMultiple = "tlsrpt-multiple", Error, Tlsrpt, TlsrptMultiple, "RFC 8460 §3",
+        "If the number of resulting records is not one, senders MUST assume the recipient domain does not implement TLSRPT.";
+    /// The TLS-RPT record does not match the RFC 8460 §3 grammar (the group of its syntax rules).
+    TlsrptInvalid = "tlsrpt-invalid", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "If the number of resulting records is not one, senders MUST assume the recipient domain does not implement TLSRPT.";
+    /// A `rua` URI uses a scheme other than `mailto:` or `https:`.
+    TlsrptRuaScheme = "tlsrpt-rua-scheme", Warning, Tlsrpt, TlsrptRuaScheme, "RFC 8460 §3",
+        "Two URI schemes are supported: \"mailto\" and \"https\".";
+    /// The DNS query for the TLS-RPT record failed.
+    TlsrptLookupFailed = "tlsrpt-lookup-failed", Warning, Tlsrpt, TlsrptLookupFailed, "RFC 8460 §3",
+        "If the number of resulting records is not one, senders MUST assume the recipient domain does not implement TLSRPT.";
+    // tlsrpt: rules (tlsrpt-invalid group) -- added here, in RFC order
+
+    // ----- DNS -----
+    /// The answers were not DNSSEC-validated by the resolver (AD flag clear).
+    DnssecUnsigned = "dnssec-unsigned", Info, Dns, DnssecUnsigned, "RFC 8461 §10.2",
+        "Since MTA-STS uses DNS TXT records for policy discovery, an attacker who is able to block DNS responses can suppress the discovery of an MTA-STS Policy, making the Policy Domain appear not to have an MTA- STS Policy.";
 }
 
 impl std::fmt::Display for Code {
@@ -170,6 +306,9 @@ impl Span {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub code: Code,
+    /// The catch-all code the rule refines, or the code itself (`Code::group`): filtering on
+    /// `policy-invalid` keeps meaning "the policy file breaks the grammar".
+    pub group: Code,
     pub severity: Severity,
     /// Plain words for a mail administrator: what is wrong and what it does to mail.
     pub message: String,
@@ -191,6 +330,7 @@ impl Finding {
     pub fn new(code: Code, message: impl Into<String>) -> Finding {
         Finding {
             code,
+            group: code.group(),
             severity: code.default_severity(),
             message: message.into(),
             span: None,
@@ -273,6 +413,39 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", code.as_str()));
             assert!(!code.description().is_empty(), "{code} has no description");
         }
+    }
+
+    #[test]
+    fn groups_are_catch_alls_of_their_own_category() {
+        for &code in Code::ALL {
+            let group = code.group();
+            assert!(group == code || group.is_group(), "{code} refines {group}, which is not a group");
+            assert_eq!(group.category(), code.category(), "{code} and its group {group}");
+            if group.is_group() {
+                assert_eq!(group.group(), group);
+            }
+        }
+    }
+
+    /// Every quoted sentence is the RFC's own text (whitespace and page breaks aside).
+    #[test]
+    fn rfc_sentences_are_quoted_verbatim() {
+        fn normalise(text: &str) -> String {
+            let kept: Vec<&str> = text
+                .lines()
+                .filter(|l| !(l.starts_with("RFC 846") || l.contains("Standards Track") || l.starts_with('\u{c}')))
+                .collect();
+            kept.join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+        }
+        let rfcs =
+            [normalise(include_str!("../tests/rfc/rfc8461.txt")), normalise(include_str!("../tests/rfc/rfc8460.txt"))];
+        let misquoted: Vec<String> = Code::ALL
+            .iter()
+            .map(|&code| (code, normalise(code.rfc_text())))
+            .filter(|(_, sentence)| sentence.is_empty() || !rfcs.iter().any(|rfc| rfc.contains(sentence)))
+            .map(|(code, sentence)| format!("{code}: {sentence}"))
+            .collect();
+        assert!(misquoted.is_empty(), "not in RFC 8461 or 8460:\n{}", misquoted.join("\n"));
     }
 
     #[test]
