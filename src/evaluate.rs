@@ -306,7 +306,7 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
         // The whole corrected file goes with the first error; the others keep their line-level fixes.
         let corrected = corrected_policy(draft, &mx, d, &new_id);
         if let Some(finding) =
-            findings.iter_mut().find(|f| f.code == Code::PolicyInvalid && f.severity == Severity::Error)
+            findings.iter_mut().find(|f| f.code.group() == Code::PolicyInvalid && f.severity == Severity::Error)
         {
             finding.fix = Some(match finding.fix.take() {
                 Some(line) => format!("{line}\n\nOr, in full:\n{corrected}"),
@@ -378,11 +378,11 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
 fn personalise_fixes(findings: &mut [Finding], d: &str, new_id: &str, record_usable: bool) {
     for finding in findings.iter_mut() {
         let Some(fix) = finding.fix.as_mut() else { continue };
-        if finding.code.as_str().starts_with("record-") {
+        if finding.code.category() == crate::finding::Category::Record {
             *fix = fix.replace(crate::record::EXAMPLE_ID, new_id);
         }
         let line_level_policy_fix = matches!(
-            finding.code,
+            finding.code.group(),
             Code::PolicyInvalid | Code::PolicyDuplicateField | Code::PolicyUnknownField | Code::PolicyMaxAgeShort
         ) && !fix.contains("_mta-sts.");
         if line_level_policy_fix && record_usable {

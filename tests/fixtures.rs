@@ -13,7 +13,8 @@
 //! * `record`, `tlsrpt`: `input` is the RRset, an array of records (character-strings joined);
 //! * `mx`: `pattern`, `host`, and `matches` (`true`, `false`, or `null` for a malformed pattern);
 //! * `codes` lists every finding code expected, in any order; `value` (optional) is compared with the
-//!   parsed value's JSON.
+//!   parsed value's JSON; `spans` (optional) maps a code to the `[start, end)` byte span one of its
+//!   findings must have (for `record`/`tlsrpt`, into the record at the finding's `record_index`).
 
 use base64::Engine as _;
 use include_dir::{Dir, include_dir};
@@ -70,6 +71,19 @@ fn check<T: Serialize>(case: &Value, parsed: &Parsed<T>) -> Vec<String> {
         let actual = serde_json::to_value(&parsed.value).unwrap();
         if &actual != value {
             problems.push(format!("value: expected {value}, got {actual}"));
+        }
+    }
+    if let Some(spans) = case.get("spans").and_then(Value::as_object) {
+        for (code, span) in spans {
+            let want: Vec<u64> = span.as_array().expect("[start, end]").iter().filter_map(Value::as_u64).collect();
+            let found = parsed
+                .findings
+                .iter()
+                .any(|f| f.code.as_str() == code && f.span.is_some_and(|s| want == [s.start as u64, s.end as u64]));
+            if !found {
+                let spans: Vec<_> = parsed.findings.iter().map(|f| (f.code.as_str(), f.span)).collect();
+                problems.push(format!("span: no {code} finding at {want:?}; got {spans:?}"));
+            }
         }
     }
     for finding in &parsed.findings {
