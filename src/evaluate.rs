@@ -780,13 +780,10 @@ fn mx_hosts(response: &DnsResponse, d: &str, findings: &mut Vec<Finding>) -> Vec
     hosts.sort_by(|a, b| a.preference.cmp(&b.preference).then_with(|| a.host.cmp(&b.host)));
     if hosts.len() == 1 && hosts[0].host.is_empty() {
         // RFC 7505: a single MX with an empty exchange ("null MX") says the domain accepts no mail.
-        findings.push(
-            Finding::new(
-                Code::MxNone,
-                format!("{d} publishes a null MX (RFC 7505): it accepts no mail, so MTA-STS has nothing to protect."),
-            )
-            .with_severity(Severity::Info),
-        );
+        findings.push(Finding::new(
+            Code::MxNull,
+            format!("{d} publishes a null MX (RFC 7505): it accepts no mail, so MTA-STS has nothing to protect."),
+        ));
         return Vec::new();
     }
     if hosts.is_empty() {

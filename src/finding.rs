@@ -255,8 +255,11 @@ codes! {
     /// The MX query failed.
     MxLookupFailed = "mx-lookup-failed", Error, Mx, MxLookupFailed, "RFC 5321 §5.1",
         "At least one of the policy's \"mx\" patterns matches the selected MX host, as described in Section 4.1, \"MX Host Validation\".";
-    /// The domain publishes no MX records, or a null MX.
-    MxNone = "mx-none", Warning, Mx, MxNone, "RFC 5321 §5.1, RFC 7505",
+    /// The domain publishes no MX records (implicit MX: the domain itself receives mail).
+    MxNone = "mx-none", Warning, Mx, MxNone, "RFC 5321 §5.1",
+        "At least one of the policy's \"mx\" patterns matches the selected MX host, as described in Section 4.1, \"MX Host Validation\".";
+    /// The domain publishes a null MX (RFC 7505): it accepts no mail.
+    MxNull = "mx-null", Info, Mx, MxNull, "RFC 7505",
         "At least one of the policy's \"mx\" patterns matches the selected MX host, as described in Section 4.1, \"MX Host Validation\".";
 
     // ----- TLS-RPT (RFC 8460 §3) -----
@@ -281,6 +284,45 @@ codes! {
     /// The answers were not DNSSEC-validated by the resolver (AD flag clear).
     DnssecUnsigned = "dnssec-unsigned", Info, Dns, DnssecUnsigned, "RFC 8461 §10.2",
         "Since MTA-STS uses DNS TXT records for policy discovery, an attacker who is able to block DNS responses can suppress the discovery of an MTA-STS Policy, making the Policy Domain appear not to have an MTA- STS Policy.";
+}
+
+/// One row of the rule table, as `mta-sts codes --json` and `mta-sts explain` show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Rule {
+    pub code: Code,
+    pub title: &'static str,
+    pub severity: Severity,
+    /// Only for `mx-not-covered`: its severity under `testing` (RFC 8461 §5).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity_in_testing: Option<Severity>,
+    pub category: Category,
+    pub group: Code,
+    /// Whether the code only names a group of rules and is never reported itself.
+    pub is_group: bool,
+    pub rfc: &'static str,
+    pub rfc_text: &'static str,
+}
+
+impl Code {
+    /// This code's row of the rule table.
+    pub fn rule(self) -> Rule {
+        Rule {
+            code: self,
+            title: self.title(),
+            severity: self.default_severity(),
+            severity_in_testing: (self == Code::MxNotCovered).then_some(Severity::Warning),
+            category: self.category(),
+            group: self.group(),
+            is_group: self.is_group(),
+            rfc: self.rfc(),
+            rfc_text: self.rfc_text(),
+        }
+    }
+
+    /// The codes a group stands for (for a code that is not a group: none).
+    pub fn members(self) -> impl Iterator<Item = Code> {
+        Code::ALL.iter().copied().filter(move |c| *c != self && c.group() == self)
+    }
 }
 
 impl std::fmt::Display for Code {

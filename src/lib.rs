@@ -28,6 +28,7 @@ pub mod record;
 pub mod tlsrpt;
 
 mod abnf;
+pub mod checks;
 pub mod civil;
 
 pub use domain::{Domain, DomainError};

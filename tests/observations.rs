@@ -88,3 +88,33 @@ fn every_catalogue_code_is_exercised() {
     }
     assert!(missing.is_empty(), "no observation scenario expects {missing:?}");
 }
+
+/// The check list the page and the CLI show: every finding in exactly one category, passed checks never
+/// raised, never a group code, and rules only one shell can check listed only where that shell ran.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_check_list_partitions_findings_and_lists_only_rules_that_ran() {
+    use mta_sts::checks::by_category;
+    for (name, scenario) in scenarios() {
+        let report = evaluate(&scenario.observations(), NOW).unwrap();
+        let checks = by_category(&report);
+        let listed: usize = checks.iter().map(|c| c.findings.len()).sum();
+        assert_eq!(listed, report.findings.len(), "{name}");
+        for category in &checks {
+            for f in &category.findings {
+                assert_eq!(f.code.category(), category.category, "{name}");
+            }
+            for code in &category.passed {
+                assert!(!code.is_group(), "{name}: {code} is a group");
+                assert!(!report.findings.iter().any(|f| f.code == *code), "{name}: {code} raised and passed");
+                assert_ne!(*code, Code::PolicyIdUnchanged, "{name}: evaluate never checks the id against a draft");
+            }
+        }
+        let sees_certificate = report.evidence.policy.as_ref().is_some_and(|p| p.certificate.is_some());
+        let cert_listed = checks.iter().any(|c| c.passed.contains(&Code::PolicyCertExpiring));
+        assert!(!cert_listed || sees_certificate, "{name}: certificate expiry passed without a certificate");
+        if report.verdict == mta_sts::Verdict::LookupFailed {
+            assert!(checks.iter().all(|c| c.passed.is_empty()), "{name}: nothing ran to completion");
+        }
+    }
+}

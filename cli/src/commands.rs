@@ -4,6 +4,7 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 use mta_sts::evaluate::MxHost;
+use mta_sts::finding::Category;
 use mta_sts::generate::{GenerateInput, Generated, WildcardSuggestion};
 use mta_sts::observe::PolicyResult;
 use mta_sts::plan::ProbeKind;
@@ -23,7 +24,7 @@ fn more(out: &mut Out, p: Painter, total: usize) {
     }
 }
 
-fn json_done(value: &Value, valid: bool) -> Result<Done, Failure> {
+pub(crate) fn json_done(value: &Value, valid: bool) -> Result<Done, Failure> {
     let mut stdout = serde_json::to_string(value)
         .map_err(|e| Failure(format!("cannot write the JSON output: {e}. Please report this as a bug.")))?;
     stdout.push('\n');
@@ -257,19 +258,6 @@ fn txt_records(report: &Report, probe: ProbeKind) -> Vec<Vec<u8>> {
         .unwrap_or_default()
 }
 
-const GROUPS: [(&str, &[&str]); 5] = [
-    ("DNS record (_mta-sts)", &["record-", "dnssec-"]),
-    ("Policy", &["policy-"]),
-    ("MX", &["mx-"]),
-    ("TLS-RPT (_smtp._tls)", &["tlsrpt-"]),
-    ("Other", &[]),
-];
-
-fn group_of(f: &Finding) -> usize {
-    let code = f.code.as_str();
-    GROUPS.iter().position(|(_, prefixes)| prefixes.iter().any(|p| code.starts_with(p))).unwrap_or(GROUPS.len() - 1)
-}
-
 pub(crate) fn evaluate_human(report: &Report, obs: &Observations, p: Painter) -> String {
     let mut out = Out::default();
     let verdict_style = if report.valid { BOLD } else { RED };
@@ -314,26 +302,21 @@ pub(crate) fn evaluate_human(report: &Report, obs: &Observations, p: Painter) ->
         _ => None,
     };
     let mut shown = 0;
-    for (index, (title, _)) in GROUPS.iter().enumerate() {
-        let findings: Vec<&Finding> = report.findings.iter().filter(|f| group_of(f) == index).collect();
-        if findings.is_empty() || shown >= SHOWN_FINDINGS {
+    for checks in mta_sts::checks::by_category(report) {
+        if checks.findings.is_empty() || shown >= SHOWN_FINDINGS {
             continue;
         }
         out.blank();
-        out.line(p.paint(BOLD, title));
-        for (n, f) in findings.into_iter().take(SHOWN_FINDINGS - shown).enumerate() {
+        out.line(p.paint(BOLD, checks.category.title()));
+        for (n, f) in checks.findings.iter().take(SHOWN_FINDINGS - shown).enumerate() {
             if n > 0 {
                 out.blank();
             }
-            let code = f.code.as_str();
-            let source = if code.starts_with("record-") {
-                rrset_source(&sts, f)
-            } else if code.starts_with("tlsrpt-") {
-                rrset_source(&tlsrpt, f)
-            } else if code.starts_with("policy-") {
-                body.as_ref()
-            } else {
-                None
+            let source = match f.code.category() {
+                Category::Record => rrset_source(&sts, f),
+                Category::Tlsrpt => rrset_source(&tlsrpt, f),
+                Category::PolicyFile | Category::PolicyHost => body.as_ref(),
+                Category::Mx | Category::Dns => None,
             };
             render::finding(&mut out, p, "  ", f, source);
             shown += 1;
@@ -523,13 +506,10 @@ fn generate_human(
         ));
     }
     for f in findings {
-        let code = f.code.as_str();
-        let (label, text, lines) = if code.starts_with("policy-") {
-            ("policy", &g.policy, true)
-        } else if code.starts_with("tlsrpt-") {
-            ("TLS-RPT record", &g.tlsrpt_record, false)
-        } else {
-            ("MTA-STS record", &g.sts_record, false)
+        let (label, text, lines) = match f.code.category() {
+            Category::PolicyFile | Category::PolicyHost => ("policy", &g.policy, true),
+            Category::Tlsrpt => ("TLS-RPT record", &g.tlsrpt_record, false),
+            Category::Record | Category::Mx | Category::Dns => ("MTA-STS record", &g.sts_record, false),
         };
         let source = Source::new(label, text.as_bytes(), lines);
         out.blank();

@@ -3,6 +3,7 @@
 //! Exit codes are a public contract (design.md §3): 0 = valid, 1 = invalid, 2 = usage or IO error;
 //! `check` adds 3 = only DNS lookups failed (temporary).
 
+mod catalogue;
 mod check;
 mod commands;
 mod fetch;
@@ -71,6 +72,17 @@ enum Command {
     },
     /// Generate the policy file and the two TXT records a domain publishes.
     Generate(commands::GenerateArgs),
+    /// List every finding code: its severity, group and what it checks (`--json`: the whole rule table).
+    Codes {
+        /// Print the table as Markdown (the README's findings table is this output).
+        #[arg(long, conflicts_with = "json")]
+        markdown: bool,
+    },
+    /// Explain one finding code: what it checks, its severity and group, and the RFC sentence behind it.
+    Explain {
+        /// A finding code, e.g. `policy-content-type`.
+        code: String,
+    },
     /// Check domains over the network: DNS over HTTPS, the policy fetch, its certificate.
     Check(check::CheckArgs),
     /// Check a draft policy and/or record before publishing it: on its own, or against the live domain.
@@ -135,6 +147,8 @@ fn run(cli: Cli) -> Result<Done, Failure> {
         Command::Match { pattern, host } => commands::match_host(&pattern, &host, ctx),
         Command::Evaluate { file, now } => commands::evaluate(file.as_ref(), now.unwrap_or_else(unix_now), ctx),
         Command::Generate(args) => commands::generate(&args, ctx),
+        Command::Codes { markdown } => catalogue::codes(markdown, ctx),
+        Command::Explain { code } => catalogue::explain(&code, ctx),
         Command::Check(_) | Command::Preflight(_) | Command::Serve(_) => {
             unreachable!("main runs the online commands itself")
         }

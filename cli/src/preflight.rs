@@ -9,6 +9,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use mta_sts::Domain;
+use mta_sts::finding::Category;
 use mta_sts::preflight::{DiffLine, Draft, Preflight, preflight};
 
 use crate::check::FetchArgs;
@@ -136,13 +137,10 @@ fn human(result: &Preflight, draft: &Draft, live: bool, p: render::Painter) -> S
     let record = draft.record.as_deref().map(|r| Source::new("draft record", r.as_bytes(), false));
     for f in &result.findings {
         out.blank();
-        let code = f.code.as_str();
-        let source = if code.starts_with("record-") {
-            record.as_ref()
-        } else if code.starts_with("policy-") {
-            body.as_ref()
-        } else {
-            None
+        let source = match f.code.category() {
+            Category::Record => record.as_ref(),
+            Category::PolicyFile | Category::PolicyHost => body.as_ref(),
+            Category::Mx | Category::Tlsrpt | Category::Dns => None,
         };
         render::finding(&mut out, p, "  ", f, source);
     }

@@ -407,7 +407,7 @@ fn evaluate_uncovered_mx_exits_1_and_says_not_covered() {
     assert!(human.stdout.starts_with("✖ invalid"), "{}", human.stdout);
     assert!(human.stdout.contains("error[mx-not-covered]"), "{}", human.stdout);
     assert!(human.stdout.contains("not covered"), "{}", human.stdout);
-    assert!(human.stdout.contains("\nMX\n"), "findings are grouped: {}", human.stdout);
+    assert!(human.stdout.contains("\nMX coverage\n"), "findings are grouped: {}", human.stdout);
 }
 
 #[test]
@@ -428,7 +428,7 @@ fn evaluate_invalid_policy_shows_its_line() {
     assert_eq!(r.code, 1);
     assert!(r.stdout.contains("verdict: invalid"), "{}", r.stdout);
     assert!(r.stdout.contains("error[policy-invalid]"), "{}", r.stdout);
-    assert!(r.stdout.contains("\nPolicy\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("\nThe policy file\n"), "{}", r.stdout);
 }
 
 #[test]
@@ -604,4 +604,56 @@ fn human_output_without_a_terminal_has_no_ansi_escapes() {
     assert!(forced.stdout.contains('\x1b'), "--color always colours: {}", forced.stdout);
     let never = run_with(&["parse", "record", "v=STSv1; id=1;"], None, &[("NO_COLOR", "1")]);
     assert!(!never.stdout.contains('\x1b'));
+}
+
+/// The README's findings table is `mta-sts codes --markdown`, so the two cannot drift.
+#[test]
+fn the_readme_findings_table_is_generated_from_the_rule_table() {
+    let readme = include_str!("../../README.md");
+    let start = readme.find("<!-- codes:start -->\n").expect("README marks the table's start") + 21;
+    let end = readme.find("<!-- codes:end -->").expect("README marks the table's end");
+    let run = run(&["codes", "--markdown"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        readme[start..end] == run.stdout,
+        "README.md's findings table differs from the rule table: paste `mta-sts codes --markdown` between the \
+         codes:start and codes:end markers.\n--- README\n{}\n--- codes --markdown\n{}",
+        &readme[start..end],
+        run.stdout
+    );
+}
+
+#[test]
+fn codes_lists_the_whole_rule_table_and_explain_one_rule() {
+    let all = run(&["--json", "codes"]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let value: Value = serde_json::from_str(&all.stdout).unwrap();
+    let codes = value["codes"].as_array().unwrap();
+    assert_eq!(codes.len(), mta_sts::Code::ALL.len());
+    for rule in codes {
+        for field in ["code", "title", "severity", "category", "group", "rfc", "rfc_text"] {
+            assert!(rule[field].as_str().is_some_and(|s| !s.is_empty()), "{field} missing in {rule}");
+        }
+    }
+    let covered = codes.iter().find(|r| r["code"] == "mx-not-covered").unwrap();
+    assert_eq!(
+        (covered["severity"].as_str(), covered["severity_in_testing"].as_str()),
+        (Some("error"), Some("warning"))
+    );
+
+    let one = run(&["explain", "policy-content-type"]);
+    assert_eq!(one.code, 0, "{}", one.stderr);
+    assert!(one.stdout.starts_with("policy-content-type — "), "{}", one.stdout);
+    assert!(one.stdout.contains("SHOULD validate that the media type"), "the RFC's own sentence: {}", one.stdout);
+
+    let group = run(&["--json", "explain", "policy-invalid"]);
+    let value: Value = serde_json::from_str(&group.stdout).unwrap();
+    assert_eq!(value["rule"]["is_group"], true);
+    let members: Vec<&str> = value["members"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(members.iter().all(|m| m.starts_with("policy-")), "{members:?}");
+
+    let typo = run(&["explain", "policy-contnet-type"]);
+    assert_eq!(typo.code, 2);
+    assert!(typo.stderr.contains("Did you mean `policy-content-type`?"), "{}", typo.stderr);
+    assert!(typo.stderr.contains("mta-sts codes"), "{}", typo.stderr);
 }

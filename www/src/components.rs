@@ -4,23 +4,22 @@
 //! quote them) is rendered as a text node by `view!`; there is no `inner_html` anywhere in the crate.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use mta_sts::checks::CategoryChecks;
 use mta_sts::dns::RecordData;
 use mta_sts::evaluate::{DnsEvidence, MxHost, PolicyEvidence};
+use mta_sts::finding::Category;
 use mta_sts::observe::PolicyResult;
-use mta_sts::{Code, Domain, Finding, Observations, Report, Severity, Verdict};
+use mta_sts::{Domain, Finding, Observations, Report, Severity, Verdict};
 use wasm_bindgen::JsCast;
 use web_sys::AbortController;
 
 use crate::api;
-use crate::present::{
-    Group, Piece, citations, overlaps, severity_label, verdict_headline, visible_lines, visible_text,
-};
+use crate::present::{Piece, citations, overlaps, severity_label, verdict_headline, visible_lines, visible_text};
 
 /// A finished check: the report and the policy body it was made from (for the byte-true view).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -422,10 +421,13 @@ pub fn ReportView(checked: Arc<Checked>, #[prop(optional)] share: bool) -> impl 
     let policy_spans: Vec<(usize, usize)> = report
         .findings
         .iter()
-        .filter(|f| Group::of(f.code) == Group::Policy && f.record_index.is_none())
+        .filter(|f| f.code.category() == Category::PolicyFile && f.record_index.is_none())
         .filter_map(|f| f.span.map(|s| (s.start, s.end)))
         .collect();
-    let groups = Group::ALL.map(|group| view! { <FindingGroup report=report.clone() group=group /> });
+    let groups: Vec<_> = mta_sts::checks::by_category(report)
+        .into_iter()
+        .map(|checks| view! { <FindingGroup checks=checks /> })
+        .collect();
     view! {
         <section class="report" aria-labelledby="verdict-heading" data-verdict=verdict.as_str()>
             <div class=verdict_class(verdict)>
@@ -464,29 +466,11 @@ pub fn ReportView(checked: Arc<Checked>, #[prop(optional)] share: bool) -> impl 
     }
 }
 
-fn passed_applies(verdict: Verdict, group: Group) -> bool {
-    match verdict {
-        Verdict::Enforce | Verdict::Testing | Verdict::None => true,
-        // Without a usable record or policy, only the DNS checks ran to completion.
-        Verdict::NotDeployed | Verdict::Invalid => matches!(group, Group::Record | Group::TlsRpt),
-        Verdict::LookupFailed => false,
-    }
-}
-
 #[component]
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
-fn FindingGroup(report: Report, group: Group) -> impl IntoView {
-    let findings: Vec<Finding> = report.findings.iter().filter(|f| Group::of(f.code) == group).cloned().collect();
-    let raised: HashSet<Code> = report.findings.iter().map(|f| f.code).collect();
-    let passed: Vec<Code> = if passed_applies(report.verdict, group) {
-        Code::ALL
-            .iter()
-            .copied()
-            .filter(|c| Group::of(*c) == group && !raised.contains(c) && c.default_severity() != Severity::Info)
-            .collect()
-    } else {
-        Vec::new()
-    };
+fn FindingGroup(checks: CategoryChecks) -> impl IntoView {
+    let group = checks.category;
+    let CategoryChecks { findings, passed, .. } = checks;
     let worst = findings.iter().map(|f| f.severity).min();
     let status = match worst {
         Some(Severity::Error) => "✖ errors",
@@ -495,7 +479,7 @@ fn FindingGroup(report: Report, group: Group) -> impl IntoView {
         None if passed.is_empty() => "— not checked",
         None => "✔ pass",
     };
-    let heading_id = format!("group-{}", group.id());
+    let heading_id = format!("group-{}", group.as_str());
     view! {
         <section class="group" id=heading_id.clone() aria-label=group.title()>
             <h3>{group.title()} " " <span class="group-status">{status}</span></h3>

@@ -3,53 +3,7 @@
 //! No DOM here: these functions compile and are unit-tested on every target; the components in `lib.rs`
 //! turn their output into text nodes (never HTML).
 
-use mta_sts::{Code, Severity, Verdict};
-
-/// The four groups findings are shown in, in page order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Group {
-    Record,
-    Policy,
-    Mx,
-    TlsRpt,
-}
-
-impl Group {
-    pub const ALL: [Group; 4] = [Group::Record, Group::Policy, Group::Mx, Group::TlsRpt];
-
-    pub fn of(code: Code) -> Group {
-        let text = code.as_str();
-        if text.starts_with("policy-") {
-            Group::Policy
-        } else if text.starts_with("mx-") {
-            Group::Mx
-        } else if text.starts_with("tlsrpt-") {
-            Group::TlsRpt
-        } else {
-            // `record-*` and `dnssec-unsigned`: both are about the `_mta-sts` TXT record.
-            Group::Record
-        }
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Group::Record => "DNS record (_mta-sts TXT)",
-            Group::Policy => "Policy host and file",
-            Group::Mx => "MX coverage",
-            Group::TlsRpt => "TLS reporting (_smtp._tls TXT)",
-        }
-    }
-
-    /// A stable id fragment for anchors and tests.
-    pub fn id(self) -> &'static str {
-        match self {
-            Group::Record => "record",
-            Group::Policy => "policy",
-            Group::Mx => "mx",
-            Group::TlsRpt => "tlsrpt",
-        }
-    }
-}
+use mta_sts::{Severity, Verdict};
 
 /// The icon and word shown for a severity: never colour alone (WCAG 1.4.1).
 pub fn severity_label(severity: Severity) -> (&'static str, &'static str) {
@@ -248,20 +202,7 @@ pub fn visible_text(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn groups_follow_the_code_prefix() {
-        for (code, group) in [
-            (Code::RecordMissing, Group::Record),
-            (Code::DnssecUnsigned, Group::Record),
-            (Code::PolicyRedirect, Group::Policy),
-            (Code::PolicyHostNoAddress, Group::Policy),
-            (Code::MxNotCovered, Group::Mx),
-            (Code::TlsrptMissing, Group::TlsRpt),
-        ] {
-            assert_eq!(Group::of(code), group, "{code:?}");
-        }
-    }
+    use mta_sts::Code;
 
     #[test]
     fn every_catalogue_citation_links_somewhere() {

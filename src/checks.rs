@@ -1,0 +1,73 @@
+//! The report as a check list: per category, the findings and the rules that were checked and passed.
+//! Decided here once, so the page, the widget and the CLI show the same list.
+
+use crate::evaluate::{Report, Verdict};
+use crate::finding::{Category, Code, Finding, Severity};
+
+/// One category of a report: its findings, in report order, and the rules checked without a finding.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct CategoryChecks {
+    pub category: Category,
+    pub findings: Vec<Finding>,
+    /// Rules that ran to completion and found nothing (warnings and errors only: an absent note says
+    /// nothing).
+    pub passed: Vec<Code>,
+}
+
+impl CategoryChecks {
+    /// The worst severity among the findings, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).min()
+    }
+}
+
+/// Whether a category's rules ran to completion for this verdict.
+fn ran(verdict: Verdict, category: Category) -> bool {
+    match verdict {
+        Verdict::Enforce | Verdict::Testing | Verdict::None => true,
+        // Without a usable record or policy, only the DNS checks of the records ran to completion.
+        Verdict::NotDeployed | Verdict::Invalid => matches!(category, Category::Record | Category::Tlsrpt),
+        Verdict::LookupFailed => false,
+    }
+}
+
+/// Whether a rule was checked at all for this report: some rules need what only one shell sees.
+fn checked(report: &Report, code: Code) -> bool {
+    match code {
+        // Reported by `preflight`, comparing a draft with the live state; `evaluate` never checks it.
+        Code::PolicyIdUnchanged => false,
+        // Only a shell that sees the policy host's certificate and each address family (the native
+        // shell) can tell; the edge worker's fetch reports neither.
+        Code::PolicyCertExpiring | Code::PolicyHostUnreachable => {
+            report.evidence.policy.as_ref().is_some_and(|p| p.certificate.is_some())
+        }
+        _ => true,
+    }
+}
+
+/// The report's findings grouped by category, in `Category::ALL` order, each with its passed checks.
+pub fn by_category(report: &Report) -> Vec<CategoryChecks> {
+    Category::ALL
+        .iter()
+        .map(|&category| {
+            let findings: Vec<Finding> =
+                report.findings.iter().filter(|f| f.code.category() == category).cloned().collect();
+            let passed = if ran(report.verdict, category) {
+                Code::ALL
+                    .iter()
+                    .copied()
+                    .filter(|&c| {
+                        c.category() == category
+                            && !c.is_group()
+                            && c.default_severity() != Severity::Info
+                            && checked(report, c)
+                            && !findings.iter().any(|f| f.code == c)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            CategoryChecks { category, findings, passed }
+        })
+        .collect()
+}
