@@ -25,6 +25,7 @@ pub mod plan;
 pub mod policy;
 pub mod preflight;
 pub mod record;
+pub mod senders;
 pub mod tlsrpt;
 
 mod abnf;
