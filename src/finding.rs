@@ -301,6 +301,8 @@ pub struct Rule {
     pub is_group: bool,
     pub rfc: &'static str,
     pub rfc_text: &'static str,
+    /// What real senders do where they depart from the RFC on this rule, each with its source.
+    pub senders: Vec<&'static crate::senders::Deviation>,
 }
 
 impl Code {
@@ -316,6 +318,7 @@ impl Code {
             is_group: self.is_group(),
             rfc: self.rfc(),
             rfc_text: self.rfc_text(),
+            senders: crate::senders::deviations(self.as_str()).collect(),
         }
     }
 

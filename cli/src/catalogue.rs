@@ -109,6 +109,15 @@ pub(crate) fn explain(text: &str, ctx: Ctx) -> Result<Done, Failure> {
     let group = if rule.group == code { String::new() } else { format!(" · group: {}", rule.group) };
     out.line(format_args!("severity: {} · about: {}{group}", severity(&rule), rule.category.title()));
     out.line(format_args!("{}: “{}”", rule.rfc, rule.rfc_text));
+    if !rule.senders.is_empty() {
+        out.blank();
+        out.line(p.paint(BOLD, "What real senders do differently"));
+        for deviation in &rule.senders {
+            let name = mta_sts::senders::sender(deviation.sender).map_or(deviation.sender, |s| s.name);
+            out.line(format_args!("  {}: {}", p.paint(BOLD, name), deviation.detail));
+            out.line(format_args!("    {}", p.paint(DIM, deviation.source)));
+        }
+    }
     if rule.is_group {
         out.blank();
         out.line("This code names a group of rules and is never reported itself; findings carry it as their");

@@ -646,6 +646,16 @@ fn codes_lists_the_whole_rule_table_and_explain_one_rule() {
     assert!(one.stdout.starts_with("policy-content-type — "), "{}", one.stdout);
     assert!(one.stdout.contains("SHOULD validate that the media type"), "the RFC's own sentence: {}", one.stdout);
 
+    // Sender behaviour comes from the table, each entry with its source.
+    let duplicate = run(&["explain", "policy-duplicate-field"]);
+    assert!(duplicate.stdout.contains("What real senders do differently"), "{}", duplicate.stdout);
+    assert!(duplicate.stdout.contains("https://github.com/"), "{}", duplicate.stdout);
+    let rule = codes.iter().find(|r| r["code"] == "policy-duplicate-field").unwrap();
+    let senders = rule["senders"].as_array().unwrap();
+    assert!(
+        !senders.is_empty() && senders.iter().all(|s| s["source"].as_str().is_some_and(|u| u.starts_with("https://")))
+    );
+
     let group = run(&["--json", "explain", "policy-invalid"]);
     let value: Value = serde_json::from_str(&group.stdout).unwrap();
     assert_eq!(value["rule"]["is_group"], true);
