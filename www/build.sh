@@ -4,7 +4,7 @@
 # worker/node_modules, `sh worker/setup.sh`) from PATH. Extra arguments go to each `trunk build`.
 #
 # One bundle per page: index.html (the check) -> dist/; www/generate.html, www/preflight.html and
-# www/embed.html -> dist/<page>.html plus their bundles (wrangler serves /generate from generate.html, and
+# www/embed.html, www/rules.html -> dist/<page>.html plus their bundles (wrangler serves /generate from generate.html, and
 # so on).
 set -eu
 cd "$(dirname "$0")/.."
@@ -16,7 +16,7 @@ fi
 PATH="$(pwd)/worker/node_modules/.bin:${PATH}"
 export PATH
 trunk build --release --offline "$@"
-for page in generate preflight embed; do
+for page in generate preflight embed rules; do
     trunk build --release --offline "$@" --dist "target/trunk-${page}" "www/${page}.html"
     cp "target/trunk-${page}/mta-sts-${page}.js" "target/trunk-${page}/mta-sts-${page}_bg.wasm" dist/
     cp "target/trunk-${page}/index.html" "dist/${page}.html"

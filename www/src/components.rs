@@ -101,6 +101,12 @@ pub fn start_preflight() {
     mount_to_body(|| view! { <crate::preflight::PreflightPage /> });
 }
 
+/// Mounts the rules page (the `mta-sts-rules` bundle).
+pub fn start_rules() {
+    take_over_static_page();
+    mount_to_body(|| view! { <crate::rules::RulesPage /> });
+}
+
 /// A query parameter of the page's URL.
 pub(crate) fn query_param(name: &str) -> Option<String> {
     let search = window().location().search().ok()?;
@@ -131,6 +137,7 @@ pub(crate) fn SiteHeader(
         ("check", "Check", page_link("/", &[("domain", d)])),
         ("generate", "Generate", page_link("/generate", &[("domain", d)])),
         ("preflight", "Pre-flight", page_link("/preflight", &[("domain", d)])),
+        ("rules", "Rules", "/rules".to_owned()),
     ];
     view! {
         <header class="site">
@@ -140,7 +147,12 @@ pub(crate) fn SiteHeader(
                     view! { <a href=href aria-current=here>{label}</a> }
                 }).collect_view()}
             </nav>
-            <h1>{match current { "generate" => "MTA-STS generator", "preflight" => "MTA-STS pre-flight", _ => "MTA-STS checker" }}</h1>
+            <h1>{match current {
+                "generate" => "MTA-STS generator",
+                "preflight" => "MTA-STS pre-flight",
+                "rules" => "MTA-STS rules",
+                _ => "MTA-STS checker",
+            }}</h1>
             <p class="tagline">{tagline}</p>
         </header>
     }
@@ -515,7 +527,9 @@ pub(crate) fn FindingItem(finding: Finding) -> impl IntoView {
         <li class=format!("finding sev-{}", finding.severity.as_str()) data-code=finding.code.as_str()>
             <p class="finding-head">
                 <span class="sev"><span aria-hidden="true">{icon}" "</span>{word}</span>
-                " "<code class="code">{finding.code.as_str()}</code>
+                " "<a class="code" href=format!("/rules#{}", finding.code.as_str()) title="What this rule checks, and why">
+                    <code>{finding.code.as_str()}</code>
+                </a>
             </p>
             <p class="message">{finding.message.clone()}</p>
             <p class="rfc">

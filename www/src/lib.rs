@@ -8,7 +8,8 @@
 //!
 //! One bundle per page, each within the page budget: the check (`/`, [`start`]), the generator
 //! (`/generate`, [`start_generate`]), the pre-flight (`/preflight`, [`start_preflight`]) and the widget
-//! other sites frame through `embed.js` (`/embed`, [`start_embed`]).
+//! other sites frame through `embed.js` (`/embed`, [`start_embed`]), and the rule table every finding links
+//! to (`/rules#<code>`, [`start_rules`]).
 //!
 //! The components compile for wasm32 only (the browser is their only target); [`present`] and
 //! [`widget`] hold the pure helpers and contracts they use, tested natively.
@@ -26,9 +27,11 @@ pub mod embed;
 pub mod generator;
 #[cfg(target_arch = "wasm32")]
 pub mod preflight;
+#[cfg(target_arch = "wasm32")]
+pub mod rules;
 
 #[cfg(target_arch = "wasm32")]
-pub use components::{App, Checked, ReportView, start, start_generate, start_preflight};
+pub use components::{App, Checked, ReportView, start, start_generate, start_preflight, start_rules};
 #[cfg(target_arch = "wasm32")]
 pub use embed::start as start_embed;
 #[cfg(target_arch = "wasm32")]

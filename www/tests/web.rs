@@ -74,7 +74,7 @@ async fn every_verdict_renders_with_its_findings_and_evidence() {
         assert!(heading.contains(&report.domain), "{name}: {heading}");
         assert_eq!(texts(&host, ".summary"), vec![report.summary.clone()], "{name}");
         // Every finding is shown once, with its code, severity word, message and a linked RFC section.
-        let codes = texts(&host, "li.finding code.code");
+        let codes = texts(&host, "li.finding a.code code");
         let want: Vec<String> = report.findings.iter().map(|f| f.code.as_str().to_owned()).collect();
         let mut got_sorted = codes.clone();
         got_sorted.sort();
@@ -91,6 +91,9 @@ async fn every_verdict_renders_with_its_findings_and_evidence() {
             let text = item.text_content().unwrap();
             let word = mta_sts_web::present::severity_label(finding.severity).1;
             assert!(text.contains(word), "{name}: severity word {word} missing in {text}");
+            // The code links to its rule's explanation, on the app's own rules page.
+            let rule = item.query_selector("a.code").unwrap().unwrap();
+            assert_eq!(rule.get_attribute("href"), Some(format!("/rules#{}", finding.code.as_str())), "{name}");
             let link = item.query_selector("p.rfc a").unwrap().unwrap();
             assert!(link.get_attribute("href").unwrap().starts_with("https://www.rfc-editor.org/"), "{name}");
             if let Some(fix) = &finding.fix {
@@ -99,7 +102,7 @@ async fn every_verdict_renders_with_its_findings_and_evidence() {
                 assert!(item.query_selector(".fix button").unwrap().is_some(), "{name}: copy button");
             }
         }
-        // The four groups are always there; the DNS table has one row per probe.
+        // Every category's group is always there; the DNS table has one row per probe.
         assert_eq!(
             host.query_selector_all("section.group").unwrap().length() as usize,
             mta_sts::finding::Category::ALL.len(),
@@ -173,7 +176,7 @@ async fn preflight_shows_the_id_warning_coverage_and_the_diff() {
     let section = host.query_selector("section.preflight-result").unwrap().expect("the result");
     // backup.example.com is no longer covered: in testing mode that is a warning, so the draft is valid.
     assert_eq!(section.get_attribute("data-valid").as_deref(), Some(result.valid.to_string().as_str()));
-    let codes = texts(&host, "li.finding code.code");
+    let codes = texts(&host, "li.finding a.code code");
     assert!(codes.contains(&"policy-id-unchanged".to_owned()), "{codes:?}");
     assert!(codes.contains(&"mx-not-covered".to_owned()), "{codes:?}");
     let fix = texts(&host, "li.finding[data-code='policy-id-unchanged'] .fix pre").concat();
@@ -186,5 +189,34 @@ async fn preflight_shows_the_id_warning_coverage_and_the_diff() {
     );
     assert_eq!(texts(&host, "ol.diff li.added code"), vec!["mode: testing".to_owned()]);
     assert_eq!(texts(&host, "ol.diff li.same").len(), 3);
+    host.remove();
+}
+
+/// The rules page has an entry, anchored by its code, for every code a finding can link to, with the
+/// RFC's sentence; a group lists its rules; sender entries link to their sources.
+#[wasm_bindgen_test]
+async fn the_rules_page_explains_every_code_at_its_anchor() {
+    let document = document();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), || view! { <mta_sts_web::rules::RulesPage /> });
+    handle.forget();
+    leptos::task::tick().await;
+    for code in mta_sts::Code::ALL {
+        let entry = host
+            .query_selector(&format!("li.rule[id='{}']", code.as_str()))
+            .unwrap()
+            .unwrap_or_else(|| panic!("no entry for {code}"));
+        let text = entry.text_content().unwrap();
+        assert!(text.contains(code.title()), "{code}: {text}");
+        let quote = entry.query_selector("blockquote.rfc-text").unwrap().unwrap().text_content().unwrap();
+        assert_eq!(quote, code.rfc_text(), "{code}");
+        let senders = entry.query_selector_all("details.senders li a").unwrap();
+        assert_eq!(senders.length() as usize, mta_sts::senders::deviations(code.as_str()).count(), "{code}");
+        if code.is_group() {
+            let members = entry.query_selector_all("ul.members li").unwrap().length() as usize;
+            assert_eq!(members, code.members().count(), "{code}");
+        }
+    }
     host.remove();
 }

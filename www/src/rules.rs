@@ -1,0 +1,75 @@
+//! The rules page (`/rules`): the core's rule table, one anchored entry per finding code, so every
+//! finding on the other pages links to its explanation (`/rules#<code>`). Everything shown comes from
+//! the table (`Code::rule`, `mta_sts::senders`); sender sources are the only external links.
+
+use leptos::prelude::*;
+use mta_sts::finding::{Category, Rule};
+use mta_sts::{Code, Severity};
+
+use crate::components::SiteHeader;
+use crate::present::{citations, severity_label};
+
+#[component]
+pub fn RulesPage() -> impl IntoView {
+    let sections = Category::ALL.map(|category| {
+        let rules: Vec<Rule> = Code::ALL.iter().map(|c| c.rule()).filter(|r| r.category == category).collect();
+        view! {
+            <section class="group" id=format!("category-{}", category.as_str())>
+                <h2>{category.title()}</h2>
+                <ul class="rules">{rules.into_iter().map(|rule| view! { <RuleEntry rule=rule /> }).collect_view()}</ul>
+            </section>
+        }
+    });
+    view! {
+        <SiteHeader current="rules" tagline="Every rule the checker applies: what it checks, how much it matters, the RFC sentence behind it, and what real senders do differently." />
+        <main>{sections}</main>
+    }
+}
+
+#[component]
+#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
+fn RuleEntry(rule: Rule) -> impl IntoView {
+    let (icon, word) = severity_label(rule.severity);
+    let testing = rule.severity_in_testing.map(|s| format!(" ({} under testing)", severity_label(s).1.to_lowercase()));
+    let group = (rule.group != rule.code).then(|| rule.group.as_str());
+    let links = citations(rule.rfc);
+    let members: Vec<Code> = rule.code.members().collect();
+    let senders = rule.senders.clone();
+    view! {
+        <li class=format!("rule sev-{}", rule.severity.as_str()) id=rule.code.as_str()>
+            <h3><code>{rule.code.as_str()}</code></h3>
+            <p class="title">{rule.title}</p>
+            <p class="meta">
+                <span class="sev"><span aria-hidden="true">{icon}" "</span>{word}</span>{testing}
+                {group.map(|g| view! { " · group " <a href=format!("#{g}")><code>{g}</code></a> })}
+            </p>
+            <blockquote class="rfc-text">{rule.rfc_text}</blockquote>
+            <p class="rfc">
+                {links.into_iter().map(|c| view! {
+                    <a href=c.url rel="noopener noreferrer" target="_blank">{c.label}</a>" "
+                }).collect_view()}
+            </p>
+            {rule.is_group.then(|| view! {
+                <p>"A group: never reported itself; every finding of these rules carries it as its group:"</p>
+                <ul class="members">{members.into_iter().map(|m| view! {
+                    <li><a href=format!("#{}", m.as_str())><code>{m.as_str()}</code></a>" — "{m.title()}</li>
+                }).collect_view()}</ul>
+            })}
+            {(rule.severity == Severity::Error && !rule.is_group).then(|| view! {
+                <p class="note">"An error: a sender that follows the RFC ignores the policy or fails delivery."</p>
+            })}
+            {(!senders.is_empty()).then(|| view! {
+                <details class="senders">
+                    <summary>{format!("What {} real sender{} do differently", senders.len(), if senders.len() == 1 { "" } else { "s" })}</summary>
+                    <ul>{senders.into_iter().map(|d| {
+                        let name = mta_sts::senders::sender(d.sender).map_or(d.sender, |s| s.name);
+                        view! {
+                            <li><strong>{name}</strong>": "{d.detail}" "
+                                <a href=d.source rel="noopener noreferrer" target="_blank">"source"</a></li>
+                        }
+                    }).collect_view()}</ul>
+                </details>
+            })}
+        </li>
+    }
+}
