@@ -247,8 +247,8 @@ pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsRespon
 }
 
 /// Test zones and the reply bytes a resolver would send from them; used by this crate's tests and by
-/// the shells' test servers.
-#[doc(hidden)]
+/// the shells' test servers. Behind the `testing` feature: not part of the library's API.
+#[cfg(any(test, feature = "testing"))]
 pub mod testing {
     use super::{CLASS, Name, Packet, PacketFlag, QCLASS, QTYPE, Question, RCODE, RData, Rcode, RecordType, same_name};
     use simple_dns::ResourceRecord;
@@ -415,6 +415,11 @@ pub mod testing {
     }
 
     /// A reply to `name`/`rtype` with the given rcode and answers `(owner, ttl, answer)`.
+    ///
+    /// # Panics
+    ///
+    /// When a name or an answer cannot be encoded: test zones are written by hand, so that is a bug in
+    /// the test.
     pub fn reply(name: &str, rtype: RecordType, rcode: Rcode, ad: bool, answers: &[(String, u32, Answer)]) -> Vec<u8> {
         let mut packet = Packet::new_reply(0);
         *packet.rcode_mut() = match rcode {
