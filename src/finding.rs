@@ -182,6 +182,51 @@ codes! {
     RecordCname = "record-cname", Info, Record, RecordCname, "RFC 8461 §8.2",
         "The \"_mta-sts\" record MAY return a CNAME that points (directly or via other CNAMEs) to a TXT record, in which case senders MUST follow the CNAME pointers.";
     // record: rules (record-invalid group) -- added here, in RFC order
+    /// The record is plain US-ASCII.
+    RecordNotAscii = "record-not-ascii", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "MTA-STS TXT records MUST be US-ASCII, semicolon-separated key/value pairs containing the following fields:";
+    /// The record has the version field `v=STSv1`.
+    RecordVersionMissing = "record-version-missing", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "\"v\" (plaintext, required): Currently, only \"STSv1\" is supported.";
+    /// The version is exactly `STSv1`.
+    RecordVersionInvalid = "record-version-invalid", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "Currently, only \"STSv1\" is supported.";
+    /// The version is written `v=STSv1`, in exactly that case.
+    RecordVersionCase = "record-version-case", Error, Record, RecordInvalid, "RFC 8461 §3.1, RFC 7405",
+        "sts-version     = %s\"v=STSv1\"";
+    /// `v=STSv1` is the first field.
+    RecordVersionNotFirst = "record-version-not-first", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "The TXT record MUST begin with the sts-version field; the order of other fields is not significant.";
+    /// Nothing precedes `v=STSv1`, not even whitespace.
+    RecordLeadingWhitespace = "record-leading-whitespace", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "The TXT record MUST begin with the sts-version field; the order of other fields is not significant.";
+    /// A `;` follows `v=STSv1`.
+    RecordDelimiterMissing = "record-delimiter-missing", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "If multiple TXT records for \"_mta-sts\" are returned by the resolver, records that do not begin with \"v=STSv1;\" are discarded.";
+    /// No field is empty (`;;`), and at most one `;` ends the record.
+    RecordFieldEmpty = "record-field-empty", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "sts-text-record = sts-version 1*(sts-field-delim sts-field) [sts-field-delim]";
+    /// Every field is `name=value`.
+    RecordFieldInvalid = "record-field-invalid", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "MTA-STS TXT records MUST be US-ASCII, semicolon-separated key/value pairs containing the following fields:";
+    /// No whitespace around the `=` of a field.
+    RecordFieldWhitespace = "record-field-whitespace", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "sts-extension   = sts-ext-name \"=\" sts-ext-value  ; name=value";
+    /// No whitespace after the last field unless a `;` follows.
+    RecordTrailingWhitespace = "record-trailing-whitespace", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "sts-field-delim = *WSP \";\" *WSP";
+    /// The record has an `id` field.
+    RecordIdMissing = "record-id-missing", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "\"id\" (plaintext, required): A short string used to track policy updates.";
+    /// The record's `id` is 1–32 letters and digits.
+    RecordIdInvalid = "record-id-invalid", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "sts-id          = %s\"id=\" 1*32(ALPHA / DIGIT)";
+    /// Extension fields keep to the extension grammar (name: letters, digits, `_-.`; value: visible ASCII but `=` and `;`).
+    RecordExtensionInvalid = "record-extension-invalid", Error, Record, RecordInvalid, "RFC 8461 §3.1",
+        "sts-ext-name    = (ALPHA / DIGIT) *31(ALPHA / DIGIT / \"_\" / \"-\" / \".\") sts-ext-value   = 1*(%x21-3A / %x3C / %x3E-7E)";
+    /// No record beside the STS record looks like a second one (bare `v=STSv1`, a case variant, …).
+    RecordDiscarded = "record-discarded", Warning, Record, RecordDiscarded, "RFC 8461 §3.1",
+        "If multiple TXT records for \"_mta-sts\" are returned by the resolver, records that do not begin with \"v=STSv1;\" are discarded.";
 
     // ----- The policy host (RFC 8461 §3.3) -----
     /// The policy host could not be reached.
@@ -279,6 +324,60 @@ codes! {
     TlsrptLookupFailed = "tlsrpt-lookup-failed", Warning, Tlsrpt, TlsrptLookupFailed, "RFC 8460 §3",
         "If the number of resulting records is not one, senders MUST assume the recipient domain does not implement TLSRPT.";
     // tlsrpt: rules (tlsrpt-invalid group) -- added here, in RFC order
+    /// The TLS-RPT record is plain ASCII (URIs percent-encode the rest).
+    TlsrptNotAscii = "tlsrpt-not-ascii", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3, RFC 3986 §2",
+        "tlsrpt-uri        = URI ; \"URI\" is imported from [RFC3986];";
+    /// The TLS-RPT record has the version field `v=TLSRPTv1`.
+    TlsrptVersionMissing = "tlsrpt-version-missing", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "tlsrpt-record     = tlsrpt-version 1*(field-delim tlsrpt-field) [field-delim]";
+    /// The TLS-RPT version is exactly `TLSRPTv1`.
+    TlsrptVersionInvalid = "tlsrpt-version-invalid", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "\"v\": This document defines version 1 of TLSRPT, for which this value MUST be equal to \"TLSRPTv1\".";
+    /// The TLS-RPT version is written `v=TLSRPTv1`, in exactly that case.
+    TlsrptVersionCase = "tlsrpt-version-case", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3, RFC 7405",
+        "tlsrpt-version    = %s\"v=TLSRPTv1\"";
+    /// `v=TLSRPTv1` is the first field of the TLS-RPT record.
+    TlsrptVersionNotFirst = "tlsrpt-version-not-first", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "tlsrpt-record     = tlsrpt-version 1*(field-delim tlsrpt-field) [field-delim]";
+    /// Nothing precedes `v=TLSRPTv1`, not even whitespace.
+    TlsrptLeadingWhitespace = "tlsrpt-leading-whitespace", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "If multiple TXT records for \"_smtp._tls\" are returned by the resolver, records that do not begin with \"v=TLSRPTv1;\" are discarded.";
+    /// A `;` follows `v=TLSRPTv1`.
+    TlsrptDelimiterMissing = "tlsrpt-delimiter-missing", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "If multiple TXT records for \"_smtp._tls\" are returned by the resolver, records that do not begin with \"v=TLSRPTv1;\" are discarded.";
+    /// No field of the TLS-RPT record is empty (`;;`).
+    TlsrptFieldEmpty = "tlsrpt-field-empty", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "tlsrpt-record     = tlsrpt-version 1*(field-delim tlsrpt-field) [field-delim]";
+    /// Every field of the TLS-RPT record is `name=value`.
+    TlsrptFieldInvalid = "tlsrpt-field-invalid", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "Parsers MUST accept TXT records that are syntactically valid (i.e., valid key/value pairs separated by semicolons) and implement a superset of this specification, in which case unknown fields SHALL be ignored.";
+    /// No whitespace around the `=` of a TLS-RPT field.
+    TlsrptFieldWhitespace = "tlsrpt-field-whitespace", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "tlsrpt-extension  = tlsrpt-ext-name \"=\" tlsrpt-ext-value";
+    /// No whitespace after the last field of the TLS-RPT record unless a `;` follows.
+    TlsrptTrailingWhitespace = "tlsrpt-trailing-whitespace", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "field-delim       = *WSP \";\" *WSP";
+    /// The TLS-RPT record has a `rua` field.
+    TlsrptRuaMissing = "tlsrpt-rua-missing", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "\"rua\": A URI specifying the endpoint to which aggregate information about policy validation results should be sent (see Section 4, \"Reporting Schema\", for more information).";
+    /// `rua` is a comma-separated list of URIs, each naming a destination.
+    TlsrptRuaInvalid = "tlsrpt-rua-invalid", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "As with DMARC [RFC7489], the Policy Domain can specify a comma-separated list of URIs.";
+    /// At least one `rua` URI is `mailto:` or `https:`.
+    TlsrptRuaUnusable = "tlsrpt-rua-unusable", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "Two URI schemes are supported: \"mailto\" and \"https\".";
+    /// All report addresses are in one `rua` field.
+    TlsrptRuaFields = "tlsrpt-rua-fields", Warning, Tlsrpt, TlsrptRuaFields, "RFC 8460 §3",
+        "The record supports the ability to declare more than one rua, and if there exists more than one, the reporter MAY attempt to deliver to each of the supported rua destinations.";
+    /// Extension fields of the TLS-RPT record keep to the extension grammar.
+    TlsrptExtensionInvalid = "tlsrpt-extension-invalid", Error, Tlsrpt, TlsrptInvalid, "RFC 8460 §3",
+        "tlsrpt-ext-name   = (ALPHA / DIGIT) *31(ALPHA / DIGIT / \"_\" / \"-\" / \".\") tlsrpt-ext-value  = 1*(%x21-3A / %x3C / %x3E-7E)";
+    /// No whitespace between `v=TLSRPTv1` and the first `;`.
+    TlsrptAmbiguousDelimiter = "tlsrpt-ambiguous-delimiter", Warning, Tlsrpt, TlsrptAmbiguousDelimiter, "RFC 8460 §3",
+        "If multiple TXT records for \"_smtp._tls\" are returned by the resolver, records that do not begin with \"v=TLSRPTv1;\" are discarded.";
+    /// No record beside the TLS-RPT record looks like a second one (bare `v=TLSRPTv1`, a case variant, …).
+    TlsrptDiscarded = "tlsrpt-discarded", Warning, Tlsrpt, TlsrptDiscarded, "RFC 8460 §3",
+        "If multiple TXT records for \"_smtp._tls\" are returned by the resolver, records that do not begin with \"v=TLSRPTv1;\" are discarded.";
 
     // ----- DNS -----
     /// The answers were not DNSSEC-validated by the resolver (AD flag clear).

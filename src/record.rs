@@ -12,10 +12,13 @@
 //! * `v=STSv1 ;` (erratum 6285) is counted as an STS record, as mox does, and warned about;
 //! * a record that is exactly `v=STSv1` does not begin with `v=STSv1;`, so it is discarded (RFC 8461 §3.1)
 //!   and a real STS record beside it applies; that is a warning, because senders with a `v=STSv1` prefix
-//!   filter (postfix-mta-sts-resolver, postfix-tlspol, EFF) count it and see two records. Alone, it is
-//!   reported as the STS record it was meant to be, lacking its `id` (an error);
+//!   filter (postfix-mta-sts-resolver, postfix-tlspol, EFF) count it and see two records
+//!   (`record-discarded`). Alone, it is reported as the STS record it was meant to be, lacking its `;`
+//!   and `id` (`record-delimiter-missing`, an error);
 //! * `V=STSv1;` and ` v=STSv1;` are not STS records for RFC-following senders: when no real STS record
-//!   exists they are reported as `record-invalid` (instead of `record-missing`), else as a warning;
+//!   exists they are reported with the rule they break (`record-version-case`, `record-leading-whitespace`,
+//!   …, instead of `record-missing`), else as a `record-discarded` warning;
+//! * every rule has its own code with a fixed severity; the grammar rules share the group `record-invalid`;
 //! * a repeated field is a warning and the first one wins (RFC 8461 §3.2, last paragraph); a later
 //!   `v=...` is grammatical as an extension named `v` and is treated as a repeated version.
 
@@ -296,8 +299,8 @@ struct RecordParser<'a> {
 }
 
 impl<'a> RecordParser<'a> {
-    fn error(&mut self, span: Span, message: String) {
-        self.findings.push(Finding::new(Code::RecordInvalid, message).with_span(span));
+    fn error(&mut self, code: Code, span: Span, message: String) {
+        self.findings.push(Finding::new(code, message).with_span(span));
     }
 
     fn duplicate(&mut self, span: Span, name: &[u8]) {
@@ -319,6 +322,7 @@ impl<'a> RecordParser<'a> {
             if token > 0 {
                 // RFC 8461 §3.1: `sts-version = %s"v=STSv1"`, "Currently, only "STSv1" is supported."
                 self.error(
+                    Code::RecordVersionInvalid,
                     Span::new(0, end + token),
                     format!(
                         "The record begins with `{}`, but the version must be exactly `v=STSv1` followed by `;`. {NO_POLICY}",
@@ -332,6 +336,7 @@ impl<'a> RecordParser<'a> {
         if starts_with_other_case(record, VERSION) {
             // RFC 8461 §3.1 (RFC 7405 `%s`): the version is case-sensitive.
             self.error(
+                Code::RecordVersionCase,
                 Span::new(0, VERSION.len()),
                 format!(
                     "The record begins with `{}`, but the version is case-sensitive and must be written exactly \
@@ -346,6 +351,7 @@ impl<'a> RecordParser<'a> {
         if lead > 0 && record[lead..].starts_with(VERSION) {
             // RFC 8461 §3.1: "The TXT record MUST begin with the sts-version field".
             self.error(
+                Code::RecordLeadingWhitespace,
                 Span::new(0, lead),
                 format!(
                     "The record begins with whitespace before `v=STSv1`; senders discard records that do not begin \
@@ -355,17 +361,30 @@ impl<'a> RecordParser<'a> {
             return VersionAt::Start(lead + VERSION.len());
         }
         let later = Pieces::new(record, 0, false).any(|p| matches!(p, Piece::Field { text, .. } if text == VERSION));
-        let message = if later {
+        let (code, message) = if later {
             // RFC 8461 §3.1: "The TXT record MUST begin with the sts-version field".
-            format!(
-                "`v=STSv1` is not the first field. The record must begin with it; senders that follow the RFC \
-                 (mox, chasquid, Snawoot, checkdmarc) discard the record, though a few (Stalwart, go-mtasts, \
-                 KumoMTA) accept any order. {NO_POLICY}"
+            (
+                Code::RecordVersionNotFirst,
+                format!(
+                    "`v=STSv1` is not the first field. The record must begin with it; senders that follow the RFC \
+                     (mox, chasquid, Snawoot, checkdmarc) discard the record, though a few (Stalwart, go-mtasts, \
+                     KumoMTA) accept any order. {NO_POLICY}"
+                ),
+            )
+        } else if record.starts_with(b"v=") {
+            // RFC 8461 §3.1: "Currently, only "STSv1" is supported." (`v=STSv2`, `v=spf1`, …)
+            (
+                Code::RecordVersionInvalid,
+                format!("The record does not begin with `v=STSv1`, the required version field. {NO_POLICY}"),
             )
         } else {
-            format!("The record does not begin with `v=STSv1`, the required version field. {NO_POLICY}")
+            // RFC 8461 §3.1: ""v" (plaintext, required)".
+            (
+                Code::RecordVersionMissing,
+                format!("The record does not begin with `v=STSv1`, the required version field. {NO_POLICY}"),
+            )
         };
-        self.error(Span::new(0, record.len().min(VERSION.len())), message);
+        self.error(code, Span::new(0, record.len().min(VERSION.len())), message);
         VersionAt::Missing
     }
 
@@ -374,7 +393,9 @@ impl<'a> RecordParser<'a> {
         let contains_non_ascii = !text.is_ascii();
         let Some(eq) = text.iter().position(|&b| b == b'=') else {
             if !contains_non_ascii {
+                // RFC 8461 §3.1: "semicolon-separated key/value pairs".
                 self.error(
+                    Code::RecordFieldInvalid,
                     span,
                     format!(
                         "The field `{}` has no `=`; every field is `name=value`, separated by `;`. {NO_POLICY}",
@@ -395,6 +416,7 @@ impl<'a> RecordParser<'a> {
         if name.len() != raw_name.len() || value.len() != raw_value.len() {
             // RFC 8461 §3.1: `sts-id = %s"id=" ...`, `sts-extension = sts-ext-name "=" sts-ext-value`: no WSP.
             self.error(
+                Code::RecordFieldWhitespace,
                 span,
                 format!(
                     "The field `{}` has whitespace around `=`; the grammar allows none (mox, go-mtasts and \
@@ -410,8 +432,9 @@ impl<'a> RecordParser<'a> {
                 // RFC 8461 §3.2 (last paragraph, covers TXT records): later duplicates are ignored.
                 self.duplicate(span, name);
                 if !matches(extension, text) && !contains_non_ascii && name.len() == raw_name.len() {
+                    // RFC 8461 §3.1: the ignored repeat is still an `sts-id` or `sts-extension`.
                     let why = extension_problem(name, value);
-                    self.error(span, format!("In the repeated `id` field, {why}. {NO_POLICY}"));
+                    self.error(Code::RecordIdInvalid, span, format!("In the repeated `id` field, {why}. {NO_POLICY}"));
                 }
             } else if matches(sts_id, text) {
                 self.id = Some(value);
@@ -420,6 +443,7 @@ impl<'a> RecordParser<'a> {
                 self.id_invalid = true;
                 if !contains_non_ascii && name.len() == raw_name.len() && value.len() == raw_value.len() {
                     self.error(
+                        Code::RecordIdInvalid,
                         span,
                         format!(
                             "{}. The id must be 1 to 32 letters and digits (no `-`, `:`, `.` or spaces). Some \
@@ -431,7 +455,7 @@ impl<'a> RecordParser<'a> {
                 } else if !contains_non_ascii
                     && (!value.iter().all(|&b| is_alphanum(b)) || value.is_empty() || value.len() > 32)
                 {
-                    self.error(span, format!("{}. {NO_POLICY}", capitalise(&id_problem(value))));
+                    self.error(Code::RecordIdInvalid, span, format!("{}. {NO_POLICY}", capitalise(&id_problem(value))));
                 }
             }
             return;
@@ -446,7 +470,11 @@ impl<'a> RecordParser<'a> {
             if !(contains_non_ascii || spaced && fine_once_trimmed) {
                 // RFC 8461 §3.1: `sts-extension = sts-ext-name "=" sts-ext-value`.
                 let why = extension_problem(name, value);
-                self.error(span, format!("In the field `{}`, {why}. {NO_POLICY}", show(text)));
+                self.error(
+                    Code::RecordExtensionInvalid,
+                    span,
+                    format!("In the field `{}`, {why}. {NO_POLICY}", show(text)),
+                );
             }
             return;
         }
@@ -466,6 +494,7 @@ impl<'a> RecordParser<'a> {
         if let Some(span) = non_ascii_run(record) {
             // RFC 8461 §3.1: "MTA-STS TXT records MUST be US-ASCII".
             self.error(
+                Code::RecordNotAscii,
                 span,
                 format!(
                     "The record contains non-ASCII bytes ({}); MTA-STS records must be plain US-ASCII (perhaps a \
@@ -489,6 +518,7 @@ impl<'a> RecordParser<'a> {
                 Piece::MissingDelimiter(span) => {
                     // RFC 8461 §3.1: `sts-version 1*(sts-field-delim sts-field)`: fields are `;`-separated.
                     self.error(
+                        Code::RecordDelimiterMissing,
                         span,
                         format!(
                             "`{}` follows the version without a `;` in between; fields must be separated by `;`. \
@@ -497,14 +527,18 @@ impl<'a> RecordParser<'a> {
                         ),
                     );
                 }
+                // RFC 8461 §3.1: `1*(sts-field-delim sts-field) [sts-field-delim]`: no empty field.
                 Piece::EmptyField(span) => self.error(
+                    Code::RecordFieldEmpty,
                     span,
                     format!(
                         "The record has an empty field (`;;` or `; ;`). The grammar allows only one `;` between \
                          fields and at most one at the end; mox and checkdmarc reject the record. {NO_POLICY}"
                     ),
                 ),
+                // RFC 8461 §3.1: `sts-field-delim = *WSP ";" *WSP`: whitespace only around `;`.
                 Piece::TrailingWsp(span) => self.error(
+                    Code::RecordTrailingWhitespace,
                     span,
                     format!(
                         "The record ends with whitespace after its last field. The grammar allows whitespace only \
@@ -515,6 +549,8 @@ impl<'a> RecordParser<'a> {
         }
         if self.id.is_none() && !self.id_invalid {
             let bare = record.trim_ascii_end() == VERSION;
+            // RFC 8461 §3.1: a bare `v=STSv1` does not begin with `v=STSv1;`; otherwise "sts-id record is required".
+            let code = if bare { Code::RecordDelimiterMissing } else { Code::RecordIdMissing };
             let message = if bare {
                 format!(
                     "The record is only `v=STSv1`: it has no `;` and no `id`. Senders discard records that do not \
@@ -531,15 +567,13 @@ impl<'a> RecordParser<'a> {
                      again. {NO_POLICY}"
                 )
             };
-            let span = Span::new(0, record.len());
-            // RFC 8461 §3.1: "sts-id record is required".
-            self.error(span, message);
+            self.error(code, Span::new(0, record.len()), message);
         }
         let has_error = self.findings.iter().any(|f| f.severity == Severity::Error);
         if has_error {
             let fix = repair(record);
             for finding in &mut self.findings {
-                if finding.code == Code::RecordInvalid {
+                if finding.code.group() == Code::RecordInvalid {
                     finding.fix = Some(fix.clone());
                 }
             }
@@ -656,20 +690,28 @@ fn ambiguous_delimiter(record: &[u8], span: Span) -> Finding {
 }
 
 /// A record meant as the STS record that the filter discards (case, leading WSP, misplaced version).
+///
+/// Alone, it is reported with the grammar rule it breaks (an error: there is no policy); beside a real STS
+/// record, as `record-discarded` (a warning: RFC senders use the other record, lax ones count two).
 fn near_miss(record: &[u8], candidates: usize) -> Finding {
-    let why = if record.first().is_some_and(|&b| is_wsp(b)) {
-        "it begins with whitespace"
+    // RFC 8461 §3.1: "The TXT record MUST begin with the sts-version field", `sts-version = %s"v=STSv1"`,
+    // and records that do not begin with `v=STSv1;` are discarded.
+    let (code, why) = if record.first().is_some_and(|&b| is_wsp(b)) {
+        (Code::RecordLeadingWhitespace, "it begins with whitespace")
     } else if starts_with_other_case(record, VERSION) {
-        "the version is case-sensitive and must be written exactly `v=STSv1` (mox, chasquid and go-mtasts discard \
-         it, while Stalwart, checkdmarc and mailauth accept it)"
+        (
+            Code::RecordVersionCase,
+            "the version is case-sensitive and must be written exactly `v=STSv1` (mox, chasquid and go-mtasts \
+             discard it, while Stalwart, checkdmarc and mailauth accept it)",
+        )
     } else if record.starts_with(VERSION) {
-        "the version is not followed directly by `;`"
+        (Code::RecordDelimiterMissing, "the version is not followed directly by `;`")
     } else {
-        "the version is not the first field"
+        (Code::RecordVersionNotFirst, "the version is not the first field")
     };
     let finding = if candidates == 0 {
         Finding::new(
-            Code::RecordInvalid,
+            code,
             format!(
                 "This record looks like an MTA-STS record, but senders that follow RFC 8461 discard it because it \
                  does not begin exactly with `v=STSv1;`: {why}. {NO_POLICY}"
@@ -677,30 +719,30 @@ fn near_miss(record: &[u8], candidates: usize) -> Finding {
         )
         .with_fix(repair(record))
     } else {
+        // RFC 8461 §3.1: discarded, so the real record applies; lax senders count two records.
         Finding::new(
-            Code::RecordOtherTxt,
+            Code::RecordDiscarded,
             format!(
                 "This record looks like a second MTA-STS record, but it does not begin exactly with `v=STSv1;`: \
                  {why}. RFC-following senders discard it; senders that read it anyway see two records and then \
                  ignore MTA-STS. Delete it."
             ),
         )
-        .with_severity(Severity::Warning)
     };
     finding.with_span(Span::new(0, record.len()))
 }
 
 /// `v=STSv1` alone beside a real STS record: discarded by RFC 8461 §3.1, counted by prefix-filtering senders.
 fn bare_beside_record(record: &[u8]) -> Finding {
+    // RFC 8461 §3.1: "records that do not begin with "v=STSv1;" are discarded".
     Finding::new(
-        Code::RecordOtherTxt,
+        Code::RecordDiscarded,
         "This record is only `v=STSv1`, without the `;` and the `id`. RFC 8461 §3.1 discards records that do not \
          begin with `v=STSv1;`, so senders that follow it (mox, chasquid, mailauth) use the other record. But \
          senders that only look for the prefix `v=STSv1` (postfix-mta-sts-resolver, postfix-tlspol, EFF) count it \
          as a second MTA-STS record and then ignore MTA-STS, go-mtasts (maddy) needs `_mta-sts` to hold a single \
          TXT record, and KumoMTA joins all of them into one. Delete it.",
     )
-    .with_severity(Severity::Warning)
     .with_span(Span::new(0, record.len()))
 }
 
@@ -863,36 +905,57 @@ mod tests {
             ("v=STSv1;id=1", &[], Some("1")),
             ("v=STSv1 ;\tid=abc ; ", &[], Some("abc")),
             ("v=STSv1; id=12345678901234567890123456789012;", &[], Some("12345678901234567890123456789012")),
-            ("v=STSv1; id=123456789012345678901234567890123;", &["record-invalid"], None),
-            ("v=STSv1; id=2016-08-31;", &["record-invalid"], None),
-            ("v=STSv1; id=;", &["record-invalid"], None),
-            ("v=STSv1; id = 1;", &["record-invalid"], None),
-            ("v=STSv1;; id=1;", &["record-invalid"], None),
-            ("v=STSv1; id=1;;", &["record-invalid"], None),
-            ("v=STSv1; id=1 ", &["record-invalid"], None),
-            ("v=STSv1", &["record-invalid"], None),
-            ("v=STSv1;", &["record-invalid"], None),
-            ("v=STSv1 id=1", &["record-invalid"], None),
-            ("id=1; v=STSv1;", &["record-invalid"], None),
-            ("V=STSv1; id=1;", &["record-invalid"], None),
-            ("v=STSv1; ID=1;", &["record-invalid"], None),
+            ("v=STSv1; id=123456789012345678901234567890123;", &["record-id-invalid"], None),
+            ("v=STSv1; id=2016-08-31;", &["record-id-invalid"], None),
+            ("v=STSv1; id=;", &["record-id-invalid"], None),
+            ("v=STSv1; id = 1;", &["record-field-whitespace"], None),
+            ("v=STSv1;; id=1;", &["record-field-empty"], None),
+            ("v=STSv1; id=1;;", &["record-field-empty"], None),
+            ("v=STSv1; id=1 ", &["record-trailing-whitespace"], None),
+            ("v=STSv1", &["record-delimiter-missing"], None),
+            ("v=STSv1;", &["record-id-missing"], None),
+            ("v=STSv1 id=1", &["record-delimiter-missing"], None),
+            ("id=1; v=STSv1;", &["record-version-not-first"], None),
+            ("V=STSv1; id=1;", &["record-version-case"], None),
+            (" v=STSv1; id=1;", &["record-leading-whitespace"], None),
+            ("v=STSv1; ID=1;", &["record-id-missing"], None),
             ("v=STSv1; id=1; id=2;", &["record-duplicate-field"], Some("1")),
             ("v=STSv1; id=1; v=STSv1;", &["record-duplicate-field"], Some("1")),
             ("v=STSv1; id=1; foo=bar; foo=baz;", &["record-duplicate-field"], Some("1")),
             ("v=STSv1; id=1; x_y.z-1=a:b/c;", &[], Some("1")),
-            ("v=STSv1; id=1; _x=1;", &["record-invalid"], None),
-            ("v=STSv1; id=1; x=a=b;", &["record-invalid"], None),
-            ("v=STSv1; id=1; x=;", &["record-invalid"], None),
-            ("v=STSv1; id=1; novalue;", &["record-invalid"], None),
-            ("v=STSv1; id=1\u{e9};", &["record-invalid"], None),
-            ("v=STSv10; id=1;", &["record-invalid"], None),
-            ("", &["record-invalid"], None),
+            ("v=STSv1; id=1; _x=1;", &["record-extension-invalid"], None),
+            ("v=STSv1; id=1; x=a=b;", &["record-extension-invalid"], None),
+            ("v=STSv1; id=1; x=;", &["record-extension-invalid"], None),
+            ("v=STSv1; id=1; novalue;", &["record-field-invalid"], None),
+            ("v=STSv1; id=1; id=a=b;", &["record-duplicate-field", "record-id-invalid"], None),
+            ("v=STSv1; id=1\u{e9};", &["record-not-ascii"], None),
+            ("v=STSv10; id=1;", &["record-version-invalid"], None),
+            ("v=STSv2; id=1;", &["record-version-invalid"], None),
+            ("", &["record-id-missing", "record-version-missing"], None),
+            ("hello", &["record-field-invalid", "record-id-missing", "record-version-missing"], None),
         ];
         for &(record, expected, id) in cases {
             let parsed = StsRecord::parse(record.as_bytes());
             assert_eq!(parsed.distinct_codes(), expected, "{record}: {:#?}", parsed.findings);
             assert_eq!(parsed.value.as_ref().map(|v| v.id.as_str()), id, "{record}");
             assert_eq!(parsed.valid(), id.is_some(), "{record}");
+        }
+    }
+
+    /// Rules only a single record reaches (in an RRset such a record is discarded as another TXT record).
+    #[test]
+    fn version_rules_of_a_single_record() {
+        for (record, code, span) in [
+            ("v=STSv10; id=1;", Code::RecordVersionInvalid, Span::new(0, 8)),
+            ("v=STSv2; id=1;", Code::RecordVersionInvalid, Span::new(0, 7)),
+            ("id=1;", Code::RecordVersionMissing, Span::new(0, 5)),
+        ] {
+            let parsed = StsRecord::parse(record.as_bytes());
+            assert!(
+                parsed.findings.iter().any(|f| f.code == code && f.span == Some(span)),
+                "{record}: {:#?}",
+                parsed.findings
+            );
         }
     }
 
@@ -913,10 +976,14 @@ mod tests {
             (&["v=STSv1; id=1;", "v=STSv1; id=2;"], &["record-multiple"], None),
             (&["v=STSv1 ; id=1;"], &["record-ambiguous-delimiter"], Some("1")),
             (&["v=STSv1 ; id=1;", "v=STSv1; id=2;"], &["record-ambiguous-delimiter", "record-multiple"], None),
-            (&["v=STSv1"], &["record-invalid"], None),
-            (&["V=STSv1; id=1;"], &["record-invalid"], None),
-            (&["v=stsv1; id=1;", "v=STSv1; id=2;"], &["record-other-txt"], Some("2")),
-            (&[" v=STSv1; id=1;"], &["record-invalid"], None),
+            (&["v=STSv1"], &["record-delimiter-missing"], None),
+            (&["v=STSv1", "v=STSv1; id=2;"], &["record-discarded"], Some("2")),
+            (&["V=STSv1; id=1;"], &["record-version-case"], None),
+            (&["v=stsv1; id=1;", "v=STSv1; id=2;"], &["record-discarded"], Some("2")),
+            (&[" v=STSv1; id=1;"], &["record-leading-whitespace"], None),
+            (&["id=1; v=STSv1;"], &["record-version-not-first"], None),
+            (&["v=STSv1 id=1"], &["record-delimiter-missing"], None),
+            (&["id=1; v=STSv1;", "v=STSv1; id=2;"], &["record-discarded"], Some("2")),
             (&["v=STSv10; id=1;"], &["record-missing", "record-other-txt"], None),
         ];
         for &(records, expected, id) in cases {
@@ -949,7 +1016,7 @@ mod tests {
         ];
         for (record, fix) in cases {
             let parsed = StsRecord::parse(record.as_bytes());
-            let found = parsed.findings.iter().find(|f| f.code == Code::RecordInvalid).expect(record);
+            let found = parsed.findings.iter().find(|f| f.code.group() == Code::RecordInvalid).expect(record);
             assert_eq!(found.fix.as_deref(), Some(fix), "{record}");
         }
     }
@@ -987,7 +1054,13 @@ mod tests {
         fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
             let parsed = StsRecord::parse(&bytes);
             prop_assert_eq!(parsed.value.is_some(), parsed.valid());
-            let _ = StsRecord::parse_rrset(&[bytes.clone(), bytes]);
+            let rrset = StsRecord::parse_rrset(&[bytes.clone(), bytes]);
+            // One code per rule, each with its own fixed severity; the groups are never reported.
+            for finding in parsed.findings.iter().chain(&rrset.findings) {
+                prop_assert!(!finding.code.is_group(), "{}", finding.code);
+                prop_assert_eq!(finding.severity, finding.code.default_severity(), "{}", finding.code);
+                prop_assert_eq!(finding.code.category(), crate::finding::Category::Record);
+            }
         }
 
         #[test]
@@ -997,7 +1070,7 @@ mod tests {
                 if let Some(span) = finding.span {
                     prop_assert!(span.start <= span.end && span.end <= text.len());
                 }
-                if let Some(fix) = finding.fix.as_deref().filter(|f| f.starts_with("v=STSv1;") && finding.code == Code::RecordInvalid) {
+                if let Some(fix) = finding.fix.as_deref().filter(|f| f.starts_with("v=STSv1;") && finding.code.group() == Code::RecordInvalid) {
                     prop_assert!(StsRecord::parse(fix.as_bytes()).valid(), "fix {} of {}", fix, text);
                 }
             }

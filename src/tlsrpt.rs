@@ -4,19 +4,23 @@
 //! reused): a case-sensitive version, `;`-separated fields, a required `rua` field with a comma-separated
 //! list of URIs. Decisions where the RFC or the implementations disagree (requirements.md §4, §5.5):
 //!
-//! * `v=TLSRPTv1 ;` is counted as a TLS-RPT record (as mox does) and reported as a `tlsrpt-invalid`
-//!   warning: the grammar allows it, the record set filter (`v=TLSRPTv1;`) does not;
+//! * `v=TLSRPTv1 ;` is counted as a TLS-RPT record (as mox does) and reported as a
+//!   `tlsrpt-ambiguous-delimiter` warning: the grammar allows it, the record set filter (`v=TLSRPTv1;`)
+//!   does not;
 //! * several `rua=` fields are grammatical and are merged in order (as mox and Stalwart do), with a
-//!   `tlsrpt-invalid` *warning*, because checkdmarc rejects such a record and the sys4 parser reads only
+//!   `tlsrpt-rua-fields` warning, because checkdmarc rejects such a record and the sys4 parser reads only
 //!   the first one;
 //! * repeated extensions are kept (RFC 8460 has no first-wins rule) and reported by nothing;
 //! * other TXT records at `_smtp._tls` are discarded silently (no finding code exists for them);
 //! * a record that is exactly `v=TLSRPTv1` does not begin with `v=TLSRPTv1;`, so it is discarded (RFC 8460
-//!   §3) and a real TLS-RPT record beside it applies, with a warning (reporters that filter on the prefix
-//!   without the `;` count two records); alone, it is reported as the record it was meant to be, invalid;
+//!   §3) and a real TLS-RPT record beside it applies, with a `tlsrpt-discarded` warning (reporters that
+//!   filter on the prefix without the `;` count two records); alone, it is reported as the record it was
+//!   meant to be, lacking its `rua` (`tlsrpt-rua-missing`); a case variant or a misplaced version is
+//!   likewise `tlsrpt-discarded` beside a real record and its grammar rule's code alone;
 //! * a URI with a scheme other than `mailto`/`https` is a `tlsrpt-rua-scheme` warning; when no usable
-//!   URI remains, the record is also `tlsrpt-invalid`. An `https` URI without a host and a `mailto` URI
-//!   without an address are unusable and `tlsrpt-invalid`.
+//!   URI remains, the record is also `tlsrpt-rua-unusable`. An `https` URI without a host and a `mailto`
+//!   URI without an address are `tlsrpt-rua-invalid`;
+//! * every rule has its own code with a fixed severity; the grammar rules share the group `tlsrpt-invalid`.
 
 use crate::abnf::{is_alpha, is_alphanum, is_digit, is_wsp};
 use crate::finding::{Code, Finding, Parsed, Severity, Span};
@@ -174,15 +178,16 @@ fn usable(uri: &[u8]) -> Result<bool, String> {
 struct RecordParser<'a> {
     record: &'a [u8],
     findings: Vec<Finding>,
-    rua_fields: usize,
+    /// Where each `rua` field is.
+    rua_fields: Vec<Span>,
     rua: Vec<String>,
     usable: usize,
     extensions: Vec<(String, String)>,
 }
 
 impl<'a> RecordParser<'a> {
-    fn error(&mut self, span: Span, message: String) {
-        self.findings.push(Finding::new(Code::TlsrptInvalid, message).with_span(span));
+    fn error(&mut self, code: Code, span: Span, message: String) {
+        self.findings.push(Finding::new(code, message).with_span(span));
     }
 
     /// Returns the offset where fields start, and whether a version was found there.
@@ -194,6 +199,7 @@ impl<'a> RecordParser<'a> {
             if token > 0 {
                 // RFC 8460 §3: the version "MUST be equal to "TLSRPTv1"".
                 self.error(
+                    Code::TlsrptVersionInvalid,
                     Span::new(0, end + token),
                     format!(
                         "The record begins with `{}`, but the version must be exactly `v=TLSRPTv1` followed by `;`. \
@@ -207,6 +213,7 @@ impl<'a> RecordParser<'a> {
         if starts_with_other_case(record, VERSION) {
             // RFC 8460 §3: `tlsrpt-version = %s"v=TLSRPTv1"` is case-sensitive (RFC 7405).
             self.error(
+                Code::TlsrptVersionCase,
                 Span::new(0, VERSION.len()),
                 format!(
                     "The record begins with `{}`, but the version is case-sensitive and must be written exactly \
@@ -221,6 +228,7 @@ impl<'a> RecordParser<'a> {
         if lead > 0 && record[lead..].starts_with(VERSION) {
             // RFC 8460 §3: records that do not begin with `v=TLSRPTv1;` are discarded.
             self.error(
+                Code::TlsrptLeadingWhitespace,
                 Span::new(0, lead),
                 format!(
                     "The record begins with whitespace before `v=TLSRPTv1`; reporters discard records that do not \
@@ -230,23 +238,38 @@ impl<'a> RecordParser<'a> {
             return (lead + VERSION.len(), true);
         }
         let later = Pieces::new(record, 0, false).any(|p| matches!(p, Piece::Field { text, .. } if text == VERSION));
-        let message = if later {
-            format!("`v=TLSRPTv1` is not the first field; the record must begin with it. {NO_REPORTS}")
+        // RFC 8460 §3: `tlsrpt-record = tlsrpt-version 1*(field-delim tlsrpt-field) [field-delim]`.
+        let (code, message) = if later {
+            (
+                Code::TlsrptVersionNotFirst,
+                format!("`v=TLSRPTv1` is not the first field; the record must begin with it. {NO_REPORTS}"),
+            )
+        } else if record.starts_with(b"v=") {
+            // RFC 8460 §3: the version "MUST be equal to "TLSRPTv1"" (`v=TLSRPTv2`, `v=spf1`, …).
+            (
+                Code::TlsrptVersionInvalid,
+                format!("The record does not begin with `v=TLSRPTv1`, the required version field. {NO_REPORTS}"),
+            )
         } else {
-            format!("The record does not begin with `v=TLSRPTv1`, the required version field. {NO_REPORTS}")
+            // RFC 8460 §3: `tlsrpt-record = tlsrpt-version ...`: the version is required.
+            (
+                Code::TlsrptVersionMissing,
+                format!("The record does not begin with `v=TLSRPTv1`, the required version field. {NO_REPORTS}"),
+            )
         };
-        self.error(Span::new(0, record.len().min(VERSION.len())), message);
+        self.error(code, Span::new(0, record.len().min(VERSION.len())), message);
         (0, false)
     }
 
     fn rua(&mut self, text: &'a [u8], start: usize) {
-        self.rua_fields += 1;
+        self.rua_fields.push(Span::new(start, start + text.len()));
         let list = &text[RUA.len()..];
         let list_start = start + RUA.len();
         let grammatical = matches(tlsrpt_rua, text);
         if list.is_empty() {
             // RFC 8460 §3: `tlsrpt-rua = %s"rua=" tlsrpt-uri ...`: at least one URI.
             self.error(
+                Code::TlsrptRuaInvalid,
                 Span::new(start, start + text.len()),
                 format!("`rua=` lists no address; give at least one `mailto:` or `https:` URI. {NO_REPORTS}"),
             );
@@ -255,6 +278,7 @@ impl<'a> RecordParser<'a> {
         if !grammatical && list.first().is_some_and(|&b| is_wsp(b)) {
             // RFC 8460 §3: `%s"rua=" tlsrpt-uri`: nothing between `=` and the first URI.
             self.error(
+                Code::TlsrptFieldWhitespace,
                 Span::new(start, start + text.len()),
                 format!("There is whitespace after `rua=`; the grammar allows none. {NO_REPORTS}"),
             );
@@ -282,12 +306,13 @@ impl<'a> RecordParser<'a> {
                             .with_span(span),
                         );
                     }
-                    Err(why) => self.error(span, format!("{}. {NO_REPORTS}", capitalise(&why))),
+                    // RFC 8460 §3: a `mailto` URI names an address, an `https` URI a host to POST to.
+                    Err(why) => self.error(Code::TlsrptRuaInvalid, span, format!("{}. {NO_REPORTS}", capitalise(&why))),
                 }
                 self.rua.push(ascii(uri));
             } else if uri.is_ascii() {
                 // RFC 8460 §3: `tlsrpt-uri = URI`, with `,`, `!` and `;` encoded.
-                self.error(span, format!("In `rua`, {}. {NO_REPORTS}", uri_problem(uri)));
+                self.error(Code::TlsrptRuaInvalid, span, format!("In `rua`, {}. {NO_REPORTS}", uri_problem(uri)));
             }
         }
     }
@@ -308,12 +333,14 @@ impl<'a> RecordParser<'a> {
             // Already reported as non-ASCII; a garbled `rua` name should not also be reported as missing.
             let name = &text[..text.iter().position(|&b| b == b'=').unwrap_or(text.len())];
             if name.iter().filter(|b| b.is_ascii() && !is_wsp(**b)).eq(b"rua") {
-                self.rua_fields += 1;
+                self.rua_fields.push(span);
             }
             return;
         }
         let Some(eq) = text.iter().position(|&b| b == b'=') else {
+            // RFC 8460 §3: "valid key/value pairs separated by semicolons".
             self.error(
+                Code::TlsrptFieldInvalid,
                 span,
                 format!(
                     "The field `{}` has no `=`; every field is `name=value`, separated by `;`. {NO_REPORTS}",
@@ -327,6 +354,7 @@ impl<'a> RecordParser<'a> {
         if name.len() != raw_name.len() || value.len() != raw_value.len() {
             // RFC 8460 §3: `tlsrpt-extension = tlsrpt-ext-name "=" tlsrpt-ext-value`, `%s"rua="`: no WSP.
             self.error(
+                Code::TlsrptFieldWhitespace,
                 span,
                 format!(
                     "The field `{}` has whitespace around `=`; the grammar allows none. Write `{}={}`. {NO_REPORTS}",
@@ -336,7 +364,7 @@ impl<'a> RecordParser<'a> {
                 ),
             );
             if name == b"rua" {
-                self.rua_fields += 1;
+                self.rua_fields.push(span);
                 return;
             }
             if matches(ext_name, name) && matches(ext_value, value) {
@@ -345,7 +373,59 @@ impl<'a> RecordParser<'a> {
         }
         // RFC 8460 §3: `tlsrpt-extension = tlsrpt-ext-name "=" tlsrpt-ext-value`.
         let why = extension_problem(name, value);
-        self.error(span, format!("In the field `{}`, {why}. {NO_REPORTS}", show(text)));
+        self.error(Code::TlsrptExtensionInvalid, span, format!("In the field `{}`, {why}. {NO_REPORTS}", show(text)));
+    }
+
+    /// The rules about the `rua` fields as a whole: required, usable, and best given once.
+    fn rua_rules(&mut self) {
+        let record = self.record;
+        if self.rua_fields.is_empty() {
+            let hint = self
+                .extensions
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("rua"))
+                .map(|(n, _)| format!(" `{n}=` is not `rua=`: field names are case-sensitive (Stalwart accepts it)."))
+                .unwrap_or_default();
+            // RFC 8460 §3: "the tlsrpt-rua record is required".
+            self.error(
+                Code::TlsrptRuaMissing,
+                Span::new(0, record.len()),
+                format!(
+                    "The record has no `rua` field, the required list of addresses that receive reports.{hint} \
+                     {NO_REPORTS}"
+                ),
+            );
+        } else if self.usable == 0
+            && !self.rua.is_empty()
+            && self.findings.iter().all(|f| f.severity != Severity::Error)
+        {
+            // RFC 8460 §3: "Two URI schemes are supported: "mailto" and "https"."
+            self.error(
+                Code::TlsrptRuaUnusable,
+                Span::new(0, record.len()),
+                "No `rua` address uses `mailto:` or `https:`, the only schemes RFC 8460 supports, so no report can be \
+                 delivered. Add a `mailto:` or `https:` address."
+                    .to_owned(),
+            );
+        }
+        if let Some(&second) = self.rua_fields.get(1) {
+            let merged = TlsRptRecord {
+                version: "TLSRPTv1".to_owned(),
+                rua: self.rua.clone(),
+                extensions: self.extensions.clone(),
+            };
+            // RFC 8460 §3: "The record supports the ability to declare more than one rua": grammatical.
+            self.findings.push(
+                Finding::new(
+                    Code::TlsrptRuaFields,
+                    "The record has several `rua` fields. The grammar allows it and most reporters (mox, Stalwart) \
+                     use every address, but checkdmarc rejects the record and the sys4 parser reads only the first \
+                     field. List all addresses in one `rua` field, separated by commas.",
+                )
+                .with_span(second)
+                .with_fix(merged.to_text()),
+            );
+        }
     }
 
     fn run(mut self) -> Parsed<TlsRptRecord> {
@@ -353,6 +433,7 @@ impl<'a> RecordParser<'a> {
         if let Some(span) = non_ascii_run(record) {
             // RFC 8460 §3: the record is a sequence of ASCII fields; URIs must be percent-encoded.
             self.error(
+                Code::TlsrptNotAscii,
                 span,
                 format!(
                     "The record contains non-ASCII bytes ({}); a TLS-RPT record must be plain ASCII, and \
@@ -366,7 +447,9 @@ impl<'a> RecordParser<'a> {
             match piece {
                 Piece::Field { text, .. } if !after_version && text == VERSION => {}
                 Piece::Field { text, start } => self.field(text, start),
+                // RFC 8460 §3: `tlsrpt-version 1*(field-delim tlsrpt-field)`: fields are `;`-separated.
                 Piece::MissingDelimiter(span) => self.error(
+                    Code::TlsrptDelimiterMissing,
                     span,
                     format!(
                         "`{}` follows the version without a `;` in between; fields must be separated by `;`. \
@@ -374,14 +457,18 @@ impl<'a> RecordParser<'a> {
                         show(&record[span.start..span.end])
                     ),
                 ),
+                // RFC 8460 §3: `1*(field-delim tlsrpt-field) [field-delim]`: no empty field.
                 Piece::EmptyField(span) => self.error(
+                    Code::TlsrptFieldEmpty,
                     span,
                     format!(
                         "The record has an empty field (`;;`); the grammar allows one `;` between fields and at most \
                          one at the end. {NO_REPORTS}"
                     ),
                 ),
+                // RFC 8460 §3: `field-delim = *WSP ";" *WSP`: whitespace only around `;` (and `,` in `rua`).
                 Piece::TrailingWsp(span) => self.error(
+                    Code::TlsrptTrailingWhitespace,
                     span,
                     format!(
                         "The record ends with whitespace after its last field. The grammar allows whitespace only \
@@ -390,54 +477,12 @@ impl<'a> RecordParser<'a> {
                 ),
             }
         }
-        if self.rua_fields == 0 {
-            let hint = self
-                .extensions
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("rua"))
-                .map(|(n, _)| format!(" `{n}=` is not `rua=`: field names are case-sensitive (Stalwart accepts it)."))
-                .unwrap_or_default();
-            // RFC 8460 §3: "the tlsrpt-rua record is required".
-            self.error(
-                Span::new(0, record.len()),
-                format!(
-                    "The record has no `rua` field, the required list of addresses that receive reports.{hint} \
-                     {NO_REPORTS}"
-                ),
-            );
-        } else if self.usable == 0
-            && !self.rua.is_empty()
-            && self.findings.iter().all(|f| f.severity != Severity::Error)
-        {
-            self.error(
-                Span::new(0, record.len()),
-                "No `rua` address uses `mailto:` or `https:`, the only schemes RFC 8460 supports, so no report can be \
-                 delivered. Add a `mailto:` or `https:` address."
-                    .to_owned(),
-            );
-        }
-        if self.rua_fields > 1 {
-            let merged = TlsRptRecord {
-                version: "TLSRPTv1".to_owned(),
-                rua: self.rua.clone(),
-                extensions: self.extensions.clone(),
-            };
-            self.findings.push(
-                Finding::new(
-                    Code::TlsrptInvalid,
-                    "The record has several `rua` fields. The grammar allows it and most reporters (mox, Stalwart) \
-                     use every address, but checkdmarc rejects the record and the sys4 parser reads only the first \
-                     field. List all addresses in one `rua` field, separated by commas.",
-                )
-                .with_severity(Severity::Warning)
-                .with_fix(merged.to_text()),
-            );
-        }
+        self.rua_rules();
         let has_error = self.findings.iter().any(|f| f.severity == Severity::Error);
         if has_error {
             let fix = repair(record);
             for finding in &mut self.findings {
-                if finding.code == Code::TlsrptInvalid && finding.severity == Severity::Error {
+                if finding.code.group() == Code::TlsrptInvalid && finding.severity == Severity::Error {
                     finding.fix = Some(fix.clone());
                 }
             }
@@ -512,14 +557,71 @@ enum Kind {
 
 /// `v=TLSRPTv1` alone beside a real record: discarded by RFC 8460 §3, counted by prefix-filtering reporters.
 fn bare_beside_record(record: &[u8]) -> Finding {
+    // RFC 8460 §3: "records that do not begin with "v=TLSRPTv1;" are discarded".
     Finding::new(
-        Code::TlsrptInvalid,
+        Code::TlsrptDiscarded,
         "This record is only `v=TLSRPTv1`, without the `;` and a `rua`. RFC 8460 §3 discards records that do not \
          begin with `v=TLSRPTv1;`, so reporters that follow it use the other record; reporters that only look for \
          the prefix `v=TLSRPTv1` count two records and send no reports. Delete it.",
     )
-    .with_severity(Severity::Warning)
     .with_span(Span::new(0, record.len()))
+}
+
+/// `v=TLSRPTv1 ;`: grammatical, but not what the record filter looks for.
+fn ambiguous_delimiter(record: &[u8], span: Span) -> Finding {
+    let mut fixed = record[..span.start].to_vec();
+    fixed.extend_from_slice(&record[span.end..]);
+    // RFC 8460 §3: `field-delim` allows WSP before `;`, the filter `v=TLSRPTv1;` does not.
+    Finding::new(
+        Code::TlsrptAmbiguousDelimiter,
+        "The record has whitespace before the first `;` (`v=TLSRPTv1 ;`). The grammar allows it, but RFC 8460 §3 \
+         says reporters discard records that do not begin with `v=TLSRPTv1;`, so reporters that filter on that \
+         exact prefix send you no reports. Remove the space.",
+    )
+    .with_span(span)
+    .with_fix(ascii(&fixed))
+}
+
+/// A record meant as the TLS-RPT record that the filter discards (case, leading WSP, misplaced version).
+///
+/// Alone, it is reported with the grammar rule it breaks (an error: no reports); beside a real record, as
+/// `tlsrpt-discarded` (a warning: RFC reporters use the other record, lax ones count two).
+fn near_miss(record: &[u8], candidates: usize) -> Finding {
+    // RFC 8460 §3: `tlsrpt-version = %s"v=TLSRPTv1"` comes first; records that do not begin with
+    // `v=TLSRPTv1;` are discarded.
+    let (code, why) = if record.first().is_some_and(|&b| is_wsp(b)) {
+        (Code::TlsrptLeadingWhitespace, "it begins with whitespace")
+    } else if starts_with_other_case(record, VERSION) {
+        (
+            Code::TlsrptVersionCase,
+            "the version is case-sensitive and must be written exactly `v=TLSRPTv1` (only Stalwart accepts another \
+             case)",
+        )
+    } else if record.starts_with(VERSION) {
+        (Code::TlsrptDelimiterMissing, "the version is not followed directly by `;`")
+    } else {
+        (Code::TlsrptVersionNotFirst, "the version is not the first field")
+    };
+    let finding = if candidates == 0 {
+        Finding::new(
+            code,
+            format!(
+                "This record looks like a TLS-RPT record, but reporters that follow RFC 8460 discard it because it \
+                 does not begin exactly with `v=TLSRPTv1;`: {why}. {NO_REPORTS}"
+            ),
+        )
+        .with_fix(repair(record))
+    } else {
+        Finding::new(
+            Code::TlsrptDiscarded,
+            format!(
+                "This record looks like a second TLS-RPT record, but it does not begin exactly with `v=TLSRPTv1;`: \
+                 {why}. RFC-following reporters discard it; reporters that read it anyway see two records and send \
+                 no reports. Delete it."
+            ),
+        )
+    };
+    finding.with_span(Span::new(0, record.len()))
 }
 
 fn classify(record: &[u8]) -> Kind {
@@ -553,8 +655,15 @@ fn classify(record: &[u8]) -> Kind {
 impl TlsRptRecord {
     /// One record, its character-strings already joined.
     pub fn parse(record: &[u8]) -> Parsed<TlsRptRecord> {
-        RecordParser { record, findings: Vec::new(), rua_fields: 0, rua: Vec::new(), usable: 0, extensions: Vec::new() }
-            .run()
+        RecordParser {
+            record,
+            findings: Vec::new(),
+            rua_fields: Vec::new(),
+            rua: Vec::new(),
+            usable: 0,
+            extensions: Vec::new(),
+        }
+        .run()
     }
 
     /// The whole TXT record set at `_smtp._tls`: discards non-TLS-RPT records, requires exactly one.
@@ -572,21 +681,7 @@ impl TlsRptRecord {
                 Kind::Bare if candidates > 0 => findings.push(bare_beside_record(record).with_record_index(index)),
                 Kind::TlsRpt | Kind::Spaced(_) | Kind::Bare => {
                     if let Kind::Spaced(span) = kind {
-                        let mut fixed = record[..span.start].to_vec();
-                        fixed.extend_from_slice(&record[span.end..]);
-                        findings.push(
-                            Finding::new(
-                                Code::TlsrptInvalid,
-                                "The record has whitespace before the first `;` (`v=TLSRPTv1 ;`). The grammar \
-                                 allows it, but RFC 8460 §3 says reporters discard records that do not begin with \
-                                 `v=TLSRPTv1;`, so reporters that filter on that exact prefix send you no reports. \
-                                 Remove the space.",
-                            )
-                            .with_severity(Severity::Warning)
-                            .with_span(span)
-                            .with_record_index(index)
-                            .with_fix(ascii(&fixed)),
-                        );
+                        findings.push(ambiguous_delimiter(record, span).with_record_index(index));
                     }
                     let parsed = TlsRptRecord::parse(record);
                     if let Some(v) = &parsed.value {
@@ -597,40 +692,7 @@ impl TlsRptRecord {
                         value = parsed.value;
                     }
                 }
-                Kind::NearMiss => {
-                    let why = if record.first().is_some_and(|&b| is_wsp(b)) {
-                        "it begins with whitespace"
-                    } else if starts_with_other_case(record, VERSION) {
-                        "the version is case-sensitive and must be written exactly `v=TLSRPTv1` (only Stalwart \
-                         accepts another case)"
-                    } else if record.starts_with(VERSION) {
-                        "the version is not followed directly by `;`"
-                    } else {
-                        "the version is not the first field"
-                    };
-                    let finding = if candidates == 0 {
-                        Finding::new(
-                            Code::TlsrptInvalid,
-                            format!(
-                                "This record looks like a TLS-RPT record, but reporters that follow RFC 8460 \
-                                 discard it because it does not begin exactly with `v=TLSRPTv1;`: {why}. \
-                                 {NO_REPORTS}"
-                            ),
-                        )
-                        .with_fix(repair(record))
-                    } else {
-                        Finding::new(
-                            Code::TlsrptInvalid,
-                            format!(
-                                "This record looks like a second TLS-RPT record, but it does not begin exactly with \
-                                 `v=TLSRPTv1;`: {why}. RFC-following reporters discard it; reporters that read it \
-                                 anyway see two records and send no reports. Delete it."
-                            ),
-                        )
-                        .with_severity(Severity::Warning)
-                    };
-                    findings.push(finding.with_span(Span::new(0, record.len())).with_record_index(index));
-                }
+                Kind::NearMiss => findings.push(near_miss(record, candidates).with_record_index(index)),
                 // RFC 8460 §3: other records are discarded (checkdmarc wrongly reports them as errors).
                 Kind::Other => {}
             }
@@ -703,7 +765,7 @@ mod tests {
             ("v=TLSRPTv1; x=1; rua=mailto:a@x.com", &[], Some(&["mailto:a@x.com"])),
             (
                 "v=TLSRPTv1; rua=mailto:a@x.com; rua=mailto:b@x.com",
-                &["tlsrpt-invalid"],
+                &["tlsrpt-rua-fields"],
                 Some(&["mailto:a@x.com", "mailto:b@x.com"]),
             ),
             (
@@ -711,29 +773,54 @@ mod tests {
                 &["tlsrpt-rua-scheme"],
                 Some(&["mailto:a@x.com", "ftp://x.com"]),
             ),
-            ("v=TLSRPTv1; rua=ftp://x.com", &["tlsrpt-invalid", "tlsrpt-rua-scheme"], None),
-            ("v=TLSRPTv1; rua=mailto:a!b@x.com", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1; rua=mailto:a@x.com,", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1; rua=mailto:a@x.com ", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1; rua=", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1; rua=reports@example.com", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1; rua=mailto:", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1; rua=mailto:example.com", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1; rua=https:///path", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1; rua=https://r.x.com/a,b", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1; RUA=mailto:a@x.com", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1", &["tlsrpt-invalid"], None),
-            ("v=tlsrptv1; rua=mailto:a@x.com", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1;; rua=mailto:a@x.com", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1; rua = mailto:a@x.com", &["tlsrpt-invalid"], None),
-            ("v=TLSRPTv1; rua=mailto:caf\u{e9}@x.com", &["tlsrpt-invalid"], None),
-            ("rua=mailto:a@x.com; v=TLSRPTv1", &["tlsrpt-invalid"], None),
+            ("v=TLSRPTv1; rua=ftp://x.com", &["tlsrpt-rua-scheme", "tlsrpt-rua-unusable"], None),
+            ("v=TLSRPTv1; rua=mailto:a!b@x.com", &["tlsrpt-rua-invalid"], None),
+            ("v=TLSRPTv1; rua=mailto:a@x.com,", &["tlsrpt-rua-invalid"], None),
+            ("v=TLSRPTv1; rua=mailto:a@x.com ", &["tlsrpt-trailing-whitespace"], None),
+            ("v=TLSRPTv1; rua=", &["tlsrpt-rua-invalid"], None),
+            ("v=TLSRPTv1; rua= mailto:a@x.com", &["tlsrpt-field-whitespace"], None),
+            ("v=TLSRPTv1; rua=reports@example.com", &["tlsrpt-rua-invalid"], None),
+            ("v=TLSRPTv1; rua=mailto:", &["tlsrpt-rua-invalid"], None),
+            ("v=TLSRPTv1; rua=mailto:example.com", &["tlsrpt-rua-invalid"], None),
+            ("v=TLSRPTv1; rua=https:///path", &["tlsrpt-rua-invalid"], None),
+            ("v=TLSRPTv1; rua=https://r.x.com/a,b", &["tlsrpt-rua-invalid"], None),
+            ("v=TLSRPTv1; RUA=mailto:a@x.com", &["tlsrpt-rua-missing"], None),
+            ("v=TLSRPTv1", &["tlsrpt-rua-missing"], None),
+            ("v=TLSRPTv1 rua=mailto:a@x.com", &["tlsrpt-delimiter-missing"], None),
+            ("v=tlsrptv1; rua=mailto:a@x.com", &["tlsrpt-version-case"], None),
+            (" v=TLSRPTv1; rua=mailto:a@x.com", &["tlsrpt-leading-whitespace"], None),
+            ("v=TLSRPTv10; rua=mailto:a@x.com", &["tlsrpt-version-invalid"], None),
+            ("rua=mailto:a@x.com", &["tlsrpt-version-missing"], None),
+            ("v=TLSRPTv2; rua=mailto:a@x.com", &["tlsrpt-version-invalid"], None),
+            ("v=TLSRPTv1;; rua=mailto:a@x.com", &["tlsrpt-field-empty"], None),
+            ("v=TLSRPTv1; rua=mailto:a@x.com; foo", &["tlsrpt-field-invalid"], None),
+            ("v=TLSRPTv1; rua=mailto:a@x.com; _x=1", &["tlsrpt-extension-invalid"], None),
+            ("v=TLSRPTv1; rua = mailto:a@x.com", &["tlsrpt-field-whitespace"], None),
+            ("v=TLSRPTv1; rua=mailto:caf\u{e9}@x.com", &["tlsrpt-not-ascii"], None),
+            ("rua=mailto:a@x.com; v=TLSRPTv1", &["tlsrpt-version-not-first"], None),
         ];
         for &(record, expected, rua) in cases {
             let parsed = TlsRptRecord::parse(record.as_bytes());
             assert_eq!(parsed.distinct_codes(), expected, "{record}: {:#?}", parsed.findings);
             let got: Option<Vec<&str>> = parsed.value.as_ref().map(|v| v.rua.iter().map(String::as_str).collect());
             assert_eq!(got.as_deref(), rua, "{record}");
+        }
+    }
+
+    /// Rules only a single record reaches (in an RRset such a record is discarded as another TXT record).
+    #[test]
+    fn version_rules_of_a_single_record() {
+        for (record, code, span) in [
+            ("v=TLSRPTv10; rua=mailto:a@x.com", Code::TlsrptVersionInvalid, Span::new(0, 11)),
+            ("v=TLSRPTv2; rua=mailto:a@x.com", Code::TlsrptVersionInvalid, Span::new(0, 10)),
+            ("rua=mailto:a@x.com", Code::TlsrptVersionMissing, Span::new(0, 10)),
+        ] {
+            let parsed = TlsRptRecord::parse(record.as_bytes());
+            assert!(
+                parsed.findings.iter().any(|f| f.code == code && f.span == Some(span)),
+                "{record}: {:#?}",
+                parsed.findings
+            );
         }
     }
 
@@ -744,9 +831,11 @@ mod tests {
             (&["v=spf1 -all"], &["tlsrpt-missing"], false),
             (&["v=spf1 -all", "v=TLSRPTv1; rua=mailto:a@x.com"], &[], true),
             (&["v=TLSRPTv1; rua=mailto:a@x.com", "v=TLSRPTv1; rua=mailto:b@x.com"], &["tlsrpt-multiple"], false),
-            (&["v=TLSRPTv1 ; rua=mailto:a@x.com"], &["tlsrpt-invalid"], true),
-            (&["v=tlsrptv1; rua=mailto:a@x.com"], &["tlsrpt-invalid"], false),
-            (&["v=TLSRPTv1"], &["tlsrpt-invalid"], false),
+            (&["v=TLSRPTv1 ; rua=mailto:a@x.com"], &["tlsrpt-ambiguous-delimiter"], true),
+            (&["v=tlsrptv1; rua=mailto:a@x.com"], &["tlsrpt-version-case"], false),
+            (&["v=tlsrptv1; rua=mailto:a@x.com", "v=TLSRPTv1; rua=mailto:b@x.com"], &["tlsrpt-discarded"], true),
+            (&["v=TLSRPTv1"], &["tlsrpt-rua-missing"], false),
+            (&["v=TLSRPTv1", "v=TLSRPTv1; rua=mailto:b@x.com"], &["tlsrpt-discarded"], true),
             (&["v=TLSRPTv10; rua=mailto:a@x.com"], &["tlsrpt-missing"], false),
         ];
         for &(records, expected, valid) in cases {
@@ -766,7 +855,7 @@ mod tests {
         ];
         for (record, fix) in cases {
             let parsed = TlsRptRecord::parse(record.as_bytes());
-            let found = parsed.findings.iter().find(|f| f.code == Code::TlsrptInvalid).expect(record);
+            let found = parsed.findings.iter().find(|f| f.code.group() == Code::TlsrptInvalid).expect(record);
             assert_eq!(found.fix.as_deref(), Some(fix), "{record}");
         }
     }
@@ -793,7 +882,13 @@ mod tests {
         fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
             let parsed = TlsRptRecord::parse(&bytes);
             prop_assert_eq!(parsed.value.is_some(), parsed.valid());
-            let _ = TlsRptRecord::parse_rrset(&[bytes.clone(), bytes]);
+            let rrset = TlsRptRecord::parse_rrset(&[bytes.clone(), bytes]);
+            // One code per rule, each with its own fixed severity; the groups are never reported.
+            for finding in parsed.findings.iter().chain(&rrset.findings) {
+                prop_assert!(!finding.code.is_group(), "{}", finding.code);
+                prop_assert_eq!(finding.severity, finding.code.default_severity(), "{}", finding.code);
+                prop_assert_eq!(finding.code.category(), crate::finding::Category::Tlsrpt);
+            }
         }
 
         #[test]

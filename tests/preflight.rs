@@ -53,7 +53,7 @@ fn drafts_against_the_live_domain() {
             &["policy-invalid", "policy-invalid"],
             false,
         ),
-        ("invalid draft record only", None, Some("v=STSv1; id=2024-01-01T00:00:00Z"), &["record-invalid"], false),
+        ("invalid draft record only", None, Some("v=STSv1; id=2024-01-01T00:00:00Z"), &["record-id-invalid"], false),
     ];
     let observations = live();
     for (what, policy, record, expected, valid) in cases {
