@@ -79,7 +79,9 @@ fn every_catalogue_code_is_exercised() {
     let mut missing = Vec::new();
     for code in Code::ALL {
         // Reported by `preflight` (a draft against the live state), not by `evaluate`: tested there.
-        if *code == Code::PolicyIdUnchanged {
+        // Groups are never reported. A body that is not UTF-8 cannot be written as a scenario's JSON
+        // string: `policy-not-utf8` is exercised by the policy fixtures.
+        if *code == Code::PolicyIdUnchanged || code.is_group() || *code == Code::PolicyNotUtf8 {
             continue;
         }
         if !scenarios.iter().any(|(_, s)| s.expect.codes.iter().any(|c| c == code.as_str())) {
