@@ -292,6 +292,75 @@ codes! {
     PolicyIdUnchanged = "policy-id-unchanged", Warning, PolicyFile, PolicyIdUnchanged, "RFC 8461 §3.1, §8.1",
         "This string MUST uniquely identify a given instance of a policy, such that senders can determine when the policy has been updated by comparing to the \"id\" of a previously seen policy.";
     // policy-file: rules (policy-invalid group) -- added here, in RFC order
+    /// A policy body encoded as UTF-16 instead of UTF-8
+    PolicyUtf16 = "policy-utf16", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "All parameters other than charset=utf-8 or charset=us-ascii are ignored.";
+    /// A UTF-8 byte order mark before the first field
+    PolicyBom = "policy-bom", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "Parsers MUST accept TXT records and policy files that are syntactically valid (i.e., valid key/value pairs separated by semicolons for TXT records), possibly containing additional key/value pairs not specified in this document, in which case unknown fields SHALL be ignored.";
+    /// Bytes that are not valid UTF-8
+    PolicyNotUtf8 = "policy-not-utf8", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "All parameters other than charset=utf-8 or charset=us-ascii are ignored.";
+    /// A NUL or other control character
+    PolicyControlCharacter = "policy-control-character", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "Parsers MUST accept TXT records and policy files that are syntactically valid (i.e., valid key/value pairs separated by semicolons for TXT records), possibly containing additional key/value pairs not specified in this document, in which case unknown fields SHALL be ignored.";
+    /// A CR that is not followed by LF
+    PolicyBareCr = "policy-bare-cr", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "This resource contains the following CRLF-separated key/value pairs:";
+    /// A line ending CR CR LF
+    PolicyCrCrLf = "policy-cr-cr-lf", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "This resource contains the following CRLF-separated key/value pairs:";
+    /// A blank line between fields or at the end
+    PolicyBlankLine = "policy-blank-line", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "This resource contains the following CRLF-separated key/value pairs:";
+    /// Whitespace before a field name
+    PolicyLeadingWhitespace = "policy-leading-whitespace", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "Parsers MUST accept TXT records and policy files that are syntactically valid (i.e., valid key/value pairs separated by semicolons for TXT records), possibly containing additional key/value pairs not specified in this document, in which case unknown fields SHALL be ignored.";
+    /// Whitespace between a field name and its colon
+    PolicySpaceBeforeColon = "policy-space-before-colon", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "Parsers MUST accept TXT records and policy files that are syntactically valid (i.e., valid key/value pairs separated by semicolons for TXT records), possibly containing additional key/value pairs not specified in this document, in which case unknown fields SHALL be ignored.";
+    /// A field name that is missing, longer than 32 characters, or not letters, digits, `_`, `-` and `.`
+    PolicyFieldNameInvalid = "policy-field-name-invalid", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "Parsers MUST accept TXT records and policy files that are syntactically valid (i.e., valid key/value pairs separated by semicolons for TXT records), possibly containing additional key/value pairs not specified in this document, in which case unknown fields SHALL be ignored.";
+    /// A line that is not a `name: value` field
+    PolicyNoColon = "policy-no-colon", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "This resource contains the following CRLF-separated key/value pairs:";
+    /// A `version` other than `STSv1`
+    PolicyVersionInvalid = "policy-version-invalid", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "\"version\": Currently, only \"STSv1\" is supported.";
+    /// A `mode` other than `enforce`, `testing` or `none`
+    PolicyModeInvalid = "policy-mode-invalid", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "\"mode\": One of \"enforce\", \"testing\", or \"none\", indicating the expected behavior of a Sending MTA in the case of a policy validation failure.";
+    /// A `max_age` that is not plain decimal digits
+    PolicyMaxAgeInvalid = "policy-max-age-invalid", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "\"max_age\": Max lifetime of the policy (plaintext non-negative integer seconds, maximum value of 31557600).";
+    /// A `max_age` above the maximum of 31557600 seconds (one year)
+    PolicyMaxAgeTooLarge = "policy-max-age-too-large", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2, erratum 7282",
+        "\"max_age\": Max lifetime of the policy (plaintext non-negative integer seconds, maximum value of 31557600).";
+    /// An `mx` value that is not a host name or `*.` followed by one
+    PolicyMxInvalid = "policy-mx-invalid", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "Valid patterns can be either fully specified names (\"example.com\") or suffixes prefixed by a wildcard (\"*.example.net\").";
+    /// An `mx` value that looks like an IP address
+    PolicyMxIpAddress = "policy-mx-ip-address", Warning, PolicyFile, PolicyInvalid, "RFC 8461 §3.2, §4.1",
+        "A receiving candidate MX host is valid according to an applied MTA- STS Policy if the MX record name matches one or more of the \"mx\" fields in the applied policy.";
+    /// An extension field with an empty value or a tab in it
+    PolicyExtensionValueInvalid = "policy-extension-value-invalid", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "Parsers MUST accept TXT records and policy files that are syntactically valid (i.e., valid key/value pairs separated by semicolons for TXT records), possibly containing additional key/value pairs not specified in this document, in which case unknown fields SHALL be ignored.";
+    /// A policy body with no field at all
+    PolicyEmpty = "policy-empty", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "This resource contains the following CRLF-separated key/value pairs:";
+    /// A missing `version` field
+    PolicyVersionMissing = "policy-version-missing", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "This resource contains the following CRLF-separated key/value pairs:";
+    /// A missing `mode` field
+    PolicyModeMissing = "policy-mode-missing", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "This resource contains the following CRLF-separated key/value pairs:";
+    /// A missing `max_age` field
+    PolicyMaxAgeMissing = "policy-max-age-missing", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "This resource contains the following CRLF-separated key/value pairs:";
+    /// A missing `mx` field while the mode is not `none`
+    PolicyMxMissing = "policy-mx-missing", Error, PolicyFile, PolicyInvalid, "RFC 8461 §3.2",
+        "One or more patterns matching allowed MX hosts for the Policy Domain.";
 
     // ----- MX coverage (RFC 8461 §4.1) -----
     /// An MX host matches no `mx` pattern of the policy.

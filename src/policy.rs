@@ -150,8 +150,8 @@ struct Reader<'a> {
     utf16: bool,
 }
 
-fn err(message: String, at: Span) -> Finding {
-    Finding::new(Code::PolicyInvalid, message).with_span(at)
+fn err(code: Code, message: String, at: Span) -> Finding {
+    Finding::new(code, message).with_span(at)
 }
 
 fn text(bytes: &[u8]) -> Cow<'_, str> {
@@ -208,8 +208,10 @@ impl<'a> Reader<'a> {
 
     fn run(&mut self) {
         let mut rest = self.body;
+        // RFC 8461 §3.2: the body is read as UTF-8 or US-ASCII (the only charsets the media type may name).
         if looks_like_utf16(self.body) {
             self.push(err(
+                Code::PolicyUtf16,
                 "The policy is encoded as UTF-16 (every other byte is zero), as some Windows tools save text. \
                  Senders read the policy as bytes of UTF-8 or ASCII text (RFC 8461 §3.2), so they find no field \
                  at all. Save the file as UTF-8 without BOM."
@@ -222,6 +224,7 @@ impl<'a> Reader<'a> {
         // RFC 8461 §3.2: the first field name starts with sts-policy-alphanum; a BOM in front hides it.
         if let Some(after) = self.body.strip_prefix(UTF8_BOM) {
             self.push(err(
+                Code::PolicyBom,
                 "The policy starts with a UTF-8 byte order mark (BOM, bytes EF BB BF). It is invisible in most \
                  editors, which add it on their own (Windows Notepad does), but senders read it as part of the \
                  first field name, so that field is lost. Save the file as UTF-8 without BOM."
@@ -249,6 +252,7 @@ impl<'a> Reader<'a> {
             let at = self.offset(before) + before.len();
             self.push(
                 err(
+                    Code::PolicyCrCrLf,
                     format!(
                         "Line {number} ends with CR CR LF. Only LF or CR LF end a line (RFC 8461 §3.2), so the \
                          extra CR is a stray character that strict senders (mox, go-mtasts/maddy, chasquid) \
@@ -264,8 +268,10 @@ impl<'a> Reader<'a> {
             && let Some(before) = content.strip_suffix(b"\r")
             && !before.contains(&b'\r')
         {
+            // RFC 8461 §3.2: `sts-policy-term = LF / CRLF`; a final CR alone is neither.
             let at = self.offset(content) + content.len() - 1;
             self.push(err(
+                Code::PolicyBareCr,
                 "The policy ends with a bare CR. A CR is not a line terminator on its own (RFC 8461 §3.2: \
                  `sts-policy-term = LF / CRLF`); end the file with LF or CR LF, or with nothing."
                     .to_owned(),
@@ -290,6 +296,7 @@ impl<'a> Reader<'a> {
         if content.contains(&b'\r') {
             let at = self.offset(content) + content.iter().position(|&b| b == b'\r').unwrap_or(0);
             self.push(err(
+                Code::PolicyBareCr,
                 format!(
                     "Line {number} contains a bare CR (carriage return without a line feed). RFC 8461 §3.2 ends \
                      lines only with LF or CR LF, so senders see one long line; only Snawoot's resolver splits \
@@ -327,7 +334,8 @@ impl<'a> Reader<'a> {
                  empty line."
             )
         };
-        self.push(err(message, Span::new(start, end)).with_fix("Delete the blank line."));
+        // RFC 8461 §3.2: `sts-policy-term` separates fields; it never stands alone on a line.
+        self.push(err(Code::PolicyBlankLine, message, Span::new(start, end)).with_fix("Delete the blank line."));
     }
 
     /// Characters the grammar never allows, wherever they sit on the line.
@@ -336,10 +344,12 @@ impl<'a> Reader<'a> {
         if segment.iter().all(|&b| (0x20..0x7F).contains(&b) || b == b'\t') {
             return;
         }
+        // RFC 8461 §3.2: `sts-policy-vchar` allows UTF-8 (RFC 3629) and nothing else beyond ASCII.
         if let Err(e) = std::str::from_utf8(segment) {
             let start = self.offset(segment) + e.valid_up_to();
             let len = e.error_len().unwrap_or(segment.len() - e.valid_up_to());
             self.push(err(
+                Code::PolicyNotUtf8,
                 format!(
                     "Line {number} is not valid UTF-8. Policies are text; extension values may carry UTF-8 \
                      (RFC 8461 §3.2) but nothing else. Save the file as UTF-8 (not Latin-1 or UTF-16)."
@@ -347,9 +357,11 @@ impl<'a> Reader<'a> {
                 Span::new(start, start + len),
             ));
         }
+        // RFC 8461 §3.2: `sts-policy-ext-value` excludes CTLs, and the other productions never allow them.
         if let Some(i) = segment.iter().position(|&b| b == 0) {
             let at = self.offset(segment) + i;
             self.push(err(
+                Code::PolicyControlCharacter,
                 format!(
                     "Line {number} contains a NUL byte. Control characters are not allowed anywhere in a \
                      policy (RFC 8461 §3.2); check how the file is generated or uploaded."
@@ -360,6 +372,7 @@ impl<'a> Reader<'a> {
         if let Some(i) = segment.iter().position(|&b| (b < 0x20 && b != b'\t' && b != 0) || b == 0x7F) {
             let at = self.offset(segment) + i;
             self.push(err(
+                Code::PolicyControlCharacter,
                 format!(
                     "Line {number} contains the control character U+{:04X}. Control characters are not allowed \
                      anywhere in a policy (RFC 8461 §3.2); remove it.",
@@ -378,6 +391,7 @@ impl<'a> Reader<'a> {
         if !lead.is_empty() {
             self.push(
                 err(
+                    Code::PolicyLeadingWhitespace,
                     format!(
                         "Line {number} starts with whitespace. RFC 8461 §3.2 allows none before the field name; \
                          mox, go-mtasts (maddy) and Snawoot then do not recognise the field, while Stalwart, \
@@ -402,6 +416,7 @@ impl<'a> Reader<'a> {
         if name.len() != raw_name.len() {
             self.push(
                 err(
+                    Code::PolicySpaceBeforeColon,
                     format!(
                         "Line {number} has whitespace between `{name_text}` and the colon. RFC 8461 §3.2 puts \
                          the colon right after the name; mox, go-mtasts (maddy) and Snawoot reject or ignore \
@@ -458,7 +473,8 @@ impl<'a> Reader<'a> {
                 }
             )
         };
-        self.push(err(message, span));
+        // RFC 8461 §3.2: `sts-policy-ext-name = (sts-policy-alphanum) *31(sts-policy-alphanum / "_" / "-" / ".")`.
+        self.push(err(Code::PolicyFieldNameInvalid, message, span));
         false
     }
 
@@ -467,7 +483,9 @@ impl<'a> Reader<'a> {
         let word_end = content.iter().position(|&b| is_wsp(b) || b == b'=').unwrap_or(content.len());
         let (word, rest) = content.split_at(word_end);
         let rest = trim_wsp_end(rest.strip_prefix(b"=").unwrap_or(rest).trim_ascii_start());
+        // RFC 8461 §3.2: every line is `sts-policy-field`, a name, `sts-policy-field-delim` (":") and a value.
         let mut finding = err(
+            Code::PolicyNoColon,
             format!(
                 "Line {number} (`{shown}`) has no colon, so it is not a `name: value` field (RFC 8461 §3.2). \
                  mox, go-mtasts (maddy), checkdmarc and KumoMTA reject the whole policy; chasquid, Snawoot and \
@@ -532,6 +550,7 @@ impl<'a> Reader<'a> {
         };
         self.push(
             err(
+                Code::PolicyVersionInvalid,
                 format!(
                     "The version on line {number} {why}. Senders ignore a policy whose version is not `STSv1` \
                      (RFC 8461 §3.2)."
@@ -589,6 +608,7 @@ impl<'a> Reader<'a> {
                 };
                 self.push(
                     err(
+                        Code::PolicyModeInvalid,
                         format!(
                             "The mode on line {number} {why}. Senders ignore a policy without a valid mode (RFC \
                              8461 §3.2)."
@@ -637,8 +657,9 @@ impl<'a> Reader<'a> {
             }
             Some(_) => {}
             None => {
-                let why = max_age_problem(value, value_text, digits.is_some());
+                let (code, why) = max_age_problem(value, value_text);
                 let mut finding = err(
+                    code,
                     format!(
                         "max_age on line {number} {why}. Senders ignore a policy whose max_age is not plain \
                          digits between 0 and {MAX_AGE_LIMIT} (RFC 8461 §3.2)."
@@ -674,18 +695,16 @@ impl<'a> Reader<'a> {
                         .with_span(span),
                     );
                 } else if pattern.looks_like_ip() {
-                    self.push(
-                        err(
-                            format!(
-                                "`{value_text}` on line {number} looks like an IP address. The grammar allows \
-                                 it, but MX hosts are names and certificates are checked against names, so it \
-                                 can never match (postfix-tlspol broke on such patterns, issue #70). Write the \
-                                 MX host name instead."
-                            ),
-                            span,
-                        )
-                        .with_severity(Severity::Warning),
-                    );
+                    // RFC 8461 §4.1: the MX record *name* is matched against the patterns.
+                    self.push(err(
+                        Code::PolicyMxIpAddress,
+                        format!(
+                            "`{value_text}` on line {number} looks like an IP address. The grammar allows it, but MX \
+                             hosts are names and certificates are checked against names, so it can never match \
+                             (postfix-tlspol broke on such patterns, issue #70). Write the MX host name instead."
+                        ),
+                        span,
+                    ));
                 }
                 self.mx.push(pattern);
             }
@@ -696,7 +715,7 @@ impl<'a> Reader<'a> {
                     e.reason,
                     mx_disagreement(value_text)
                 );
-                let mut finding = err(message.trim_end().to_owned(), span);
+                let mut finding = err(Code::PolicyMxInvalid, message.trim_end().to_owned(), span);
                 if let Some(fixed) = MxPattern::suggest(value_text) {
                     finding = finding.with_fix(format!("mx: {fixed}"));
                 }
@@ -711,6 +730,7 @@ impl<'a> Reader<'a> {
         if all_consuming(ext_value).parse(value).is_err() {
             if value.is_empty() {
                 self.push(err(
+                    Code::PolicyExtensionValueInvalid,
                     format!(
                         "The field `{name_text}` on line {number} has no value; an extension field needs one \
                          (RFC 8461 §3.2 `sts-policy-ext-value`)."
@@ -720,6 +740,7 @@ impl<'a> Reader<'a> {
             } else if let Some(i) = value.iter().position(|&b| b == b'\t') {
                 let at = self.offset(value) + i;
                 self.push(err(
+                    Code::PolicyExtensionValueInvalid,
                     format!(
                         "The field `{name_text}` on line {number} has a tab inside its value; only spaces may \
                          separate words of an extension value (RFC 8461 §3.2 `sts-policy-ext-value`)."
@@ -758,20 +779,8 @@ impl<'a> Reader<'a> {
         self.push(finding);
     }
 
-    fn finish(mut self) -> Parsed<Policy> {
-        let end = Span::new(self.body.len(), self.body.len());
-        if self.utf16 {
-            return Parsed { value: None, findings: self.findings };
-        }
-        if self.fields == 0 {
-            self.push(err(
-                "The policy is empty. A policy needs at least `version: STSv1`, a `mode`, a `max_age` and, \
-                 unless the mode is `none`, one `mx` line per MX host (RFC 8461 §3.2)."
-                    .to_owned(),
-                end,
-            ));
-            return Parsed { value: None, findings: self.findings };
-        }
+    /// The required fields that never appeared, each with a hint when a misspelt name stood in for it.
+    fn missing_fields(&mut self, end: Span) {
         let typo_note = |typos: &[(&'static str, usize, String)], field: &str| {
             typos.iter().find(|(known, _, _)| *known == field).map_or(String::new(), |(_, line, name)| {
                 format!(" Line {line} has `{name}`, which senders do not read as `{field}`.")
@@ -782,6 +791,7 @@ impl<'a> Reader<'a> {
             let note = typo_note(&self.typos, "version");
             self.push(
                 err(
+                    Code::PolicyVersionMissing,
                     format!(
                         "The policy has no `version` field.{note} RFC 8461 §3.2 requires `version: STSv1`; \
                          Stalwart and checkdmarc accept a policy without it, every other sender ignores the \
@@ -796,6 +806,7 @@ impl<'a> Reader<'a> {
             let note = typo_note(&self.typos, "mode");
             self.push(
                 err(
+                    Code::PolicyModeMissing,
                     format!(
                         "The policy has no `mode` field.{note} RFC 8461 §3.2 requires one; most senders ignore \
                          the policy, Stalwart and checkdmarc treat it as `none`, smtp-sts as `enforce`. Start \
@@ -810,6 +821,7 @@ impl<'a> Reader<'a> {
             let note = typo_note(&self.typos, "max_age");
             self.push(
                 err(
+                    Code::PolicyMaxAgeMissing,
                     format!(
                         "The policy has no `max_age` field.{note} RFC 8461 §3.2 requires one; most senders \
                          ignore the policy, Stalwart assumes one day and checkdmarc zero."
@@ -824,6 +836,7 @@ impl<'a> Reader<'a> {
             let note = typo_note(&self.typos, "mx");
             // RFC 8461 §3.2: `mx` is required at least once unless the mode is `none`.
             self.push(err(
+                Code::PolicyMxMissing,
                 format!(
                     "The policy has no `mx` line.{note} Unless the mode is `none`, RFC 8461 §3.2 requires at \
                      least one, and with none no MX host can pass. Add one `mx:` line per MX host (or a \
@@ -832,6 +845,26 @@ impl<'a> Reader<'a> {
                 end,
             ));
         }
+    }
+
+    fn finish(mut self) -> Parsed<Policy> {
+        let end = Span::new(self.body.len(), self.body.len());
+        if self.utf16 {
+            return Parsed { value: None, findings: self.findings };
+        }
+        // RFC 8461 §3.2: `sts-policy-record` holds at least one `sts-policy-field`.
+        if self.fields == 0 {
+            self.push(err(
+                Code::PolicyEmpty,
+                "The policy is empty. A policy needs at least `version: STSv1`, a `mode`, a `max_age` and, \
+                 unless the mode is `none`, one `mx` line per MX host (RFC 8461 §3.2)."
+                    .to_owned(),
+                end,
+            ));
+            return Parsed { value: None, findings: self.findings };
+        }
+        self.missing_fields(end);
+        let mode = self.mode.as_ref().and_then(|m| m.value);
         if mode == Some(Mode::None) {
             let line = self.mode.as_ref().map_or(0, |m| m.line);
             let without_mx = if self.mx_lines == 0 {
@@ -869,17 +902,28 @@ fn looks_like_utf16(body: &[u8]) -> bool {
             && (body[1] == 0 && body[3] == 0 && body[0] != 0 || body[0] == 0 && body[2] == 0 && body[1] != 0))
 }
 
-/// Names what is wrong with a `max_age` value that is not `1*10(DIGIT)` within the cap.
-fn max_age_problem(value: &[u8], value_text: &str, ten_digits: bool) -> String {
+/// Names the rule a `max_age` value that is not `1*10(DIGIT)` within the cap breaks, and what is wrong.
+fn max_age_problem(value: &[u8], value_text: &str) -> (Code, String) {
     let all_digits = !value.is_empty() && value.iter().all(u8::is_ascii_digit);
-    if value.is_empty() {
+    let within_cap = value_text.parse::<u64>().is_ok_and(|n| n <= u64::from(MAX_AGE_LIMIT));
+    // RFC 8461 §3.2 prose: "maximum value of 31557600" (erratum 7282: ten digits allow more). A number
+    // above it with eleven digits or more breaks `1*10(DIGIT)` too; the cap is the rule to name.
+    if all_digits && !within_cap {
+        return (
+            Code::PolicyMaxAgeTooLarge,
+            format!(
+                "is {value_text}, above the maximum of {MAX_AGE_LIMIT} (one year; erratum 7282). mox, go-mtasts \
+                 and KumoMTA accept it, postfix-tlspol and mimecast cap it, Stalwart falls back to one day, \
+                 chasquid, Snawoot, checkdmarc and mailauth reject the policy"
+            ),
+        );
+    }
+    // RFC 8461 §3.2: `sts-policy-max-age-value = 1*10(DIGIT)`.
+    let why = if value.is_empty() {
         "is empty".to_owned()
-    } else if ten_digits || all_digits {
-        format!(
-            "is {value_text}, above the maximum of {MAX_AGE_LIMIT} (one year; erratum 7282). mox, go-mtasts and \
-             KumoMTA accept it, postfix-tlspol and mimecast cap it, Stalwart falls back to one day, chasquid, \
-             Snawoot, checkdmarc and mailauth reject the policy"
-        )
+    } else if all_digits {
+        // Within the cap only with leading zeros, e.g. `00000086400`.
+        format!("is `{value_text}`: more than 10 digits; drop the leading zeros")
     } else if matches!(value[0], b'+' | b'-') {
         format!(
             "is `{value_text}`: no sign is allowed. Lenient parsers (Python's int(), Go's Atoi) accept `+`, \
@@ -897,7 +941,8 @@ fn max_age_problem(value: &[u8], value_text: &str, ten_digits: bool) -> String {
         format!("is `{value_text}`: exponent notation is not allowed; write all the digits")
     } else {
         format!("is `{value_text}`, not a number of seconds")
-    }
+    };
+    (Code::PolicyMaxAgeInvalid, why)
 }
 
 /// A corrected `max_age` for the fix line, when the intent is clear.
@@ -1028,17 +1073,30 @@ mod tests {
         let body = " version: STSv1\nmode : Enforce\n\nmax_age: +86400\nmx: mail.example.com.\nfoo\n\n";
         let parsed = Policy::parse(body.as_bytes());
         assert!(parsed.value.is_none());
-        let invalid = parsed.findings.iter().filter(|f| f.code == Code::PolicyInvalid).count();
-        // leading WSP, WSP before ':', mode case, blank inside, max_age sign, mx dot, no colon, blank at end
-        assert_eq!(invalid, 8, "{:#?}", parsed.findings);
+        assert_eq!(
+            codes(body),
+            [
+                "policy-leading-whitespace",
+                "policy-space-before-colon",
+                "policy-mode-invalid",
+                "policy-blank-line",
+                "policy-max-age-invalid",
+                "policy-mx-invalid",
+                "policy-no-colon",
+                "policy-blank-line",
+            ],
+            "{:#?}",
+            parsed.findings
+        );
+        assert!(parsed.findings.iter().all(|f| f.group == Code::PolicyInvalid));
     }
 
     #[test]
     fn line_terminators() {
-        assert_eq!(codes("version: STSv1\rmode: enforce\nmx: a.example\nmax_age: 86400\n"), ["policy-invalid"]);
-        assert_eq!(codes("version: STSv1\r\r\nmode: enforce\nmx: a.example\nmax_age: 86400\n"), ["policy-invalid"]);
-        assert_eq!(codes("version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 86400\r"), ["policy-invalid"]);
-        assert!(codes("version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 86400\n\n") == ["policy-invalid"]);
+        assert_eq!(codes("version: STSv1\rmode: enforce\nmx: a.example\nmax_age: 86400\n"), ["policy-bare-cr"]);
+        assert_eq!(codes("version: STSv1\r\r\nmode: enforce\nmx: a.example\nmax_age: 86400\n"), ["policy-cr-cr-lf"]);
+        assert_eq!(codes("version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 86400\r"), ["policy-bare-cr"]);
+        assert_eq!(codes("version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 86400\n\n"), ["policy-blank-line"]);
     }
 
     #[test]
@@ -1065,8 +1123,11 @@ mod tests {
         let body = |v: &str| format!("version: STSv1\nmode: enforce\nmx: a.example\nmax_age: {v}\n");
         assert_eq!(codes(&body("31557600")), Vec::<&str>::new());
         assert_eq!(codes(&body("0")), ["policy-max-age-short"]);
-        for bad in ["31557601", "99999999999", "+86400", "-1", "8.6e4", "0x15180", "86 400", "", "1e5", "86_400"] {
-            assert_eq!(codes(&body(bad)), ["policy-invalid"], "{bad}");
+        for bad in ["+86400", "-1", "8.6e4", "0x15180", "86 400", "", "1e5", "86_400", "00000086400"] {
+            assert_eq!(codes(&body(bad)), ["policy-max-age-invalid"], "{bad}");
+        }
+        for big in ["31557601", "4294967296", "9999999999", "99999999999", "000000000031557601"] {
+            assert_eq!(codes(&body(big)), ["policy-max-age-too-large"], "{big}");
         }
     }
 
@@ -1106,6 +1167,11 @@ mod tests {
         fn never_panics_on_arbitrary_bytes(body in proptest::collection::vec(any::<u8>(), 0..200)) {
             let parsed = Policy::parse(&body);
             prop_assert_eq!(parsed.value.is_some(), parsed.valid());
+            // Every rule has its own code: the group code is never reported, and severities are the catalogue's.
+            for f in &parsed.findings {
+                prop_assert!(!f.code.is_group(), "{:?}", f);
+                prop_assert_eq!(f.severity, f.code.default_severity());
+            }
             let _ = Policy::salvage(&body);
         }
 
@@ -1113,6 +1179,10 @@ mod tests {
         fn never_panics_on_policy_like_text(body in "([ \t]?[a-z_A-Z]{0,8}[ \t]?:?[ \t]?[a-zA-Z0-9.*+ \t]{0,12}[ \t]?\r?\r?\n?){0,8}") {
             let parsed = Policy::parse(body.as_bytes());
             prop_assert_eq!(parsed.value.is_some(), parsed.valid());
+            for f in &parsed.findings {
+                prop_assert!(!f.code.is_group(), "{:?}", f);
+                prop_assert_eq!(f.severity, f.code.default_severity());
+            }
         }
 
         #[test]

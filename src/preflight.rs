@@ -221,7 +221,7 @@ mod tests {
         let result = preflight(&draft, None, 0);
         assert!(!result.valid);
         let codes: Vec<&str> = result.findings.iter().map(|f| f.code.as_str()).collect();
-        assert!(codes.contains(&"policy-invalid"), "{codes:?}");
+        assert!(codes.contains(&"policy-max-age-missing"), "{codes:?}");
         assert!(codes.contains(&"record-id-invalid"), "{codes:?}");
         assert!(result.diff.is_empty() && result.mx.is_empty());
     }

@@ -86,6 +86,13 @@ fn check<T: Serialize>(case: &Value, parsed: &Parsed<T>) -> Vec<String> {
             }
         }
     }
+    // One code per rule: a group (record-invalid, policy-invalid, tlsrpt-invalid) is never reported, so a
+    // fixture that expects one would pass for any rule of the group.
+    for code in &expected {
+        if mta_sts::Code::from_str_opt(code).is_none_or(mta_sts::Code::is_group) {
+            problems.push(format!("expects `{code}`, which is not a rule's code (a group or unknown)"));
+        }
+    }
     for finding in &parsed.findings {
         if finding.message.is_empty() {
             problems.push(format!("{} has an empty message", finding.code));
@@ -162,4 +169,33 @@ fn mx_fixtures() {
 fn the_corpus_is_large_enough() {
     let total: usize = ["policy", "record", "tlsrpt", "mx"].iter().map(|k| cases(k).len()).sum();
     assert!(total >= 150, "only {total} parser fixtures; the conformance corpus needs at least 150");
+}
+
+/// Every rule a parser reports with a span has at least one fixture that pins that span.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_spanned_rule_has_a_fixture_pinning_its_span() {
+    let mut spanned = std::collections::BTreeSet::new();
+    let mut pinned = std::collections::BTreeSet::new();
+    for kind in ["policy", "record", "tlsrpt"] {
+        for (_, case) in cases(kind) {
+            let findings = match kind {
+                "policy" => match (&case["input"], case.get("input_base64")) {
+                    (Value::String(s), None) => Policy::parse(s.as_bytes()).findings,
+                    (_, Some(Value::String(b))) => {
+                        Policy::parse(&base64::engine::general_purpose::STANDARD.decode(b).expect("base64")).findings
+                    }
+                    _ => Vec::new(),
+                },
+                "record" => StsRecord::parse_rrset(&rrset(&case)).findings,
+                _ => TlsRptRecord::parse_rrset(&rrset(&case)).findings,
+            };
+            spanned.extend(findings.iter().filter(|f| f.span.is_some()).map(|f| f.code.as_str()));
+            if let Some(spans) = case.get("spans").and_then(Value::as_object) {
+                pinned.extend(spans.keys().cloned());
+            }
+        }
+    }
+    let unpinned: Vec<&str> = spanned.into_iter().filter(|c| !pinned.contains(*c)).collect();
+    assert!(unpinned.is_empty(), "no fixture pins the span of {unpinned:?}");
 }

@@ -50,7 +50,7 @@ fn drafts_against_the_live_domain() {
             "invalid draft policy",
             Some("version: STSv1\r\nmode: enforce\r\n"),
             None,
-            &["policy-invalid", "policy-invalid"],
+            &["policy-mx-missing", "policy-max-age-missing"],
             false,
         ),
         ("invalid draft record only", None, Some("v=STSv1; id=2024-01-01T00:00:00Z"), &["record-id-invalid"], false),

@@ -70,7 +70,7 @@ fn matrix() -> (World, Vec<Row>) {
     row("big70.test", &["policy-too-large"], "enforce");
     let huge = vec![b'a'; 5 * 1024 * 1024];
     w.deploy("huge.test", local, None, http(200, &[PLAIN], &huge), Cert::Good);
-    row("huge.test", &["policy-too-large", "policy-invalid"], "invalid");
+    row("huge.test", &["policy-too-large", "policy-no-colon"], "invalid");
     w.deploy(
         "trickle.test",
         local,
@@ -80,10 +80,10 @@ fn matrix() -> (World, Vec<Row>) {
     );
     row("trickle.test", &["policy-fetch-failed"], "invalid");
     w.deploy("badutf8.test", local, None, http(200, &[PLAIN], b"version: STSv1\r\nmode: enf\xffrce\r\n"), Cert::Good);
-    row("badutf8.test", &["policy-invalid"], "invalid");
+    row("badutf8.test", &["policy-not-utf8"], "invalid");
     let bom = format!("\u{feff}{}", VALID_CRLF.replace("{d}", "bom.test"));
     w.deploy("bom.test", local, None, http(200, &[PLAIN], bom.as_bytes()), Cert::Good);
-    row("bom.test", &["policy-invalid"], "invalid");
+    row("bom.test", &["policy-bom"], "invalid");
     w.deploy("expired.test", local, None, policy_for("expired.test"), Cert::Expired);
     row("expired.test", &["policy-tls-invalid"], "invalid");
     w.deploy("wrongname.test", local, None, policy_for("wrongname.test"), Cert::WrongName);

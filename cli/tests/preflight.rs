@@ -96,7 +96,7 @@ fn without_a_domain_the_draft_is_checked_offline() {
     assert_eq!(run.code, 1, "{run:?}");
     let value = json(&run);
     let found = codes(&value);
-    assert!(found.contains(&"policy-invalid") && found.contains(&"record-invalid"), "{found:?}");
+    assert!(found.contains(&"policy-mx-missing") && found.contains(&"record-id-invalid"), "{found:?}");
     assert!(value["mx"].as_array().unwrap().is_empty() && value["diff"].as_array().unwrap().is_empty());
 
     let run = preflight(None, &["--policy", file.path().to_str().unwrap()]);

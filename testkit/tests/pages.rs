@@ -211,7 +211,7 @@ fn preflight_finds_a_draft_mistakes_with_and_without_a_domain() {
         CHECK_WITHIN,
         "the offline result",
     );
-    for code in ["policy-invalid", "record-invalid"] {
+    for code in ["policy-mx-missing", "record-id-invalid"] {
         assert!(env.browser.find(&format!("li.finding[data-code='{code}']")).is_some(), "{code}");
     }
     assert_eq!(env.doh.total_requests(), before, "an offline pre-flight asked the resolver");
