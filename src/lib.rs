@@ -29,6 +29,7 @@ pub mod senders;
 pub mod tlsrpt;
 
 mod abnf;
+pub mod api;
 pub mod checks;
 pub mod civil;
 

@@ -19,7 +19,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use clap::Args;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use mta_sts::Domain;
+use mta_sts::api::{OBSERVE_PATH, Refusal};
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::Failure;
@@ -40,12 +40,6 @@ pub(crate) struct ServeArgs {
     #[command(flatten)]
     fetch: FetchArgs,
 }
-
-/// The same sentences as the worker (worker/src/shape.rs), so the app shows the same text.
-const RATE_LIMITED: &str = "Too many checks from your address in the last minute; wait a minute and try again.";
-const NO_DOMAIN: &str = "Add the domain to check, as in /api/observe?domain=example.com.";
-const TWO_DOMAINS: &str = "Give one domain parameter only, as in /api/observe?domain=example.com.";
-const NO_ENDPOINT: &str = "There is no such API endpoint; use GET /api/observe?domain=example.com.";
 
 /// A token bucket per client: `limit` checks per minute, refilled continuously.
 struct Limiter {
@@ -105,8 +99,10 @@ fn api(status: StatusCode, body: &serde_json::Value) -> Response {
     response
 }
 
-fn error(status: StatusCode, reason: &str) -> Response {
-    api(status, &serde_json::json!({ "error": reason }))
+/// The core's refusal (the same words as the edge worker's), as a JSON error answer.
+fn refuse(refusal: &Refusal) -> Response {
+    let status = StatusCode::from_u16(refusal.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    api(status, &serde_json::json!({ "error": refusal.sentence() }))
 }
 
 async fn observe(
@@ -115,31 +111,24 @@ async fn observe(
     RawQuery(query): RawQuery,
 ) -> Response {
     if !state.limiter.allow(peer.0.0) {
-        let mut response = error(StatusCode::TOO_MANY_REQUESTS, RATE_LIMITED);
+        let mut response = refuse(&Refusal::RateLimited);
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         return response;
     }
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default();
-    let mut values = pairs.into_iter().filter(|(name, _)| name == "domain");
-    let domain = match (values.next(), values.next()) {
-        (None, _) => return error(StatusCode::BAD_REQUEST, NO_DOMAIN),
-        (Some(_), Some(_)) => return error(StatusCode::BAD_REQUEST, TWO_DOMAINS),
-        // Never trust the client's validation: the same core check as the app's (design.md §1).
-        (Some((_, value)), None) => match Domain::parse(&value) {
-            Ok(domain) => domain,
-            Err(e) => return error(StatusCode::BAD_REQUEST, &e.reason),
-        },
+    let values = pairs.into_iter().filter(|(name, _)| name == "domain").map(|(_, value)| value);
+    let domain = match mta_sts::api::requested_domain(values) {
+        Ok(domain) => domain,
+        Err(refusal) => return refuse(&refusal),
     };
     let plan = mta_sts::plan(&domain);
     match tokio::time::timeout(state.check_timeout, state.fetcher.observe(&plan, crate::unix_now())).await {
         Ok(observations) => match serde_json::to_value(&observations) {
             Ok(value) => api(StatusCode::OK, &value),
-            Err(_) => {
-                error(StatusCode::INTERNAL_SERVER_ERROR, "The observations could not be encoded; please report this.")
-            }
+            Err(_) => refuse(&Refusal::Unencodable),
         },
-        Err(_) => error(StatusCode::GATEWAY_TIMEOUT, "The check took too long; try again in a minute."),
+        Err(_) => refuse(&Refusal::TooSlow),
     }
 }
 
@@ -166,8 +155,8 @@ full checker here.</p>
 
 fn router(state: Arc<AppState>, assets: Option<PathBuf>) -> Router {
     let api_routes = Router::new()
-        .route("/api/observe", get(observe).options(preflight))
-        .route("/api/{*rest}", axum::routing::any(|| async { error(StatusCode::NOT_FOUND, NO_ENDPOINT) }))
+        .route(OBSERVE_PATH, get(observe).options(preflight))
+        .route("/api/{*rest}", axum::routing::any(|| async { refuse(&Refusal::NoEndpoint) }))
         .with_state(state);
     let app = match assets {
         // The pages with bundles of their own (www/build.sh) are served at their extension-less paths, as

@@ -5,7 +5,9 @@ use worker::wasm_bindgen::{JsCast as _, JsValue};
 use worker::{Context, Cors, Env, Method, RateLimiter, Request, Response, Result, RouteContext, Router, event, js_sys};
 
 use crate::fetch;
-use crate::shape::{self, CACHE_CONTROL, CLIENT_ADDRESS_HEADER, RATE_LIMITED};
+use mta_sts::api::{OBSERVE_PATH, Refusal};
+
+use crate::shape::{self, CACHE_CONTROL, CLIENT_ADDRESS_HEADER};
 
 /// The rate-limiting binding of wrangler.toml (`[[ratelimits]]`); without it, nothing is limited.
 const RATE_LIMITER: &str = "RATE_LIMITER";
@@ -13,11 +15,9 @@ const RATE_LIMITER: &str = "RATE_LIMITER";
 #[event(fetch)]
 async fn main(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     Router::new()
-        .get_async("/api/observe", observe)
-        .options("/api/observe", |_, _| answer(Response::empty()?.with_status(204)))
-        .or_else_any_method("/api/*rest", |_, _| {
-            json_error("There is no such API endpoint; use GET /api/observe?domain=example.com.", 404)
-        })
+        .get_async(OBSERVE_PATH, observe)
+        .options(OBSERVE_PATH, |_, _| answer(Response::empty()?.with_status(204)))
+        .or_else_any_method("/api/*rest", |_, _| refuse(&Refusal::NoEndpoint))
         .run(req, env)
         .await
 }
@@ -25,11 +25,11 @@ async fn main(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 async fn observe(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let key = shape::rate_limit_key(req.headers().get(CLIENT_ADDRESS_HEADER)?.as_deref());
     if !within_rate_limit(&ctx.env, key).await? {
-        return json_error(RATE_LIMITED, 429);
+        return refuse(&Refusal::RateLimited);
     }
     let domain = match shape::requested_domain(req.url()?.query()) {
         Ok(domain) => domain,
-        Err(reason) => return json_error(&reason, 400),
+        Err(refusal) => return refuse(&refusal),
     };
     let resolver = ctx
         .env
@@ -52,8 +52,9 @@ async fn within_rate_limit(env: &Env, key: String) -> Result<bool> {
     Ok(binding.unchecked_into::<RateLimiter>().limit(key).await?.success)
 }
 
-fn json_error(reason: &str, status: u16) -> Result<Response> {
-    answer(Response::from_json(&shape::error_body(reason))?.with_status(status))
+/// The core's refusal, as the JSON error answer every shell gives.
+fn refuse(refusal: &Refusal) -> Result<Response> {
+    answer(Response::from_json(&shape::error_body(refusal.sentence()))?.with_status(refusal.status()))
 }
 
 /// Every API answer: never cached, readable from any origin, without credentials.

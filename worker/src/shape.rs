@@ -3,6 +3,7 @@
 //! Nothing here touches the Workers runtime, so it is unit-tested natively.
 
 use mta_sts::Domain;
+use mta_sts::api::Refusal;
 use mta_sts::observe::{ErrorClass, PolicyHeaders};
 use mta_sts::plan::POLICY_BODY_CAP;
 
@@ -16,27 +17,19 @@ pub const DOH_TIMEOUT_MS: u32 = 5_000;
 /// probes, so the whole check stays within `TIME_BUDGET_MS`.
 pub const POLICY_TIMEOUT_MS: u32 = mta_sts::plan::TIME_BUDGET_MS - 1_000;
 
-/// The domain of `?domain=…`: exactly one `domain` parameter, validated by the core.
-///
-/// The error is a sentence for the person who asked (the core's reason when the value is not a domain).
-pub fn requested_domain(query: Option<&str>) -> Result<Domain, String> {
-    let mut values = form_urlencoded::parse(query.unwrap_or_default().as_bytes()).filter(|(name, _)| name == "domain");
-    let Some((_, value)) = values.next() else {
-        return Err("Add the domain to check, as in /api/observe?domain=example.com.".to_owned());
-    };
-    if values.next().is_some() {
-        return Err("Give one domain parameter only, as in /api/observe?domain=example.com.".to_owned());
-    }
-    Domain::parse(&value).map_err(|e| e.reason)
+/// The domain of `?domain=…`: the query decoded here, the decision (exactly one, a usable domain) and
+/// its sentence made by the core, as `mta-sts serve` does.
+pub fn requested_domain(query: Option<&str>) -> Result<Domain, Refusal> {
+    let values = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(|(name, _)| name == "domain")
+        .map(|(_, value)| value);
+    mta_sts::api::requested_domain(values)
 }
 
 /// The JSON body of an error answer: `{"error": "<sentence>"}`.
 pub fn error_body(reason: &str) -> serde_json::Value {
     serde_json::json!({ "error": reason })
 }
-
-/// The sentence of a 429 answer.
-pub const RATE_LIMITED: &str = "Too many checks from your address in the last minute; wait a minute and try again.";
 
 /// The key the rate limiter counts under: the client's address, or one shared bucket when the edge did
 /// not say (local runs).
@@ -141,7 +134,7 @@ mod tests {
             (Some("domain=exa%256Dple.com"), "percent-encoding"),
         ] {
             let err = requested_domain(query).unwrap_err();
-            assert!(err.contains(reason), "{query:?}: {err}");
+            assert!(err.sentence().contains(reason), "{query:?}: {err:?}");
         }
     }
 
