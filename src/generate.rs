@@ -169,11 +169,11 @@ pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateEr
         ));
     }
     Ok(Generated {
-        policy_url: format!("https://mta-sts.{d}/.well-known/mta-sts.txt"),
+        policy_url: input.domain.policy_url(),
         policy: policy.to_text(),
-        sts_record_name: format!("_mta-sts.{d}"),
+        sts_record_name: input.domain.sts_record_name(),
         sts_record: record.to_text(),
-        tlsrpt_record_name: format!("_smtp._tls.{d}"),
+        tlsrpt_record_name: input.domain.tlsrpt_record_name(),
         tlsrpt_record,
         notes,
     })

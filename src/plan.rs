@@ -64,13 +64,12 @@ pub const USER_AGENT: &str = concat!("mta-sts-checker/", env!("CARGO_PKG_VERSION
 
 /// The probes for `domain`.
 pub fn plan(domain: &Domain) -> Plan {
-    let d = domain.as_str();
     let probes = [
-        (ProbeKind::StsRecord, format!("_mta-sts.{d}"), RecordType::Txt),
-        (ProbeKind::TlsrptRecord, format!("_smtp._tls.{d}"), RecordType::Txt),
-        (ProbeKind::Mx, d.to_owned(), RecordType::Mx),
-        (ProbeKind::PolicyHostA, format!("mta-sts.{d}"), RecordType::A),
-        (ProbeKind::PolicyHostAaaa, format!("mta-sts.{d}"), RecordType::Aaaa),
+        (ProbeKind::StsRecord, domain.sts_record_name(), RecordType::Txt),
+        (ProbeKind::TlsrptRecord, domain.tlsrpt_record_name(), RecordType::Txt),
+        (ProbeKind::Mx, domain.as_str().to_owned(), RecordType::Mx),
+        (ProbeKind::PolicyHostA, domain.policy_host(), RecordType::A),
+        (ProbeKind::PolicyHostAaaa, domain.policy_host(), RecordType::Aaaa),
     ];
     Plan {
         domain: domain.clone(),
@@ -81,7 +80,7 @@ pub fn plan(domain: &Domain) -> Plan {
             .filter(|(kind, ..)| *kind != ProbeKind::TlsrptRecord || domain.tlsrpt_record_name_fits())
             .map(|(kind, name, rtype)| DnsProbe { kind, query: dns::build_query(&name, rtype), name, rtype })
             .collect(),
-        policy_url: format!("https://mta-sts.{d}/.well-known/mta-sts.txt"),
+        policy_url: domain.policy_url(),
     }
 }
 

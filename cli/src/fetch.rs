@@ -287,7 +287,7 @@ impl Fetcher {
     }
 
     async fn policy(&self, plan: &Plan, dns: &[DnsObservation]) -> PolicyObservation {
-        let host = format!("mta-sts.{}", plan.domain.as_str());
+        let host = plan.domain.policy_host();
         let start = Instant::now();
         let deadline = tokio::time::Instant::now() + self.options.timeout;
         let (result, certificate) = match self.addresses(&host, dns) {
