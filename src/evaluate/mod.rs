@@ -1,0 +1,445 @@
+//! `evaluate`: what a compliant sender does with a domain, given the raw facts a shell observed.
+//!
+//! The verdict follows RFC 8461 §3.1–§3.3 and §5: no usable `_mta-sts` record means no policy; a record
+//! whose policy cannot be fetched or parsed means "deliver as though the domain has not implemented
+//! MTA-STS" (§3.3); otherwise the policy's mode applies, and every MX host is checked against its `mx`
+//! patterns (§4.1).
+
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dns::{self, DnsResponse, Rcode};
+use crate::domain::{Domain, DomainError};
+use crate::finding::{Code, Finding, Severity};
+use crate::observe::{CertificateInfo, DnsResult, ErrorClass, Observations, PolicyHeaders};
+use crate::plan::ProbeKind;
+use crate::policy::{Mode, Policy, PolicyDraft};
+use crate::record::{StsRecord, fresh_id};
+use crate::tlsrpt::TlsRptRecord;
+
+mod mx;
+mod policy_host;
+
+pub(crate) use mx::check_coverage;
+use mx::{corrected_policy, mx_hosts};
+use policy_host::{evaluate_policy, policy_host_addresses};
+
+/// What a compliant sender does with the domain right now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// A valid policy in `enforce` mode: TLS to a listed MX host, or no delivery.
+    Enforce,
+    /// A valid policy in `testing` mode: failures are reported, mail still flows.
+    Testing,
+    /// A valid policy in `none` mode: MTA-STS is being withdrawn.
+    None,
+    /// No usable `_mta-sts` record.
+    NotDeployed,
+    /// A record exists, but the record or the policy is unusable: senders behave as if there were none.
+    Invalid,
+    /// DNS failed; the answer is unknown and usually temporary.
+    LookupFailed,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Enforce => "enforce",
+            Verdict::Testing => "testing",
+            Verdict::None => "none",
+            Verdict::NotDeployed => "not-deployed",
+            Verdict::Invalid => "invalid",
+            Verdict::LookupFailed => "lookup-failed",
+        }
+    }
+}
+
+/// One MX host of the domain and the policy pattern that covers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MxHost {
+    pub host: String,
+    pub preference: u16,
+    /// The first `mx` pattern that matches the host; `None` when not covered (or no policy applies).
+    pub pattern: Option<String>,
+    /// The host is the domain itself because it publishes no MX records (RFC 5321 §5.1).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub implicit: bool,
+}
+
+/// What one DNS probe returned, decoded, for the evidence panel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsEvidence {
+    pub probe: ProbeKind,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub rtype: dns::RecordType,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub http_status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response: Option<DnsResponse>,
+    /// Why the probe gave no usable answer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// The policy fetch, for the evidence panel (the body itself stays in the Observations).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyEvidence {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub headers: PolicyHeaders,
+    /// Bytes received.
+    pub size: usize,
+    pub truncated: bool,
+    /// `crlf`, `lf`, `mixed` or `none`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line_endings: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elapsed_ms: Option<u32>,
+    /// The policy host's certificate chain, TLS version and per-family connection attempts, when the
+    /// shell could see them (the native shell).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertificateInfo>,
+}
+
+/// The raw facts behind the findings, decoded.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Evidence {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolver: Option<String>,
+    pub dns: Vec<DnsEvidence>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyEvidence>,
+}
+
+/// The result of a check.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub domain: String,
+    pub verdict: Verdict,
+    /// The verdict in one sentence a mail administrator understands.
+    pub summary: String,
+    /// No `error` finding.
+    pub valid: bool,
+    pub findings: Vec<Finding>,
+    pub record: Option<StsRecord>,
+    pub policy: Option<Policy>,
+    pub tlsrpt: Option<TlsRptRecord>,
+    pub mx: Vec<MxHost>,
+    pub evidence: Evidence,
+}
+
+/// Observations that cannot be interpreted at all.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EvaluateError {
+    #[error("the observations name an invalid domain: {0}")]
+    Domain(#[from] DomainError),
+}
+
+/// A DNS probe's outcome, as far as the checker is concerned.
+enum Lookup {
+    /// The resolver answered (NOERROR or NXDOMAIN).
+    Answer(DnsResponse),
+    /// No usable answer; the reason in words.
+    Failed(String),
+}
+
+/// Interprets the probe of `kind`, and records it in the evidence.
+fn lookup(obs: &Observations, kind: ProbeKind, evidence: &mut Evidence) -> Lookup {
+    let Some(observation) = obs.dns(kind) else {
+        return Lookup::Failed("the check did not run this DNS query".to_owned());
+    };
+    let mut entry = DnsEvidence {
+        probe: kind,
+        name: observation.name.clone(),
+        rtype: observation.rtype,
+        http_status: None,
+        response: None,
+        error: None,
+    };
+    let outcome = match &observation.result {
+        DnsResult::Failed { error, .. } => Lookup::Failed(match error.class {
+            ErrorClass::Timeout => "the DNS-over-HTTPS resolver did not answer in time".to_owned(),
+            class => format!("the DNS-over-HTTPS resolver could not be reached ({} error)", class.as_str()),
+        }),
+        DnsResult::Response { http_status, body, .. } => {
+            entry.http_status = Some(*http_status);
+            if *http_status == 200 {
+                match dns::decode(body, &observation.name, observation.rtype) {
+                    Ok(response) => {
+                        entry.response = Some(response.clone());
+                        match response.rcode {
+                            Rcode::NoError | Rcode::NxDomain if !response.truncated => Lookup::Answer(response),
+                            Rcode::NoError | Rcode::NxDomain => {
+                                Lookup::Failed("the resolver's answer was truncated".to_owned())
+                            }
+                            rcode => Lookup::Failed(format!("the resolver answered {}", rcode.as_str())),
+                        }
+                    }
+                    Err(error) => Lookup::Failed(error.to_string()),
+                }
+            } else {
+                Lookup::Failed(format!("the DNS-over-HTTPS resolver answered HTTP {http_status}"))
+            }
+        }
+    };
+    if let Lookup::Failed(reason) = &outcome {
+        entry.error = Some(reason.clone());
+    }
+    evidence.dns.push(entry);
+    outcome
+}
+
+/// How the `_mta-sts` record stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum RecordState {
+    Usable,
+    Missing,
+    Unusable,
+    LookupFailed,
+}
+
+/// How the policy stands.
+enum PolicyState {
+    NotFetched,
+    Failed,
+    Invalid(PolicyDraft),
+    Valid(Policy),
+}
+
+/// Evaluates everything a shell observed for one domain at time `now` (Unix seconds).
+#[allow(clippy::too_many_lines)] // the verdict's steps in RFC order: record, policy, MX, TLS-RPT
+pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
+    let domain = Domain::parse(&obs.domain)?;
+    let d = domain.as_str();
+    let mut findings = Vec::new();
+    let mut evidence = Evidence { resolver: obs.resolver.clone(), ..Evidence::default() };
+    let new_id = fresh_id(now);
+    let txt_fix = format!("Publish this TXT record at _mta-sts.{d}:\n\nv=STSv1; id={new_id};");
+
+    // RFC 8461 §3.1: the TXT record announces the policy and its id.
+    let (record, record_state) = match lookup(obs, ProbeKind::StsRecord, &mut evidence) {
+        Lookup::Failed(reason) => {
+            findings.push(Finding::new(
+                Code::RecordLookupFailed,
+                format!(
+                    "The lookup of the TXT record _mta-sts.{d} failed: {reason}. Senders that hit the same \
+                     failure keep using a policy they cached earlier, or deliver without MTA-STS. This is \
+                     usually temporary: run the check again; if it persists, check the domain's name servers."
+                ),
+            ));
+            (None, RecordState::LookupFailed)
+        }
+        Lookup::Answer(response) => {
+            if let Some(last) = response.cname_chain.last() {
+                let chain: Vec<&str> = response.cname_chain.iter().map(|l| l.target.as_str()).collect();
+                findings.push(Finding::new(
+                    Code::RecordCname,
+                    format!(
+                        "_mta-sts.{d} is a CNAME to {} (chain: {}); senders follow it (RFC 8461 §3.1). This is \
+                         how MTA-STS is delegated to a provider; the policy host mta-sts.{d} must still serve \
+                         a certificate for mta-sts.{d} itself.",
+                        last.target,
+                        chain.join(" → ")
+                    ),
+                ));
+            }
+            let parsed = StsRecord::parse_rrset(&response.txt_records());
+            let state = if parsed.valid() {
+                RecordState::Usable
+            } else if parsed.findings.iter().any(|f| f.code == Code::RecordMissing) {
+                RecordState::Missing
+            } else {
+                RecordState::Unusable
+            };
+            for mut finding in parsed.findings {
+                if finding.code == Code::RecordMissing {
+                    finding.message = format!(
+                        "{d} publishes no MTA-STS record: there is no TXT record at _mta-sts.{d} that begins \
+                         with v=STSv1. Senders will not look for a policy and deliver without requiring TLS."
+                    );
+                    finding.fix = Some(format!(
+                        "To deploy MTA-STS: first publish the policy file at https://mta-sts.{d}/.well-known/\
+                         mta-sts.txt (start with mode: testing), then {}",
+                        lowercase_first(&txt_fix)
+                    ));
+                }
+                findings.push(finding);
+            }
+            if state == RecordState::Usable && !response.authenticated_data {
+                findings.push(Finding::new(
+                    Code::DnssecUnsigned,
+                    format!(
+                        "The resolver did not mark the answer for _mta-sts.{d} as DNSSEC-validated. Without \
+                         DNSSEC an attacker on the path can hide the record on a sender's first contact \
+                         (RFC 8461 §10.2); DANE (RFC 7672) closes that gap where DNSSEC is available."
+                    ),
+                ));
+            }
+            (parsed.value, state)
+        }
+    };
+
+    // RFC 8461 §3.3: the policy host and the policy body.
+    let addresses = policy_host_addresses(obs, &mut evidence);
+    let policy_state = evaluate_policy(obs, d, record_state, addresses, now, &mut findings, &mut evidence);
+
+    // RFC 8461 §4.1: every MX host must match an `mx` pattern.
+    let mut mx = Vec::new();
+    let mut mx_known = false;
+    match lookup(obs, ProbeKind::Mx, &mut evidence) {
+        Lookup::Failed(reason) => findings.push(Finding::new(
+            Code::MxLookupFailed,
+            format!(
+                "The MX lookup for {d} failed: {reason}, so the check cannot tell whether the policy covers \
+                 the mail servers. Run the check again."
+            ),
+        )),
+        Lookup::Answer(response) => {
+            mx = mx_hosts(&response, d, &mut findings);
+            mx_known = true;
+        }
+    }
+    if let PolicyState::Invalid(draft) = &policy_state {
+        // The whole corrected file goes with the first error; the others keep their line-level fixes.
+        let corrected = corrected_policy(draft, &mx, d, &new_id);
+        if let Some(finding) =
+            findings.iter_mut().find(|f| f.code.group() == Code::PolicyInvalid && f.severity == Severity::Error)
+        {
+            finding.fix = Some(match finding.fix.take() {
+                Some(line) => format!("{line}\n\nOr, in full:\n{corrected}"),
+                None => corrected,
+            });
+        }
+    }
+    let applied = match &policy_state {
+        PolicyState::Valid(policy) => Some(policy),
+        _ => None,
+    };
+    if let Some(policy) = applied.filter(|_| mx_known) {
+        check_coverage(policy, &mut mx, d, &new_id, &mut findings);
+    }
+
+    // RFC 8460 §3 (recommended by RFC 8461 §6): TLS reporting.
+    let tlsrpt = if domain.tlsrpt_record_name_fits() {
+        match lookup(obs, ProbeKind::TlsrptRecord, &mut evidence) {
+            Lookup::Failed(reason) => {
+                findings.push(Finding::new(
+                    Code::TlsrptLookupFailed,
+                    format!("The lookup of the TLS-RPT record _smtp._tls.{d} failed: {reason}. Run the check again."),
+                ));
+                None
+            }
+            Lookup::Answer(response) => {
+                let parsed = TlsRptRecord::parse_rrset(&response.txt_records());
+                findings.extend(parsed.findings);
+                parsed.value
+            }
+        }
+    } else {
+        // RFC 1035 §2.3.4: a name has at most 253 octets, so no record can exist there (plan() skips it).
+        findings.push(Finding::new(
+            Code::TlsrptMissing,
+            format!(
+                "{d} is {} octets long, so the TLS-RPT record name _smtp._tls.{d} would be {} octets, over \
+                 the 253 that DNS allows: no TLS-RPT record can be published for this domain, and senders \
+                 cannot report TLS failures to it.",
+                d.len(),
+                domain.tlsrpt_record_name().len()
+            ),
+        ));
+        None
+    };
+
+    let verdict = match (record_state, &policy_state) {
+        (RecordState::LookupFailed, _) => Verdict::LookupFailed,
+        (RecordState::Missing, _) => Verdict::NotDeployed,
+        (RecordState::Usable, PolicyState::Valid(policy)) => match policy.mode {
+            Mode::Enforce => Verdict::Enforce,
+            Mode::Testing => Verdict::Testing,
+            Mode::None => Verdict::None,
+        },
+        (RecordState::Unusable | RecordState::Usable, _) => Verdict::Invalid,
+    };
+    personalise_fixes(&mut findings, d, &new_id, record_state == RecordState::Usable);
+    let valid = !findings.iter().any(|f| f.severity == Severity::Error);
+    let summary = summarise(verdict, d, &findings);
+    let policy = match policy_state {
+        PolicyState::Valid(policy) => Some(policy),
+        _ => None,
+    };
+    Ok(Report { domain: d.to_owned(), verdict, summary, valid, findings, record, policy, tlsrpt, mx, evidence })
+}
+
+/// The parsers do not know the date or the domain; here their fixes get a real fresh id, and edits to
+/// the policy file get the reminder that senders only refetch it when the id changes (RFC 8461 §8.1).
+fn personalise_fixes(findings: &mut [Finding], d: &str, new_id: &str, record_usable: bool) {
+    for finding in findings.iter_mut() {
+        let Some(fix) = finding.fix.as_mut() else { continue };
+        if finding.code.category() == crate::finding::Category::Record {
+            *fix = fix.replace(crate::record::EXAMPLE_ID, new_id);
+        }
+        let line_level_policy_fix = matches!(
+            finding.code.group(),
+            Code::PolicyInvalid | Code::PolicyDuplicateField | Code::PolicyUnknownField | Code::PolicyMaxAgeShort
+        ) && !fix.contains("_mta-sts.");
+        if line_level_policy_fix && record_usable {
+            let _ = write!(
+                fix,
+                "\n\nAfter editing the policy file, change the TXT record at _mta-sts.{d} to \
+                 `v=STSv1; id={new_id};`: senders fetch the policy again only when the id changes (RFC 8461 §8.1)."
+            );
+        }
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
+}
+
+fn summarise(verdict: Verdict, d: &str, findings: &[Finding]) -> String {
+    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let problems = match errors {
+        0 => String::new(),
+        1 => " One problem needs fixing.".to_owned(),
+        n => format!(" {n} problems need fixing."),
+    };
+    match verdict {
+        Verdict::Enforce => format!(
+            "MTA-STS is enforced for {d}: senders that support it deliver only over TLS with a valid \
+             certificate, to the MX hosts the policy lists.{problems}"
+        ),
+        Verdict::Testing => format!(
+            "MTA-STS is in testing mode for {d}: senders report TLS problems but still deliver without \
+             requiring TLS.{problems}"
+        ),
+        Verdict::None => {
+            format!("MTA-STS is switched off for {d} (mode none): senders drop the policy they cached.{problems}")
+        }
+        Verdict::NotDeployed => {
+            format!("{d} does not publish MTA-STS: senders deliver to it without requiring TLS.{problems}")
+        }
+        Verdict::Invalid => {
+            let why = findings
+                .iter()
+                .find(|f| f.severity == Severity::Error)
+                .map(|f| format!(" The first problem: {}", f.message))
+                .unwrap_or_default();
+            format!(
+                "{d} publishes MTA-STS, but senders ignore it and deliver without requiring TLS, as if there were \
+                 no policy.{why}"
+            )
+        }
+        Verdict::LookupFailed => format!(
+            "The DNS lookup for {d} failed, so the result is unknown. This is usually temporary: try again in a \
+             minute."
+        ),
+    }
+}
