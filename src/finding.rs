@@ -536,6 +536,29 @@ pub struct Finding {
     /// The exact fix: a corrected record or policy, and the order in which to publish it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// The complete corrected artefacts the fix publishes, in the order to publish them (the policy file
+    /// before the record whose new id announces it, RFC 8461 §8.1): each can be pasted as it is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub artifacts: Vec<Artifact>,
+}
+
+/// What an [`Artifact`] is: where it is published.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ArtifactKind {
+    /// The body served at `https://mta-sts.<domain>/.well-known/mta-sts.txt`.
+    PolicyFile,
+    /// The TXT record at `_mta-sts.<domain>`.
+    StsRecord,
+    /// The TXT record at `_smtp._tls.<domain>`.
+    TlsrptRecord,
+}
+
+/// One complete, corrected artefact: exactly what to publish.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Artifact {
+    pub kind: ArtifactKind,
+    pub text: String,
 }
 
 impl Finding {
@@ -550,6 +573,7 @@ impl Finding {
             record_index: None,
             rfc: code.rfc().to_owned(),
             fix: None,
+            artifacts: Vec::new(),
         }
     }
 
@@ -568,6 +592,13 @@ impl Finding {
     #[must_use]
     pub fn with_fix(mut self, fix: impl Into<String>) -> Finding {
         self.fix = Some(fix.into());
+        self
+    }
+
+    /// Adds a complete artefact to publish, after those already added.
+    #[must_use]
+    pub fn with_artifact(mut self, kind: ArtifactKind, text: impl Into<String>) -> Finding {
+        self.artifacts.push(Artifact { kind, text: text.into() });
         self
     }
 

@@ -149,3 +149,45 @@ fn the_check_list_partitions_findings_and_lists_only_rules_that_ran() {
         }
     }
 }
+
+/// Every artefact a fix offers is complete and valid as it is: the core's own parsers accept it, and
+/// a corrected policy covers every MX host of the domain.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn every_artifact_a_fix_offers_parses_as_valid() {
+    use mta_sts::finding::ArtifactKind;
+    let mut seen = 0;
+    for (name, scenario) in scenarios() {
+        let report = evaluate(&scenario.observations(), NOW).unwrap();
+        for finding in &report.findings {
+            for artifact in &finding.artifacts {
+                seen += 1;
+                let text = artifact.text.as_bytes();
+                match artifact.kind {
+                    ArtifactKind::PolicyFile => {
+                        let parsed = mta_sts::Policy::parse(text);
+                        assert!(parsed.valid(), "{name}: {}: {:?}", artifact.text, parsed.findings);
+                        let policy = parsed.value.unwrap();
+                        if policy.mode != mta_sts::Mode::None {
+                            for host in report.mx.iter().filter(|h| !h.implicit) {
+                                assert!(
+                                    policy.mx.iter().any(|p| p.matches(&host.host)),
+                                    "{name}: {host:?} not covered"
+                                );
+                            }
+                        }
+                    }
+                    ArtifactKind::StsRecord => {
+                        let parsed = mta_sts::StsRecord::parse(text);
+                        assert!(parsed.valid(), "{name}: {}: {:?}", artifact.text, parsed.findings);
+                    }
+                    ArtifactKind::TlsrptRecord => {
+                        let parsed = mta_sts::TlsRptRecord::parse(text);
+                        assert!(parsed.valid(), "{name}: {}: {:?}", artifact.text, parsed.findings);
+                    }
+                }
+            }
+        }
+    }
+    assert!(seen > 0, "no scenario offers an artefact");
+}

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dns::{self, DnsResponse, Rcode};
 use crate::domain::{Domain, DomainError};
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{Artifact, ArtifactKind, Code, Finding, Severity};
 use crate::observe::{CertificateInfo, DnsResult, ErrorClass, Observations, PolicyHeaders};
 use crate::plan::ProbeKind;
 use crate::policy::{Mode, Policy, PolicyDraft};
@@ -308,7 +308,7 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
     }
     if let PolicyState::Invalid(draft) = &policy_state {
         // The whole corrected file goes with the first error; the others keep their line-level fixes.
-        let corrected = corrected_policy(draft, &mx, d, &new_id);
+        let (corrected, policy) = corrected_policy(draft, &mx, d, &new_id);
         if let Some(finding) =
             findings.iter_mut().find(|f| f.code.group() == Code::PolicyInvalid && f.severity == Severity::Error)
         {
@@ -316,6 +316,10 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
                 Some(line) => format!("{line}\n\nOr, in full:\n{corrected}"),
                 None => corrected,
             });
+            finding.artifacts = vec![
+                Artifact { kind: ArtifactKind::PolicyFile, text: policy.to_text() },
+                Artifact { kind: ArtifactKind::StsRecord, text: format!("v=STSv1; id={new_id};") },
+            ];
         }
     }
     let applied = match &policy_state {

@@ -3,7 +3,7 @@
 
 use super::MxHost;
 use crate::dns::{DnsResponse, RecordData};
-use crate::finding::{Code, Finding, Severity};
+use crate::finding::{ArtifactKind, Code, Finding, Severity};
 use crate::mx::MxPattern;
 use crate::policy::{Mode, Policy, PolicyDraft};
 
@@ -43,8 +43,9 @@ pub(super) fn mx_hosts(response: &DnsResponse, d: &str, findings: &mut Vec<Findi
     hosts
 }
 
-/// A valid policy built from what could be read of an invalid one, covering the live MX hosts.
-pub(super) fn corrected_policy(draft: &PolicyDraft, mx: &[MxHost], d: &str, new_id: &str) -> String {
+/// A valid policy built from what could be read of an invalid one, covering the live MX hosts: the
+/// instructions, and the policy itself.
+pub(super) fn corrected_policy(draft: &PolicyDraft, mx: &[MxHost], d: &str, new_id: &str) -> (String, Policy) {
     let mut patterns: Vec<MxPattern> = draft.mx.iter().filter_map(|p| MxPattern::parse(p).ok()).collect();
     for host in mx {
         if !patterns.iter().any(|p| p.matches(&host.host))
@@ -61,12 +62,13 @@ pub(super) fn corrected_policy(draft: &PolicyDraft, mx: &[MxHost], d: &str, new_
         mx: patterns,
         extensions: Vec::new(),
     };
-    format!(
+    let text = format!(
         "1. Replace the file at https://mta-sts.{d}/.well-known/mta-sts.txt with:\n\n{}\n2. Then change the TXT \
          record at _mta-sts.{d} to `v=STSv1; id={new_id};` so that senders fetch the corrected policy (policy \
          first, then the id: RFC 8461 §8.1).",
         policy.to_text()
-    )
+    );
+    (text, policy)
 }
 
 pub(crate) fn check_coverage(policy: &Policy, mx: &mut [MxHost], d: &str, new_id: &str, findings: &mut Vec<Finding>) {
@@ -115,7 +117,9 @@ pub(crate) fn check_coverage(policy: &Policy, mx: &mut [MxHost], d: &str, new_id
                     ),
                 )
                 .with_severity(severity)
-                .with_fix(fix.clone()),
+                .with_fix(fix.clone())
+                .with_artifact(ArtifactKind::PolicyFile, corrected.to_text())
+                .with_artifact(ArtifactKind::StsRecord, format!("v=STSv1; id={new_id};")),
             );
         }
     }
