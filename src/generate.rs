@@ -51,6 +51,10 @@ pub struct Generated {
     /// What the administrator should know about the output, in sentences (empty when nothing).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+    /// What a check of the output would say (e.g. a short `max_age`): the generator accepts some input a
+    /// check flags, and the page and the CLI show the same advice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<crate::Finding>,
 }
 
 /// Why the generator cannot produce valid records from the input.
@@ -168,6 +172,10 @@ pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateEr
             input.domain.tlsrpt_record_name().len()
         ));
     }
+    // The output read back by the same parsers a check uses.
+    let mut findings = Policy::parse(policy.to_text().as_bytes()).findings;
+    findings.extend(StsRecord::parse(record.to_text().as_bytes()).findings);
+    findings.extend(TlsRptRecord::parse(tlsrpt_record.as_bytes()).findings);
     Ok(Generated {
         policy_url: input.domain.policy_url(),
         policy: policy.to_text(),
@@ -176,6 +184,7 @@ pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateEr
         tlsrpt_record_name: input.domain.tlsrpt_record_name(),
         tlsrpt_record,
         notes,
+        findings,
     })
 }
 

@@ -403,11 +403,7 @@ pub(crate) fn generate(args: &GenerateArgs, ctx: Ctx) -> Result<Done, Failure> {
     let generated = mta_sts::generate::generate(&request, args.now.unwrap_or_else(crate::unix_now))
         .map_err(|e| Failure(format!("cannot generate the records: {}.", render::clean(&e.to_string()))))?;
     let suggestions = mta_sts::generate::suggest_wildcards(&args.mx);
-    // Re-reading the output with the same parsers a checker uses shows the advice (e.g. a short max_age)
-    // that the generator accepts but a check would flag.
-    let mut findings = Policy::parse(generated.policy.as_bytes()).findings;
-    findings.extend(StsRecord::parse(generated.sts_record.as_bytes()).findings);
-    findings.extend(TlsRptRecord::parse(generated.tlsrpt_record.as_bytes()).findings);
+    let findings = generated.findings.clone();
     let valid = !findings.iter().any(|f| f.severity == Severity::Error);
     if ctx.json {
         let Generated {
@@ -418,6 +414,7 @@ pub(crate) fn generate(args: &GenerateArgs, ctx: Ctx) -> Result<Done, Failure> {
             tlsrpt_record_name,
             tlsrpt_record,
             notes: more_notes,
+            findings: _,
         } = &generated;
         let notes: Vec<&String> = notes.iter().chain(more_notes).collect();
         return json_done(
