@@ -11,9 +11,10 @@ use mta_sts::Severity;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
-use crate::components::{Checked, DomainInput, Nav, Phase, check, page_link, status_view, verdict_class, verdict_icon};
 use crate::present::{severity_label, verdict_headline};
+use crate::run::{Checked, Nav, Phase, check, status_view};
 use crate::widget::{EmbedOptions, HostMessage, WidgetMessage};
+use crate::widgets::{DomainInput, page_link, take_over_static_page, verdict_class, verdict_icon};
 
 fn options_from_url() -> EmbedOptions {
     let search = window().location().search().unwrap_or_default();
@@ -83,7 +84,7 @@ fn observe_height(parent_origin: Option<String>) {
 
 /// Mounts the widget (the `mta-sts-embed` bundle).
 pub fn start() {
-    crate::components::take_over_static_page();
+    take_over_static_page();
     let options = options_from_url();
     apply_look(&options);
     observe_height(options.parent.clone());

@@ -11,7 +11,7 @@ use mta_sts::generate::{
 use mta_sts::{Code, Domain, Mode, Verdict};
 
 use crate::api;
-use crate::components::{CopyButton, DomainInput, SiteHeader, now_unix, page_link, query_param};
+use crate::widgets::{CopyButton, DomainInput, SiteHeader, now_unix, page_link, query_param, take_over_static_page};
 
 /// Four weeks: RFC 8461 §3.2 suggests "weeks or greater" once the policy is known to work.
 const MAX_AGE_FOUR_WEEKS: u32 = 2_419_200;
@@ -118,6 +118,12 @@ fn load_live(
 /// A `data:` URL of `text` for a download link (no script, no object URL to revoke).
 fn download_href(text: &str) -> String {
     format!("data:text/plain;charset=utf-8,{}", String::from(js_sys::encode_uri_component(text)))
+}
+
+/// Mounts the generator (the `mta-sts-generate` bundle).
+pub fn start() {
+    take_over_static_page();
+    mount_to_body(|| view! { <GeneratorPage /> });
 }
 
 #[component]

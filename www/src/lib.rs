@@ -13,6 +13,10 @@
 //!
 //! The components compile for wasm32 only (the browser is their only target); [`present`] and
 //! [`widget`] hold the pure helpers and contracts they use, tested natively.
+//!
+//! Imports run one way: each page module ([`check`], [`generator`], [`preflight`], [`rules`], [`embed`])
+//! holds its page and its `start`, and builds on the shared components ([`widgets`]), on running a check
+//! (`run`, for the check page and the widget) and on [`api`]; no page imports another.
 
 pub mod present;
 pub mod widget;
@@ -20,7 +24,7 @@ pub mod widget;
 #[cfg(target_arch = "wasm32")]
 pub mod api;
 #[cfg(target_arch = "wasm32")]
-pub mod components;
+pub mod check;
 #[cfg(target_arch = "wasm32")]
 pub mod embed;
 #[cfg(target_arch = "wasm32")]
@@ -29,12 +33,20 @@ pub mod generator;
 pub mod preflight;
 #[cfg(target_arch = "wasm32")]
 pub mod rules;
+#[cfg(target_arch = "wasm32")]
+mod run;
+#[cfg(target_arch = "wasm32")]
+pub mod widgets;
 
 #[cfg(target_arch = "wasm32")]
-pub use components::{App, Checked, ReportView, start, start_generate, start_preflight, start_rules};
+pub use check::{App, ReportView, start};
 #[cfg(target_arch = "wasm32")]
 pub use embed::start as start_embed;
 #[cfg(target_arch = "wasm32")]
-pub use generator::GeneratorPage;
+pub use generator::{GeneratorPage, start as start_generate};
 #[cfg(target_arch = "wasm32")]
-pub use preflight::{PreflightPage, PreflightView};
+pub use preflight::{PreflightPage, PreflightView, start as start_preflight};
+#[cfg(target_arch = "wasm32")]
+pub use rules::start as start_rules;
+#[cfg(target_arch = "wasm32")]
+pub use run::Checked;

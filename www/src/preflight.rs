@@ -10,7 +10,7 @@ use mta_sts::preflight::{DiffLine, Draft, Preflight, preflight};
 use mta_sts::{Domain, Observations, Report};
 
 use crate::api;
-use crate::components::{DomainInput, FindingItem, MxTable, SiteHeader, now_unix, query_param};
+use crate::widgets::{DomainInput, FindingItem, MxTable, SiteHeader, now_unix, query_param, take_over_static_page};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Phase {
@@ -117,6 +117,12 @@ fn load_live(form: Form) {
         }
         loading_live.set(false);
     });
+}
+
+/// Mounts the pre-flight page (the `mta-sts-preflight` bundle).
+pub fn start() {
+    take_over_static_page();
+    mount_to_body(|| view! { <PreflightPage /> });
 }
 
 #[component]

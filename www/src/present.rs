@@ -1,7 +1,7 @@
 //! Pure presentation helpers: how a [`Report`](mta_sts::Report) is grouped, cited and shown byte-true.
 //!
-//! No DOM here: these functions compile and are unit-tested on every target; the components in `lib.rs`
-//! turn their output into text nodes (never HTML).
+//! No DOM here: these functions compile and are unit-tested on every target; the components (the page
+//! modules and `widgets`) turn their output into text nodes (never HTML).
 
 use mta_sts::{Severity, Verdict};
 

@@ -6,8 +6,14 @@ use leptos::prelude::*;
 use mta_sts::finding::{Category, Rule};
 use mta_sts::{Code, Severity};
 
-use crate::components::SiteHeader;
 use crate::present::{citations, severity_label};
+use crate::widgets::{SiteHeader, take_over_static_page};
+
+/// Mounts the rules page (the `mta-sts-rules` bundle).
+pub fn start() {
+    take_over_static_page();
+    mount_to_body(|| view! { <RulesPage /> });
+}
 
 #[component]
 pub fn RulesPage() -> impl IntoView {

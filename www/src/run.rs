@@ -1,0 +1,171 @@
+//! Running a check, shared by the two pages that check a domain (the check page, [`crate::check`], and
+//! the embed widget, [`crate::embed`]): the finished [`Checked`] result, the [`Phase`] a page shows, the
+//! request itself ([`check`], one at a time: a newer one aborts the older) and the status line under the
+//! form.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mta_sts::observe::PolicyResult;
+use mta_sts::{Domain, Observations, Report};
+use web_sys::AbortController;
+
+use crate::api;
+use crate::widgets::{now_unix, query_param};
+
+/// A finished check: the report and the policy body it was made from (for the byte-true view).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checked {
+    pub report: Report,
+    pub body: Option<Vec<u8>>,
+}
+
+impl Checked {
+    /// Evaluates observations as of `now` (Unix seconds).
+    pub fn from_observations(obs: &Observations, now: u64) -> Result<Checked, String> {
+        let report = mta_sts::evaluate(obs, now).map_err(|e| e.to_string())?;
+        let body = match obs.policy.as_ref().map(|p| &p.result) {
+            Some(PolicyResult::Response { body, .. }) => Some(body.clone()),
+            _ => None,
+        };
+        Ok(Checked { report, body })
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Phase {
+    Idle,
+    Running(String),
+    Done(Arc<Checked>),
+    Failed(String),
+}
+
+/// How a check changes the browser history.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Nav {
+    /// A check the person asked for: a new history entry.
+    Push,
+    /// A check from the URL (opened link, back/forward): the URL is already right.
+    Keep,
+}
+
+/// The running check: a newer one aborts its request and makes its result stale.
+#[derive(Default)]
+struct InFlight {
+    generation: u64,
+    controller: Option<AbortController>,
+}
+
+thread_local! {
+    static IN_FLIGHT: RefCell<InFlight> = RefCell::new(InFlight::default());
+}
+
+/// Cancels the running check, if any: its request is aborted and a result that still arrives is stale.
+pub(crate) fn cancel() {
+    IN_FLIGHT.with(|f| {
+        let mut f = f.borrow_mut();
+        f.generation += 1;
+        if let Some(c) = f.controller.take() {
+            c.abort();
+        }
+    });
+}
+
+/// The `domain` query parameter, if it names one.
+pub(crate) fn domain_from_url() -> Option<String> {
+    query_param("domain").filter(|d| !d.trim().is_empty())
+}
+
+fn push_url(domain: &str) {
+    if domain_from_url().as_deref() == Some(domain) {
+        return;
+    }
+    let Ok(params) = web_sys::UrlSearchParams::new() else { return };
+    params.append("domain", domain);
+    let url = format!("?{}", String::from(params.to_string()));
+    if let Ok(history) = window().history() {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+fn mark(name: &str) {
+    if let Some(performance) = window().performance() {
+        let _ = performance.mark(name);
+    }
+}
+
+/// Starts a check of what was typed: input errors show under the field and nothing is requested.
+pub(crate) fn check(
+    raw: &str,
+    nav: Nav,
+    phase: RwSignal<Phase>,
+    input_error: RwSignal<Option<String>>,
+    notes: RwSignal<Vec<String>>,
+) {
+    let domain = match Domain::parse_with_notes(raw) {
+        Ok((domain, n)) => {
+            input_error.set(None);
+            notes.set(n);
+            domain.as_str().to_owned()
+        }
+        Err(e) => {
+            input_error.set(Some(e.reason));
+            notes.set(Vec::new());
+            return;
+        }
+    };
+    if nav == Nav::Push {
+        push_url(&domain);
+    }
+    let controller = AbortController::new().ok();
+    let generation = IN_FLIGHT.with(|f| {
+        let mut f = f.borrow_mut();
+        if let Some(previous) = f.controller.take() {
+            previous.abort();
+        }
+        f.generation += 1;
+        f.controller.clone_from(&controller);
+        f.generation
+    });
+    phase.set(Phase::Running(domain.clone()));
+    spawn_local(async move {
+        let signal = controller.as_ref().map(AbortController::signal);
+        let result = api::observe(&domain, signal.as_ref()).await;
+        if IN_FLIGHT.with(|f| f.borrow().generation) != generation {
+            return; // a newer check replaced this one
+        }
+        mark("mta-sts:response");
+        let next = match result {
+            Ok(obs) => match Checked::from_observations(&obs, now_unix()) {
+                Ok(checked) => Phase::Done(Arc::new(checked)),
+                Err(reason) => Phase::Failed(reason),
+            },
+            Err(e) => Phase::Failed(e.to_string()),
+        };
+        phase.set(next);
+        request_animation_frame(|| {
+            mark("mta-sts:verdict");
+            if let Some(performance) = window().performance() {
+                let _ = performance.measure_with_start_mark_and_end_mark(
+                    "mta-sts:response-to-verdict",
+                    "mta-sts:response",
+                    "mta-sts:verdict",
+                );
+            }
+        });
+    });
+}
+
+/// The line under the form while a check runs or when it could not run.
+pub(crate) fn status_view(phase: Phase) -> AnyView {
+    match phase {
+        Phase::Idle | Phase::Done(_) => ().into_any(),
+        Phase::Running(domain) => view! {
+            <p class="running"><span class="spinner" aria-hidden="true"></span>"Checking " <b>{domain}</b> "…"</p>
+        }
+        .into_any(),
+        Phase::Failed(reason) => view! { <p class="failed">"✖ The check could not run: " {reason}</p> }.into_any(),
+    }
+}

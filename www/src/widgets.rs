@@ -1,0 +1,229 @@
+//! The pieces the pages share, none of them tied to one page: taking over the static HTML a page paints
+//! before the WASM loads, the URL helpers and the clock, the site header, the domain field, the copy
+//! button, the verdict's class and icon, a finding and the MX host table.
+//!
+//! Pages import from here; nothing here imports a page. (Not to be confused with [`crate::widget`], the
+//! embed widget's message contracts.) Network text is rendered as text nodes only, as everywhere.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mta_sts::evaluate::MxHost;
+use mta_sts::{Finding, Verdict};
+use wasm_bindgen::JsCast;
+
+use crate::present::{citations, severity_label};
+
+/// Takes over from the static page that an HTML file paints before the WASM loads, returning what was
+/// typed into its `#domain` field meanwhile.
+pub(crate) fn take_over_static_page() -> String {
+    let document = document();
+    let typed = document
+        .get_element_by_id("domain")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+        .map(|e| e.value())
+        .unwrap_or_default();
+    if let Some(static_app) = document.get_element_by_id("static-app") {
+        static_app.remove();
+    }
+    typed
+}
+
+/// A query parameter of the page's URL.
+pub(crate) fn query_param(name: &str) -> Option<String> {
+    let search = window().location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get(name)
+}
+
+/// A same-origin link to `path` with the query `pairs` (empty values left out).
+pub(crate) fn page_link(path: &str, pairs: &[(&str, &str)]) -> String {
+    let Ok(params) = web_sys::UrlSearchParams::new() else { return path.to_owned() };
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        params.append(k, v);
+    }
+    let query = String::from(params.to_string());
+    if query.is_empty() { path.to_owned() } else { format!("{path}?{query}") }
+}
+
+#[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation, reason = "Date.now() is a positive integer")]
+pub(crate) fn now_unix() -> u64 {
+    (js_sys::Date::now() / 1000.0) as u64
+}
+
+/// The site's header with the links between the three pages; `current` is marked for screen readers.
+#[component]
+#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
+pub(crate) fn SiteHeader(
+    current: &'static str,
+    tagline: &'static str,
+    #[prop(optional)] domain: String,
+) -> impl IntoView {
+    let d = domain.as_str();
+    let links = [
+        ("check", "Check", page_link("/", &[("domain", d)])),
+        ("generate", "Generate", page_link("/generate", &[("domain", d)])),
+        ("preflight", "Pre-flight", page_link("/preflight", &[("domain", d)])),
+        ("rules", "Rules", "/rules".to_owned()),
+    ];
+    view! {
+        <header class="site">
+            <nav aria-label="Pages">
+                {links.into_iter().map(|(id, label, href)| {
+                    let here = (id == current).then_some("page");
+                    view! { <a href=href aria-current=here>{label}</a> }
+                }).collect_view()}
+            </nav>
+            <h1>{match current {
+                "generate" => "MTA-STS generator",
+                "preflight" => "MTA-STS pre-flight",
+                "rules" => "MTA-STS rules",
+                _ => "MTA-STS checker",
+            }}</h1>
+            <p class="tagline">{tagline}</p>
+        </header>
+    }
+}
+
+/// The domain field of every page: typed like a URL, never autocorrected, its error announced.
+#[component]
+pub(crate) fn DomainInput(
+    id: &'static str,
+    value: RwSignal<String>,
+    #[prop(into)] invalid: Signal<bool>,
+    describedby: &'static str,
+    #[prop(optional)] input_ref: Option<NodeRef<leptos::html::Input>>,
+) -> impl IntoView {
+    view! {
+        <input
+            id=id
+            name=id
+            type="text"
+            inputmode="url"
+            autocomplete="off"
+            autocapitalize="none"
+            spellcheck="false"
+            placeholder="example.com"
+            node_ref=input_ref.unwrap_or_default()
+            aria-describedby=describedby
+            aria-invalid=move || if invalid.get() { "true" } else { "false" }
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// A button that copies `text` (or, when `None`, the page's URL) and says whether that worked.
+#[component]
+#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
+pub(crate) fn CopyButton(text: Option<String>, label: &'static str) -> impl IntoView {
+    let copied = RwSignal::new(None::<bool>);
+    let on_click = move |_| {
+        let Some(text) = text.clone().or_else(|| window().location().href().ok()) else { return };
+        let clipboard = window().navigator().clipboard();
+        spawn_local(async move {
+            let ok = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await.is_ok();
+            copied.try_set(Some(ok));
+            set_timeout(
+                move || {
+                    let _ = copied.try_set(None);
+                },
+                std::time::Duration::from_secs(2),
+            );
+        });
+    };
+    view! {
+        <button type="button" class="secondary" on:click=on_click>
+            {move || match copied.get() {
+                None => label,
+                Some(true) => "Copied ✓",
+                Some(false) => "Copy failed: select the text",
+            }}
+        </button>
+    }
+}
+
+pub(crate) fn verdict_class(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Enforce => "verdict good",
+        Verdict::Testing | Verdict::None => "verdict partial",
+        Verdict::NotDeployed | Verdict::Invalid => "verdict bad",
+        Verdict::LookupFailed => "verdict unknown",
+    }
+}
+
+pub(crate) fn verdict_icon(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Enforce => "✔",
+        Verdict::Testing | Verdict::None => "◐",
+        Verdict::NotDeployed | Verdict::Invalid => "✖",
+        Verdict::LookupFailed => "?",
+    }
+}
+
+#[component]
+#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
+pub(crate) fn FindingItem(finding: Finding) -> impl IntoView {
+    let (icon, word) = severity_label(finding.severity);
+    let links = citations(&finding.rfc);
+    view! {
+        <li class=format!("finding sev-{}", finding.severity.as_str()) data-code=finding.code.as_str()>
+            <p class="finding-head">
+                <span class="sev"><span aria-hidden="true">{icon}" "</span>{word}</span>
+                " "<a class="code" href=format!("/rules#{}", finding.code.as_str()) title="What this rule checks, and why">
+                    <code>{finding.code.as_str()}</code>
+                </a>
+            </p>
+            <p class="message">{finding.message.clone()}</p>
+            <p class="rfc">
+                "See "
+                {links.into_iter().map(|c| view! {
+                    <a href=c.url rel="noopener noreferrer" target="_blank">{c.label}</a>" "
+                }).collect_view()}
+            </p>
+            {finding.fix.clone().map(|fix| {
+                let copy = Some(fix.clone());
+                view! {
+                    <div class="fix">
+                        <p class="fix-label">"Fix:"</p>
+                        <pre>{fix}</pre>
+                        <CopyButton text=copy label="Copy fix" />
+                    </div>
+                }
+            })}
+        </li>
+    }
+}
+
+#[component]
+#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
+pub(crate) fn MxTable(mx: Vec<MxHost>) -> impl IntoView {
+    if mx.is_empty() {
+        return view! { <section class="evidence"><h3>"MX hosts"</h3><p>"No MX hosts were found."</p></section> }
+            .into_any();
+    }
+    let rows =
+        mx.into_iter()
+            .map(|mx| {
+                let pattern = match mx.pattern {
+                    Some(p) => view! { <td class="covered"><span aria-hidden="true">"✔ "</span><code>{p}</code></td> }
+                        .into_any(),
+                    None => view! { <td class="not-covered"><span aria-hidden="true">"✖ "</span>"not covered"</td> }
+                        .into_any(),
+                };
+                let host = if mx.implicit { format!("{} (implicit: no MX records)", mx.host) } else { mx.host };
+                view! { <tr><td><code>{host}</code></td><td>{mx.preference}</td>{pattern}</tr> }
+            })
+            .collect_view();
+    view! {
+        <section class="evidence">
+            <h3>"MX hosts"</h3>
+            <div class="scroll">
+                <table class="mx">
+                    <thead><tr><th scope="col">"Host"</th><th scope="col">"Preference"</th><th scope="col">"Covered by policy pattern"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
