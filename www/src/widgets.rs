@@ -8,6 +8,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mta_sts::evaluate::MxHost;
+use mta_sts::finding::ArtifactKind;
 use mta_sts::{Finding, Verdict};
 use wasm_bindgen::JsCast;
 
@@ -112,6 +113,15 @@ pub(crate) fn DomainInput(
     }
 }
 
+/// What an artefact is, in words, and its copy button's label.
+fn artifact_labels(kind: ArtifactKind) -> (&'static str, &'static str) {
+    match kind {
+        ArtifactKind::PolicyFile => ("The corrected policy file", "Copy the policy file"),
+        ArtifactKind::StsRecord => ("Then the _mta-sts TXT record", "Copy the record"),
+        ArtifactKind::TlsrptRecord => ("The _smtp._tls TXT record", "Copy the TLS-RPT record"),
+    }
+}
+
 /// A button that copies `text` (or, when `None`, the page's URL) and says whether that worked.
 #[component]
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
@@ -181,14 +191,30 @@ pub(crate) fn FindingItem(finding: Finding) -> impl IntoView {
                 }).collect_view()}
             </p>
             {finding.fix.clone().map(|fix| {
-                let copy = Some(fix.clone());
+                // With artefacts, the copy buttons sit on them: what they copy can be pasted as it is. The
+                // words of the fix (steps, order) are for reading.
+                let copy = finding.artifacts.is_empty().then(|| Some(fix.clone()));
                 view! {
                     <div class="fix">
                         <p class="fix-label">"Fix:"</p>
                         <pre>{fix}</pre>
-                        <CopyButton text=copy label="Copy fix" />
+                        {copy.map(|text| view! { <CopyButton text=text label="Copy fix" /> })}
                     </div>
                 }
+            })}
+            {(!finding.artifacts.is_empty()).then(|| view! {
+                <ol class="artifacts">
+                    {finding.artifacts.iter().map(|a| {
+                        let (what, label) = artifact_labels(a.kind);
+                        view! {
+                            <li class="artifact" data-kind=what>
+                                <p class="fix-label">{what}</p>
+                                <pre>{a.text.clone()}</pre>
+                                <CopyButton text=Some(a.text.clone()) label=label />
+                            </li>
+                        }
+                    }).collect_view()}
+                </ol>
             })}
         </li>
     }

@@ -99,8 +99,21 @@ async fn every_verdict_renders_with_its_findings_and_evidence() {
             if let Some(fix) = &finding.fix {
                 let pre = item.query_selector(".fix pre").unwrap().unwrap();
                 assert_eq!(pre.text_content().as_deref(), Some(fix.as_str()), "{name}");
-                assert!(item.query_selector(".fix button").unwrap().is_some(), "{name}: copy button");
+                // The copy buttons sit on the artefacts, which paste as they are; else on the fix itself.
+                let fix_button = item.query_selector(".fix button").unwrap().is_some();
+                assert_eq!(fix_button, finding.artifacts.is_empty(), "{name}: copy button on the fix");
             }
+            let shown: Vec<String> = {
+                let list = item.query_selector_all(".artifact pre").unwrap();
+                (0..list.length()).filter_map(|i| list.item(i)).map(|n| n.text_content().unwrap_or_default()).collect()
+            };
+            let want: Vec<String> = finding.artifacts.iter().map(|a| a.text.clone()).collect();
+            assert_eq!(shown, want, "{name}: the artefacts, in publishing order");
+            assert_eq!(
+                item.query_selector_all(".artifact button").unwrap().length() as usize,
+                want.len(),
+                "{name}: a copy button per artefact"
+            );
         }
         // Every category's group is always there; the DNS table has one row per probe.
         assert_eq!(
