@@ -191,9 +191,28 @@ pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateEr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Code;
 
     fn hosts(list: &[&str]) -> Vec<String> {
         list.iter().map(|h| (*h).to_owned()).collect()
+    }
+
+    /// The generator accepts a one-hour max_age; its output carries what a check of it would say.
+    #[test]
+    fn the_output_carries_what_a_check_would_say() {
+        let input = |max_age| GenerateInput {
+            domain: Domain::parse("example.com").unwrap(),
+            mode: Mode::Testing,
+            mx: hosts(&["mail.example.com"]),
+            max_age,
+            rua: None,
+        };
+        let short = generate(&input(3600), 1_795_867_200).unwrap();
+        let codes: Vec<Code> = short.findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, [Code::PolicyModeTesting, Code::PolicyMaxAgeShort]);
+        let week = generate(&input(MAX_AGE_ONE_WEEK), 1_795_867_200).unwrap();
+        let codes: Vec<Code> = week.findings.iter().map(|f| f.code).collect();
+        assert_eq!(codes, [Code::PolicyModeTesting]);
     }
 
     #[test]

@@ -11,7 +11,9 @@ use mta_sts::generate::{
 use mta_sts::{Code, Domain, Mode, Verdict};
 
 use crate::api;
-use crate::widgets::{CopyButton, DomainInput, SiteHeader, now_unix, page_link, query_param, take_over_static_page};
+use crate::widgets::{
+    CopyButton, DomainInput, FindingItem, SiteHeader, now_unix, page_link, query_param, take_over_static_page,
+};
 
 /// Four weeks: RFC 8461 §3.2 suggests "weeks or greater" once the policy is known to work.
 const MAX_AGE_FOUR_WEEKS: u32 = 2_419_200;
@@ -391,6 +393,12 @@ fn Output(generated: Generated) -> impl IntoView {
         <section class="output" aria-labelledby="out-heading">
             <h2 id="out-heading">"What to publish for " {domain.clone()}</h2>
             {g.notes.iter().map(|note| view! { <p class="note">"ℹ " {note.clone()}</p> }).collect_view()}
+            // What a check of this output would say (the core's own parsers read it back), as the CLI shows.
+            {(!g.findings.is_empty()).then(|| view! {
+                <ul class="findings" id="out-findings">
+                    {g.findings.iter().cloned().map(|f| view! { <FindingItem finding=f /> }).collect_view()}
+                </ul>
+            })}
 
             <article class="artefact" id="out-policy">
                 <h3>"1. The policy file"</h3>
