@@ -28,6 +28,8 @@ pub mod record;
 pub mod senders;
 pub mod tlsrpt;
 
+mod tagvalue;
+
 mod abnf;
 pub mod api;
 pub mod checks;

@@ -4,9 +4,9 @@
 //! [`StsRecord::parse_rrset`] the whole TXT record set at `_mta-sts`, applying the sender's filter: keep the
 //! records that begin with `v=STSv1;`, and require exactly one.
 //!
-//! The grammar is checked byte for byte (`%s` in the ABNF: case-sensitive). The productions are nom
-//! parsers; around them sits a recovering tokenizer ([`Pieces`], shared with [`crate::tlsrpt`]) so that
-//! one bad field does not hide the next one. Decisions where the RFC or the implementations disagree
+//! The version, the delimiters, the extensions and the record-set filter are the shared tag=value parser
+//! (`crate::tagvalue`, also used by [`crate::tlsrpt`]); this module holds what is the STS record's own: its
+//! words and codes, and the `id` field. Decisions where the RFC or the implementations disagree
 //! (requirements.md §4, §5.3):
 //!
 //! * `v=STSv1 ;` (erratum 6285) is counted as an STS record, as mox does, and warned about;
@@ -22,11 +22,14 @@
 //! * a repeated field is a warning and the first one wins (RFC 8461 §3.2, last paragraph); a later
 //!   `v=...` is grammatical as an extension named `v` and is treated as a repeated version.
 
-use crate::abnf::{is_alphanum, is_ext_name_char, is_txt_ext_value_char, is_wsp};
-use crate::finding::{Code, Finding, Parsed, Severity, Span};
-use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
-use nom::combinator::{all_consuming, recognize};
-use nom::sequence::{preceded, separated_pair};
+use crate::abnf::{is_alphanum, is_ext_name_char, is_txt_ext_value_char};
+use crate::finding::{Code, Finding, Parsed, Span};
+use crate::tagvalue::{
+    self, Checker, Codes, Fields, Grammar, TagValueRecord, ascii, bad_bytes, capitalise, ext_name, ext_value,
+    extension, extension_problem, lenient_pairs, matches, show,
+};
+use nom::bytes::complete::{tag, take_while_m_n};
+use nom::sequence::preceded;
 use nom::{IResult, Parser};
 use serde::{Deserialize, Serialize};
 use std::fmt::Write as _;
@@ -42,189 +45,81 @@ pub struct StsRecord {
 /// An example id for fixes that cannot derive one from the input (parsers have no clock).
 pub const EXAMPLE_ID: &str = "20250101120000";
 
-const VERSION: &[u8] = b"v=STSv1";
-const PREFIX: &[u8] = b"v=STSv1;";
+const VERSION: &str = "v=STSv1";
 const NO_POLICY: &str = "Senders that follow RFC 8461 ignore an invalid record and treat the domain as having no \
                          MTA-STS policy, so mail to it is not protected.";
 const CHOOSE_ID: &str = "choose a new id of 1–32 letters and digits, e.g. a timestamp like 20250101120000";
 
-/// `sts-version     = %s"v=STSv1"`
-fn sts_version(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    tag(VERSION).parse(input)
-}
-
-/// `sts-field-delim = *WSP ";" *WSP`
-pub(crate) fn field_delim(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    recognize((take_while(is_wsp), tag(&b";"[..]), take_while(is_wsp))).parse(input)
-}
+/// The `_mta-sts` record for the shared tag=value parser (RFC 8461 §3.1).
+static GRAMMAR: Grammar = Grammar {
+    version: VERSION,
+    prefix: "v=STSv1;",
+    rfc: "RFC 8461 §3.1",
+    rfc_number: "RFC 8461",
+    name: "MTA-STS",
+    a_record: "an MTA-STS record",
+    owner: "_mta-sts",
+    readers: "senders",
+    consequence: NO_POLICY,
+    codes: Codes {
+        invalid: Code::RecordInvalid,
+        not_ascii: Code::RecordNotAscii,
+        version_missing: Code::RecordVersionMissing,
+        version_invalid: Code::RecordVersionInvalid,
+        version_case: Code::RecordVersionCase,
+        version_not_first: Code::RecordVersionNotFirst,
+        leading_whitespace: Code::RecordLeadingWhitespace,
+        delimiter_missing: Code::RecordDelimiterMissing,
+        field_empty: Code::RecordFieldEmpty,
+        field_invalid: Code::RecordFieldInvalid,
+        field_whitespace: Code::RecordFieldWhitespace,
+        trailing_whitespace: Code::RecordTrailingWhitespace,
+        extension_invalid: Code::RecordExtensionInvalid,
+        missing: Code::RecordMissing,
+        multiple: Code::RecordMultiple,
+        ambiguous_delimiter: Code::RecordAmbiguousDelimiter,
+        discarded: Code::RecordDiscarded,
+    },
+    not_ascii: "MTA-STS records must be plain US-ASCII (perhaps a typographic quote, dash or non-breaking space was \
+                pasted in).",
+    case_readers: "Senders that follow the RFC (mox, chasquid, go-mtasts, postfix-mta-sts-resolver) discard the \
+                   record; only a few (Stalwart, checkdmarc, mailauth) accept it.",
+    near_case_readers: "mox, chasquid and go-mtasts discard it, while Stalwart, checkdmarc and mailauth accept it",
+    not_first: ". The record must begin with it; senders that follow the RFC (mox, chasquid, Snawoot, checkdmarc) \
+                discard the record, though a few (Stalwart, go-mtasts, KumoMTA) accept any order",
+    field_empty: "The record has an empty field (`;;` or `; ;`). The grammar allows only one `;` between fields and \
+                  at most one at the end; mox and checkdmarc reject the record.",
+    field_whitespace_readers: " (mox, go-mtasts and Snawoot reject it)",
+    trailing_whitespace: "`;`, so remove it (or end the record with `;`)",
+    ambiguous_delimiter: "The record has whitespace before the first `;` (`v=STSv1 ;`). The grammar allows it, but \
+                          RFC 8461 §3.1 also says senders discard records that do not begin with `v=STSv1;` \
+                          (erratum 6285). Senders that filter on that exact prefix (chasquid, and the RFC's literal \
+                          text) discard the record and see no policy; others (EFF, tlspol, Snawoot, which look for \
+                          `v=STSv1` only) keep it. Remove the space.",
+    bare_beside_record: "This record is only `v=STSv1`, without the `;` and the `id`. RFC 8461 §3.1 discards records \
+                         that do not begin with `v=STSv1;`, so senders that follow it (mox, chasquid, mailauth) use \
+                         the other record. But senders that only look for the prefix `v=STSv1` \
+                         (postfix-mta-sts-resolver, postfix-tlspol, EFF) count it as a second MTA-STS record and \
+                         then ignore MTA-STS, go-mtasts (maddy) needs `_mta-sts` to hold a single TXT record, and \
+                         KumoMTA joins all of them into one. Delete it.",
+    two_records: "then ignore MTA-STS",
+    multiple_consequence: "there is no MTA-STS policy, so mail is not protected",
+    multiple_fix: "Delete all but one record",
+    example: "v=STSv1; id=20250101120000;",
+    // RFC 8461 §3.1: without a `v=STSv1;` record there is no policy to fetch.
+    missing: "There is no MTA-STS TXT record at `_mta-sts.<your domain>` (none begins with `v=STSv1;`), so senders \
+              do not look for a policy and mail to the domain is not protected by MTA-STS.",
+    missing_fix: [
+        "Publish a TXT record at _mta-sts.<your domain> once the policy is served at \
+         https://mta-sts.<your domain>/.well-known/mta-sts.txt: ",
+        " (any 1–32 letters and digits; change the id whenever the policy changes)",
+    ],
+    other_txt: Some(other_txt),
+};
 
 /// `sts-id          = %s"id=" 1*32(ALPHA / DIGIT)     ; id=...`
 fn sts_id(input: &[u8]) -> IResult<&[u8], &[u8]> {
     preceded(tag(&b"id="[..]), take_while_m_n(1, 32, is_alphanum)).parse(input)
-}
-
-/// `sts-ext-name    = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")`
-///
-/// Also `tlsrpt-ext-name`, which is the same rule (RFC 8460 §3).
-pub(crate) fn ext_name(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    recognize((take_while_m_n(1, 1, is_alphanum), take_while_m_n(0, 31, is_ext_name_char))).parse(input)
-}
-
-/// `sts-ext-value   = 1*(%x21-3A / %x3C / %x3E-7E)`
-///
-/// Also `tlsrpt-ext-value`, which is the same rule (RFC 8460 §3).
-pub(crate) fn ext_value(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    take_while1(is_txt_ext_value_char).parse(input)
-}
-
-/// `sts-extension   = sts-ext-name "=" sts-ext-value  ; name=value`
-pub(crate) fn extension(input: &[u8]) -> IResult<&[u8], (&[u8], &[u8])> {
-    separated_pair(ext_name, tag(&b"="[..]), ext_value).parse(input)
-}
-
-/// `true` when `input` is exactly one `production`.
-pub(crate) fn matches<'a, O>(
-    production: impl Parser<&'a [u8], Output = O, Error = nom::error::Error<&'a [u8]>>,
-    input: &'a [u8],
-) -> bool {
-    all_consuming(production).parse(input).is_ok()
-}
-
-/// One `;`-separated piece of a record after its version: a field, or a delimiter problem.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Piece<'a> {
-    /// A field without the whitespace of the delimiters around it; `start` is its offset in the record.
-    Field { text: &'a [u8], start: usize },
-    /// Text between the version and the first `;` (e.g. `v=STSv1 id=1`): the delimiter is missing.
-    MissingDelimiter(Span),
-    /// `;;`: an empty field; the span covers the second `;`.
-    EmptyField(Span),
-    /// Whitespace after the last field that no `;` follows.
-    TrailingWsp(Span),
-}
-
-/// Splits `1*(field-delim field) [field-delim]` into fields, reporting delimiter problems and carrying on.
-///
-/// Fields cannot contain `;` (neither `sts-ext-value` nor `tlsrpt-ext-value` admits it, and RFC 8460 §3
-/// requires it to be encoded in URIs), so splitting on `;` first and checking each field with its own
-/// production afterwards finds every problem, not only the first one.
-pub(crate) struct Pieces<'a> {
-    record: &'a [u8],
-    pos: usize,
-    after_version: bool,
-    pending: [Option<Piece<'a>>; 2],
-}
-
-impl<'a> Pieces<'a> {
-    /// `after_version`: `pos` is right after a version, so the first segment should be empty or WSP.
-    pub(crate) fn new(record: &'a [u8], pos: usize, after_version: bool) -> Pieces<'a> {
-        Pieces { record, pos: pos.min(record.len()), after_version, pending: [None, None] }
-    }
-}
-
-impl<'a> Iterator for Pieces<'a> {
-    type Item = Piece<'a>;
-
-    fn next(&mut self) -> Option<Piece<'a>> {
-        if let Some(piece) = self.pending[0].take() {
-            self.pending.swap(0, 1);
-            return Some(piece);
-        }
-        loop {
-            let len = self.record.len();
-            if self.pos > len {
-                return None;
-            }
-            let start = self.pos;
-            let end = self.record[start..].iter().position(|&b| b == b';').map_or(len, |i| start + i);
-            let has_delim = end < len;
-            self.pos = end + 1;
-            let segment = &self.record[start..end];
-            let lead = segment.iter().take_while(|&&b| is_wsp(b)).count();
-            let first = std::mem::replace(&mut self.after_version, false);
-            if lead == segment.len() {
-                if first || !has_delim {
-                    // RFC 8461 §3.1: a single trailing `[sts-field-delim]` is allowed.
-                    if has_delim {
-                        continue;
-                    }
-                    return None;
-                }
-                // RFC 8461 §3.1: `1*(sts-field-delim sts-field)` has no empty fields.
-                return Some(Piece::EmptyField(Span::new(end, end + 1)));
-            }
-            let trail = segment.iter().rev().take_while(|&&b| is_wsp(b)).count();
-            let field = Piece::Field { text: &segment[lead..segment.len() - trail], start: start + lead };
-            let trailing = (!has_delim && trail > 0).then(|| Piece::TrailingWsp(Span::new(end - trail, end)));
-            if first {
-                self.pending = [Some(field), trailing];
-                return Some(Piece::MissingDelimiter(Span::new(start, end - trail)));
-            }
-            self.pending = [trailing, None];
-            return Some(field);
-        }
-    }
-}
-
-/// Shows bytes to a person: printable ASCII as is, the rest escaped.
-pub(crate) fn show(bytes: &[u8]) -> String {
-    const LIMIT: usize = 80;
-    let mut out = String::with_capacity(bytes.len().min(LIMIT) + 2);
-    for &b in bytes.iter().take(LIMIT) {
-        match b {
-            0x20..=0x7E => out.push(b as char),
-            b'\t' => out.push_str("\\t"),
-            _ => {
-                let _ = write!(out, "\\x{b:02X}");
-            }
-        }
-    }
-    if bytes.len() > LIMIT {
-        out.push('…');
-    }
-    out
-}
-
-/// Names a byte that a rule does not allow, for a message.
-pub(crate) fn describe_byte(b: u8) -> String {
-    match b {
-        b' ' => "a space".to_owned(),
-        b'\t' => "a tab".to_owned(),
-        0x21..=0x7E => format!("`{}`", b as char),
-        0x80..=0xFF => format!("the non-ASCII byte 0x{b:02X}"),
-        _ => format!("the control character 0x{b:02X}"),
-    }
-}
-
-/// Lists (up to three) distinct bytes of `bytes` that `allowed` rejects.
-pub(crate) fn bad_bytes(bytes: &[u8], allowed: impl Fn(u8) -> bool) -> String {
-    let mut seen: Vec<u8> = Vec::new();
-    for &b in bytes {
-        if !allowed(b) && !seen.contains(&b) {
-            seen.push(b);
-        }
-    }
-    let more = seen.len() > 3;
-    let mut names: Vec<String> = seen.into_iter().take(3).map(describe_byte).collect();
-    if more {
-        names.push("others".to_owned());
-    }
-    match names.len() {
-        0 => String::new(),
-        1 => names.remove(0),
-        n => {
-            let last = names.pop().unwrap_or_default();
-            let _ = n;
-            format!("{} and {last}", names.join(", "))
-        }
-    }
-}
-
-/// The span of the first run of non-ASCII bytes, if any.
-pub(crate) fn non_ascii_run(bytes: &[u8]) -> Option<Span> {
-    let start = bytes.iter().position(|b| !b.is_ascii())?;
-    let len = bytes[start..].iter().take_while(|b| !b.is_ascii()).count();
-    Some(Span::new(start, start + len))
 }
 
 /// Why an `id=` value is not `1*32(ALPHA / DIGIT)`.
@@ -242,166 +137,75 @@ fn id_problem(value: &[u8]) -> String {
     format!("the id `{}` {}", show(value), why.join(" and "))
 }
 
-/// Why a field is not an `sts-extension` (or `tlsrpt-extension`): `name=value` with the given alphabets.
-pub(crate) fn extension_problem(name: &[u8], value: &[u8]) -> String {
-    let mut why = Vec::new();
-    if name.is_empty() {
-        why.push("the field has no name before `=`".to_owned());
-    } else {
-        if !is_alphanum(name[0]) {
-            why.push(format!("the name `{}` must begin with a letter or digit", show(name)));
-        }
-        if !name.iter().all(|&b| is_ext_name_char(b)) {
-            why.push(format!(
-                "the name `{}` contains {} (allowed: letters, digits, `_`, `-`, `.`)",
-                show(name),
-                bad_bytes(name, is_ext_name_char)
-            ));
-        }
-        if name.len() > 32 {
-            why.push(format!("the name `{}` is longer than 32 characters", show(name)));
-        }
-    }
-    if value.is_empty() {
-        why.push(format!("`{}=` has an empty value", show(name)));
-    } else if !value.iter().all(|&b| is_txt_ext_value_char(b)) {
-        why.push(format!(
-            "the value of `{}` contains {} (allowed: visible ASCII except `=` and `;`)",
-            show(name),
-            bad_bytes(value, is_txt_ext_value_char)
-        ));
-    }
-    if why.is_empty() {
-        why.push(format!("`{}={}` is not a valid field", show(name), show(value)));
-    }
-    why.join("; ")
-}
-
-/// Whether `record` starts with `word` ignoring ASCII case, but not exactly.
-pub(crate) fn starts_with_other_case(record: &[u8], word: &[u8]) -> bool {
-    record.len() >= word.len() && record[..word.len()].eq_ignore_ascii_case(word) && !record.starts_with(word)
-}
-
-/// Where the version is, and what is wrong with it.
-enum VersionAt {
-    /// `v=STSv1` (or its case variant, already reported) ends at this offset.
-    Start(usize),
-    /// No version at the start: fields from offset 0.
-    Missing,
-}
-
-struct RecordParser<'a> {
-    record: &'a [u8],
-    findings: Vec<Finding>,
+/// The fields of an STS record: the `id` and the extensions.
+#[derive(Default)]
+pub(crate) struct StsFields<'a> {
     id: Option<&'a [u8]>,
     id_invalid: bool,
     extensions: Vec<(String, String)>,
 }
 
-impl<'a> RecordParser<'a> {
-    fn error(&mut self, code: Code, span: Span, message: String) {
-        self.findings.push(Finding::new(code, message).with_span(span));
-    }
+fn duplicate(checker: &mut Checker<'_>, span: Span, name: &[u8]) {
+    let message = format!(
+        "The field `{}` appears more than once. RFC 8461 §3.2 says every entry after the first is ignored, so the \
+         first one counts; but mox and checkdmarc reject such a record and Snawoot, Stalwart, go-mtasts and KumoMTA \
+         use the last one. Keep only one `{}` field.",
+        show(name),
+        show(name)
+    );
+    checker.findings.push(Finding::new(Code::RecordDuplicateField, message).with_span(span));
+}
 
-    fn duplicate(&mut self, span: Span, name: &[u8]) {
-        let message = format!(
-            "The field `{}` appears more than once. RFC 8461 §3.2 says every entry after the first is ignored, so \
-             the first one counts; but mox and checkdmarc reject such a record and Snawoot, Stalwart, go-mtasts \
-             and KumoMTA use the last one. Keep only one `{}` field.",
-            show(name),
-            show(name)
-        );
-        self.findings.push(Finding::new(Code::RecordDuplicateField, message).with_span(span));
-    }
-
-    fn version(&mut self) -> VersionAt {
-        let record = self.record;
-        if let Ok((rest, _)) = sts_version(record) {
-            let end = record.len() - rest.len();
-            let token = rest.iter().take_while(|&&b| b != b';' && !is_wsp(b)).count();
-            if token > 0 {
-                // RFC 8461 §3.1: `sts-version = %s"v=STSv1"`, "Currently, only "STSv1" is supported."
-                self.error(
-                    Code::RecordVersionInvalid,
-                    Span::new(0, end + token),
+impl<'a> StsFields<'a> {
+    /// A field named `id`.
+    fn id(&mut self, checker: &mut Checker<'a>, text: &'a [u8], span: Span, raw: (&[u8], &'a [u8])) {
+        let (raw_name, raw_value) = raw;
+        let name = raw_name.trim_ascii_end();
+        let value = raw_value.trim_ascii_start();
+        let contains_non_ascii = !text.is_ascii();
+        if self.id.is_some() || self.id_invalid {
+            // RFC 8461 §3.2 (last paragraph, covers TXT records): later duplicates are ignored.
+            duplicate(checker, span, name);
+            if !matches(extension, text) && !contains_non_ascii && name.len() == raw_name.len() {
+                // RFC 8461 §3.1: the ignored repeat is still an `sts-id` or `sts-extension`.
+                let why = extension_problem(name, value);
+                checker.error(Code::RecordIdInvalid, span, format!("In the repeated `id` field, {why}. {NO_POLICY}"));
+            }
+        } else if matches(sts_id, text) {
+            self.id = Some(value);
+        } else {
+            // RFC 8461 §3.1: `sts-id = %s"id=" 1*32(ALPHA / DIGIT)`; a bad id is not an extension (§4 item 5).
+            self.id_invalid = true;
+            if !contains_non_ascii && name.len() == raw_name.len() && value.len() == raw_value.len() {
+                checker.error(
+                    Code::RecordIdInvalid,
+                    span,
                     format!(
-                        "The record begins with `{}`, but the version must be exactly `v=STSv1` followed by `;`. {NO_POLICY}",
-                        show(&record[..end + token])
+                        "{}. The id must be 1 to 32 letters and digits (no `-`, `:`, `.` or spaces). Some senders \
+                         (Stalwart, KumoMTA, Snawoot) accept any id, but mox and mailauth (strict) reject the \
+                         record. {NO_POLICY}",
+                        capitalise(&id_problem(value))
                     ),
                 );
-                return VersionAt::Start(end + token);
+            } else if !contains_non_ascii
+                && (!value.iter().all(|&b| is_alphanum(b)) || value.is_empty() || value.len() > 32)
+            {
+                checker.error(Code::RecordIdInvalid, span, format!("{}. {NO_POLICY}", capitalise(&id_problem(value))));
             }
-            return VersionAt::Start(end);
         }
-        if starts_with_other_case(record, VERSION) {
-            // RFC 8461 §3.1 (RFC 7405 `%s`): the version is case-sensitive.
-            self.error(
-                Code::RecordVersionCase,
-                Span::new(0, VERSION.len()),
-                format!(
-                    "The record begins with `{}`, but the version is case-sensitive and must be written exactly \
-                     `v=STSv1`. Senders that follow the RFC (mox, chasquid, go-mtasts, postfix-mta-sts-resolver) \
-                     discard the record; only a few (Stalwart, checkdmarc, mailauth) accept it. {NO_POLICY}",
-                    show(&record[..VERSION.len()])
-                ),
-            );
-            return VersionAt::Start(VERSION.len());
-        }
-        let lead = record.iter().take_while(|&&b| is_wsp(b)).count();
-        if lead > 0 && record[lead..].starts_with(VERSION) {
-            // RFC 8461 §3.1: "The TXT record MUST begin with the sts-version field".
-            self.error(
-                Code::RecordLeadingWhitespace,
-                Span::new(0, lead),
-                format!(
-                    "The record begins with whitespace before `v=STSv1`; senders discard records that do not begin \
-                     exactly with `v=STSv1;`. {NO_POLICY}"
-                ),
-            );
-            return VersionAt::Start(lead + VERSION.len());
-        }
-        let later = Pieces::new(record, 0, false).any(|p| matches!(p, Piece::Field { text, .. } if text == VERSION));
-        let (code, message) = if later {
-            // RFC 8461 §3.1: "The TXT record MUST begin with the sts-version field".
-            (
-                Code::RecordVersionNotFirst,
-                format!(
-                    "`v=STSv1` is not the first field. The record must begin with it; senders that follow the RFC \
-                     (mox, chasquid, Snawoot, checkdmarc) discard the record, though a few (Stalwart, go-mtasts, \
-                     KumoMTA) accept any order. {NO_POLICY}"
-                ),
-            )
-        } else if record.starts_with(b"v=") {
-            // RFC 8461 §3.1: "Currently, only "STSv1" is supported." (`v=STSv2`, `v=spf1`, …)
-            (
-                Code::RecordVersionInvalid,
-                format!("The record does not begin with `v=STSv1`, the required version field. {NO_POLICY}"),
-            )
-        } else {
-            // RFC 8461 §3.1: ""v" (plaintext, required)".
-            (
-                Code::RecordVersionMissing,
-                format!("The record does not begin with `v=STSv1`, the required version field. {NO_POLICY}"),
-            )
-        };
-        self.error(code, Span::new(0, record.len().min(VERSION.len())), message);
-        VersionAt::Missing
     }
+}
 
-    fn field(&mut self, text: &'a [u8], start: usize, version_missing: bool) {
+impl<'a> Fields<'a> for StsFields<'a> {
+    type Value = StsRecord;
+
+    fn field(&mut self, checker: &mut Checker<'a>, text: &'a [u8], start: usize, version_missing: bool) {
         let span = Span::new(start, start + text.len());
         let contains_non_ascii = !text.is_ascii();
         let Some(eq) = text.iter().position(|&b| b == b'=') else {
             if !contains_non_ascii {
                 // RFC 8461 §3.1: "semicolon-separated key/value pairs".
-                self.error(
-                    Code::RecordFieldInvalid,
-                    span,
-                    format!(
-                        "The field `{}` has no `=`; every field is `name=value`, separated by `;`. {NO_POLICY}",
-                        show(text)
-                    ),
-                );
+                checker.field_without_equals(span, text);
             }
             return;
         };
@@ -413,68 +217,24 @@ impl<'a> RecordParser<'a> {
             self.id_invalid = true;
             return;
         }
-        if name.len() != raw_name.len() || value.len() != raw_value.len() {
+        let spaced = name.len() != raw_name.len() || value.len() != raw_value.len();
+        if spaced {
             // RFC 8461 §3.1: `sts-id = %s"id=" ...`, `sts-extension = sts-ext-name "=" sts-ext-value`: no WSP.
-            self.error(
-                Code::RecordFieldWhitespace,
-                span,
-                format!(
-                    "The field `{}` has whitespace around `=`; the grammar allows none (mox, go-mtasts and \
-                     Snawoot reject it). Write `{}={}`. {NO_POLICY}",
-                    show(text),
-                    show(name),
-                    show(value)
-                ),
-            );
+            checker.field_whitespace(span, text, name, value);
         }
         if name == b"id" {
-            if self.id.is_some() || self.id_invalid {
-                // RFC 8461 §3.2 (last paragraph, covers TXT records): later duplicates are ignored.
-                self.duplicate(span, name);
-                if !matches(extension, text) && !contains_non_ascii && name.len() == raw_name.len() {
-                    // RFC 8461 §3.1: the ignored repeat is still an `sts-id` or `sts-extension`.
-                    let why = extension_problem(name, value);
-                    self.error(Code::RecordIdInvalid, span, format!("In the repeated `id` field, {why}. {NO_POLICY}"));
-                }
-            } else if matches(sts_id, text) {
-                self.id = Some(value);
-            } else {
-                // RFC 8461 §3.1: `sts-id = %s"id=" 1*32(ALPHA / DIGIT)`; a bad id is not an extension (§4 item 5).
-                self.id_invalid = true;
-                if !contains_non_ascii && name.len() == raw_name.len() && value.len() == raw_value.len() {
-                    self.error(
-                        Code::RecordIdInvalid,
-                        span,
-                        format!(
-                            "{}. The id must be 1 to 32 letters and digits (no `-`, `:`, `.` or spaces). Some \
-                             senders (Stalwart, KumoMTA, Snawoot) accept any id, but mox and mailauth (strict) \
-                             reject the record. {NO_POLICY}",
-                            capitalise(&id_problem(value))
-                        ),
-                    );
-                } else if !contains_non_ascii
-                    && (!value.iter().all(|&b| is_alphanum(b)) || value.is_empty() || value.len() > 32)
-                {
-                    self.error(Code::RecordIdInvalid, span, format!("{}. {NO_POLICY}", capitalise(&id_problem(value))));
-                }
-            }
+            self.id(checker, text, span, (raw_name, raw_value));
             return;
         }
         if name == b"v" && !version_missing {
             // A later `v=STSv1` is grammatical as an extension named `v`, but it repeats the version.
-            self.duplicate(span, name);
+            duplicate(checker, span, name);
         }
         if !matches(extension, text) {
-            let spaced = name.len() != raw_name.len() || value.len() != raw_value.len();
             let fine_once_trimmed = matches(ext_name, name) && matches(ext_value, value);
             if !(contains_non_ascii || spaced && fine_once_trimmed) {
                 // RFC 8461 §3.1: `sts-extension = sts-ext-name "=" sts-ext-value`.
-                let why = extension_problem(name, value);
-                self.error(
-                    Code::RecordExtensionInvalid,
-                    span,
-                    format!("In the field `{}`, {why}. {NO_POLICY}", show(text)),
-                );
+                checker.extension_invalid(span, text, name, value);
             }
             return;
         }
@@ -482,148 +242,44 @@ impl<'a> RecordParser<'a> {
             return;
         }
         if self.extensions.iter().any(|(n, _)| n.as_bytes() == name) {
-            self.duplicate(span, name);
+            duplicate(checker, span, name);
             return;
         }
         // RFC 8461 §3.2 (last paragraph): unknown fields MUST be accepted and are ignored.
         self.extensions.push((ascii(name), ascii(value)));
     }
 
-    fn run(mut self) -> Parsed<StsRecord> {
-        let record = self.record;
-        if let Some(span) = non_ascii_run(record) {
-            // RFC 8461 §3.1: "MTA-STS TXT records MUST be US-ASCII".
-            self.error(
-                Code::RecordNotAscii,
-                span,
-                format!(
-                    "The record contains non-ASCII bytes ({}); MTA-STS records must be plain US-ASCII (perhaps a \
-                     typographic quote, dash or non-breaking space was pasted in). {NO_POLICY}",
-                    show(&record[span.start..span.end])
-                ),
-            );
+    fn end(&mut self, checker: &mut Checker<'a>) {
+        if self.id.is_some() || self.id_invalid {
+            return;
         }
-        let (pos, after_version, version_missing) = match self.version() {
-            VersionAt::Start(pos) => (pos, true, false),
-            VersionAt::Missing => (0, false, true),
+        let record = checker.record;
+        let bare = record.trim_ascii_end() == VERSION.as_bytes();
+        // RFC 8461 §3.1: a bare `v=STSv1` does not begin with `v=STSv1;`; otherwise "sts-id record is required".
+        let code = if bare { Code::RecordDelimiterMissing } else { Code::RecordIdMissing };
+        let message = if bare {
+            format!(
+                "The record is only `v=STSv1`: it has no `;` and no `id`. Senders discard records that do not begin \
+                 with `v=STSv1;`, and a record without an id is invalid. {NO_POLICY}"
+            )
+        } else if let Some((n, _)) = self.extensions.iter().find(|(n, _)| n.eq_ignore_ascii_case("id")) {
+            format!(
+                "The record has no `id` field: `{n}=` is not `id=`, because field names are case-sensitive. \
+                 {NO_POLICY}"
+            )
+        } else {
+            format!(
+                "The record has no `id` field. The id is required; it tells senders when to fetch the policy again. \
+                 {NO_POLICY}"
+            )
         };
-        for piece in Pieces::new(record, pos, after_version) {
-            match piece {
-                Piece::Field { text, start } => {
-                    if version_missing && text == VERSION {
-                        continue;
-                    }
-                    self.field(text, start, version_missing);
-                }
-                Piece::MissingDelimiter(span) => {
-                    // RFC 8461 §3.1: `sts-version 1*(sts-field-delim sts-field)`: fields are `;`-separated.
-                    self.error(
-                        Code::RecordDelimiterMissing,
-                        span,
-                        format!(
-                            "`{}` follows the version without a `;` in between; fields must be separated by `;`. \
-                             {NO_POLICY}",
-                            show(&record[span.start..span.end])
-                        ),
-                    );
-                }
-                // RFC 8461 §3.1: `1*(sts-field-delim sts-field) [sts-field-delim]`: no empty field.
-                Piece::EmptyField(span) => self.error(
-                    Code::RecordFieldEmpty,
-                    span,
-                    format!(
-                        "The record has an empty field (`;;` or `; ;`). The grammar allows only one `;` between \
-                         fields and at most one at the end; mox and checkdmarc reject the record. {NO_POLICY}"
-                    ),
-                ),
-                // RFC 8461 §3.1: `sts-field-delim = *WSP ";" *WSP`: whitespace only around `;`.
-                Piece::TrailingWsp(span) => self.error(
-                    Code::RecordTrailingWhitespace,
-                    span,
-                    format!(
-                        "The record ends with whitespace after its last field. The grammar allows whitespace only \
-                         around `;`, so remove it (or end the record with `;`). {NO_POLICY}"
-                    ),
-                ),
-            }
-        }
-        if self.id.is_none() && !self.id_invalid {
-            let bare = record.trim_ascii_end() == VERSION;
-            // RFC 8461 §3.1: a bare `v=STSv1` does not begin with `v=STSv1;`; otherwise "sts-id record is required".
-            let code = if bare { Code::RecordDelimiterMissing } else { Code::RecordIdMissing };
-            let message = if bare {
-                format!(
-                    "The record is only `v=STSv1`: it has no `;` and no `id`. Senders discard records that do not \
-                     begin with `v=STSv1;`, and a record without an id is invalid. {NO_POLICY}"
-                )
-            } else if let Some((n, _)) = self.extensions.iter().find(|(n, _)| n.eq_ignore_ascii_case("id")) {
-                format!(
-                    "The record has no `id` field: `{n}=` is not `id=`, because field names are case-sensitive. \
-                     {NO_POLICY}"
-                )
-            } else {
-                format!(
-                    "The record has no `id` field. The id is required; it tells senders when to fetch the policy \
-                     again. {NO_POLICY}"
-                )
-            };
-            self.error(code, Span::new(0, record.len()), message);
-        }
-        let has_error = self.findings.iter().any(|f| f.severity == Severity::Error);
-        if has_error {
-            let fix = repair(record);
-            for finding in &mut self.findings {
-                if finding.code.group() == Code::RecordInvalid {
-                    finding.fix = Some(fix.clone());
-                }
-            }
-        }
-        let value = match (has_error, self.id) {
-            (false, Some(id)) => {
-                Some(StsRecord { version: "STSv1".to_owned(), id: ascii(id), extensions: self.extensions })
-            }
-            _ => None,
-        };
-        Parsed { value, findings: self.findings }
+        checker.error(code, Span::new(0, record.len()), message);
     }
-}
 
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
-}
-
-/// Bytes already checked to be ASCII, as a `String`.
-pub(crate) fn ascii(bytes: &[u8]) -> String {
-    std::str::from_utf8(bytes).map_or_else(|_| String::from_utf8_lossy(bytes).into_owned(), str::to_owned)
-}
-
-/// Splits a record leniently into `name=value` pairs (whitespace around `=` removed), for building fixes.
-pub(crate) fn lenient_pairs(record: &[u8]) -> Vec<(&[u8], &[u8])> {
-    let mut pairs = Vec::new();
-    for segment in record.split(|&b| b == b';') {
-        let mut rest = segment.trim_ascii();
-        while !rest.is_empty() {
-            let Some(eq) = rest.iter().position(|&b| b == b'=') else { break };
-            let name_start = rest[..eq].trim_ascii_end().iter().rposition(|&b| is_wsp(b)).map_or(0, |i| i + 1);
-            let name = rest[name_start..eq].trim_ascii();
-            let after = rest[eq + 1..].trim_ascii_start();
-            // The value runs to the next `name=` (a missing `;`) or to the end of the segment.
-            let value_end = after
-                .iter()
-                .enumerate()
-                .filter(|&(_, &b)| is_wsp(b))
-                .map(|(i, _)| i)
-                .find(|&i| {
-                    let next = after[i..].trim_ascii_start();
-                    next.iter().position(|&b| b == b'=').is_some_and(|e| next[..e].iter().all(|&b| is_ext_name_char(b)))
-                })
-                .unwrap_or(after.len());
-            pairs.push((name, after[..value_end].trim_ascii()));
-            rest = after[value_end..].trim_ascii_start();
-        }
+    fn value(self) -> Option<StsRecord> {
+        let extensions = self.extensions;
+        self.id.map(|id| StsRecord { version: "STSv1".to_owned(), id: ascii(id), extensions })
     }
-    pairs
 }
 
 /// A corrected record for a fix, or an instruction when no usable id can be salvaged.
@@ -658,219 +314,52 @@ fn repair(record: &[u8]) -> String {
     if id.is_some() { rendered } else { format!("{CHOOSE_ID}: {rendered}") }
 }
 
-/// How a record of the record set is treated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    /// Begins with `v=STSv1;`.
-    Sts,
-    /// `v=STSv1` + WSP + `;` (erratum 6285); the span covers the whitespace.
-    Spaced(Span),
-    /// Exactly `v=STSv1` (perhaps with trailing whitespace): discarded by the filter, but meant as a record.
-    Bare,
-    /// Not an STS record for RFC-following senders, but clearly meant as one.
-    NearMiss,
-    /// Something else.
-    Other,
-}
+impl TagValueRecord for StsRecord {
+    const GRAMMAR: &'static Grammar = &GRAMMAR;
+    type Fields<'a> = StsFields<'a>;
 
-/// `v=STSv1 ;`: grammatical, but not what the record filter looks for (erratum 6285).
-fn ambiguous_delimiter(record: &[u8], span: Span) -> Finding {
-    let mut fixed = record[..span.start].to_vec();
-    fixed.extend_from_slice(&record[span.end..]);
-    // RFC 8461 §3.1, erratum 6285: `sts-field-delim` allows WSP before `;`, the filter `v=STSv1;` does not.
-    Finding::new(
-        Code::RecordAmbiguousDelimiter,
-        "The record has whitespace before the first `;` (`v=STSv1 ;`). The grammar allows it, but RFC 8461 §3.1 \
-         also says senders discard records that do not begin with `v=STSv1;` (erratum 6285). Senders that filter \
-         on that exact prefix (chasquid, and the RFC's literal text) discard the record and see no policy; others \
-         (EFF, tlspol, Snawoot, which look for `v=STSv1` only) keep it. Remove the space.",
-    )
-    .with_span(span)
-    .with_fix(ascii(&fixed))
-}
+    fn to_text(&self) -> String {
+        StsRecord::to_text(self)
+    }
 
-/// A record meant as the STS record that the filter discards (case, leading WSP, misplaced version).
-///
-/// Alone, it is reported with the grammar rule it breaks (an error: there is no policy); beside a real STS
-/// record, as `record-discarded` (a warning: RFC senders use the other record, lax ones count two).
-fn near_miss(record: &[u8], candidates: usize) -> Finding {
-    // RFC 8461 §3.1: "The TXT record MUST begin with the sts-version field", `sts-version = %s"v=STSv1"`,
-    // and records that do not begin with `v=STSv1;` are discarded.
-    let (code, why) = if record.first().is_some_and(|&b| is_wsp(b)) {
-        (Code::RecordLeadingWhitespace, "it begins with whitespace")
-    } else if starts_with_other_case(record, VERSION) {
-        (
-            Code::RecordVersionCase,
-            "the version is case-sensitive and must be written exactly `v=STSv1` (mox, chasquid and go-mtasts \
-             discard it, while Stalwart, checkdmarc and mailauth accept it)",
-        )
-    } else if record.starts_with(VERSION) {
-        (Code::RecordDelimiterMissing, "the version is not followed directly by `;`")
-    } else {
-        (Code::RecordVersionNotFirst, "the version is not the first field")
-    };
-    let finding = if candidates == 0 {
-        Finding::new(
-            code,
-            format!(
-                "This record looks like an MTA-STS record, but senders that follow RFC 8461 discard it because it \
-                 does not begin exactly with `v=STSv1;`: {why}. {NO_POLICY}"
-            ),
-        )
-        .with_fix(repair(record))
-    } else {
-        // RFC 8461 §3.1: discarded, so the real record applies; lax senders count two records.
-        Finding::new(
-            Code::RecordDiscarded,
-            format!(
-                "This record looks like a second MTA-STS record, but it does not begin exactly with `v=STSv1;`: \
-                 {why}. RFC-following senders discard it; senders that read it anyway see two records and then \
-                 ignore MTA-STS. Delete it."
-            ),
-        )
-    };
-    finding.with_span(Span::new(0, record.len()))
-}
-
-/// `v=STSv1` alone beside a real STS record: discarded by RFC 8461 §3.1, counted by prefix-filtering senders.
-fn bare_beside_record(record: &[u8]) -> Finding {
-    // RFC 8461 §3.1: "records that do not begin with "v=STSv1;" are discarded".
-    Finding::new(
-        Code::RecordDiscarded,
-        "This record is only `v=STSv1`, without the `;` and the `id`. RFC 8461 §3.1 discards records that do not \
-         begin with `v=STSv1;`, so senders that follow it (mox, chasquid, mailauth) use the other record. But \
-         senders that only look for the prefix `v=STSv1` (postfix-mta-sts-resolver, postfix-tlspol, EFF) count it \
-         as a second MTA-STS record and then ignore MTA-STS, go-mtasts (maddy) needs `_mta-sts` to hold a single \
-         TXT record, and KumoMTA joins all of them into one. Delete it.",
-    )
-    .with_span(Span::new(0, record.len()))
+    fn repair(record: &[u8]) -> String {
+        repair(record)
+    }
 }
 
 /// An unrelated TXT record at `_mta-sts`.
 fn other_txt(record: &[u8]) -> Finding {
-    let loose = if record.starts_with(VERSION) {
+    let loose = if record.starts_with(VERSION.as_bytes()) {
         " It begins with `v=STSv1` without the `;`, so senders that only look for that prefix (Snawoot, EFF, \
          tlspol) count it as a second MTA-STS record; rename or delete it."
     } else {
         ""
     };
     let what = if record.is_empty() { "An empty TXT record".to_owned() } else { format!("`{}`", show(record)) };
-    Finding::new(
+    // RFC 8461 §3.1: "Records that do not begin with "v=STSv1;" are discarded."
+    let finding = Finding::new(
         Code::RecordOtherTxt,
         format!(
             "{what} is not an MTA-STS record (it does not begin with `v=STSv1;`); senders discard it, so it is \
-             harmless (checkdmarc wrongly reports it as an error, go-mtasts expects a single TXT record and KumoMTA \
-             joins all records, so keeping `_mta-sts` for MTA-STS alone is safest).{loose}"
+             harmless (checkdmarc wrongly reports it as an error, go-mtasts expects a single TXT record and \
+             KumoMTA joins all records, so keeping `_mta-sts` for MTA-STS alone is safest).{loose}"
         ),
-    )
-    .with_span(Span::new(0, record.len()))
-}
-
-fn classify(record: &[u8]) -> Kind {
-    // RFC 8461 §3.1: "Records that do not begin with "v=STSv1;" are discarded."
-    if record.starts_with(PREFIX) {
-        return Kind::Sts;
-    }
-    if let Ok((rest, _)) = sts_version(record) {
-        if let Ok((_, delim)) = field_delim(rest) {
-            // RFC 8461 §3.1 erratum 6285: `*WSP ";"` after the version is grammatical but fails the filter.
-            let wsp = delim.iter().position(|&b| b == b';').unwrap_or(0);
-            return Kind::Spaced(Span::new(VERSION.len(), VERSION.len() + wsp));
-        }
-        let wsp = rest.iter().take_while(|&&b| is_wsp(b)).count();
-        if wsp == rest.len() {
-            return Kind::Bare;
-        }
-        if wsp > 0 {
-            return Kind::NearMiss;
-        }
-        return Kind::Other;
-    }
-    let trimmed = record.trim_ascii_start();
-    let next = trimmed.get(VERSION.len()).copied();
-    let delimited = next.is_none_or(|b| b == b';' || is_wsp(b));
-    if trimmed.len() >= VERSION.len() && trimmed[..VERSION.len()].eq_ignore_ascii_case(VERSION) && delimited {
-        return Kind::NearMiss;
-    }
-    if Pieces::new(record, 0, false).any(|p| matches!(p, Piece::Field { text, .. } if text == VERSION)) {
-        return Kind::NearMiss;
-    }
-    Kind::Other
+    );
+    finding.with_span(Span::new(0, record.len()))
 }
 
 impl StsRecord {
     /// One record, its character-strings already joined.
     pub fn parse(record: &[u8]) -> Parsed<StsRecord> {
-        RecordParser { record, findings: Vec::new(), id: None, id_invalid: false, extensions: Vec::new() }.run()
+        tagvalue::parse(record)
     }
 
     /// The whole TXT record set at `_mta-sts`: discards non-STS records, requires exactly one.
+    ///
+    /// RFC 8461 §3.1: "Records that do not begin with "v=STSv1;" are discarded." `v=STSv1 ;` is kept, as mox
+    /// does (erratum 6285); a bare `v=STSv1` is not, and is only read on its own when nothing else is.
     pub fn parse_rrset<R: AsRef<[u8]>>(records: &[R]) -> Parsed<StsRecord> {
-        let mut findings = Vec::new();
-        let kinds: Vec<Kind> = records.iter().map(|r| classify(r.as_ref())).collect();
-        // RFC 8461 §3.1: "Records that do not begin with "v=STSv1;" are discarded." `v=STSv1 ;` is kept, as
-        // mox does (erratum 6285); a bare `v=STSv1` is not, and is only read on its own when nothing else is.
-        let candidates = kinds.iter().filter(|k| matches!(k, Kind::Sts | Kind::Spaced(_))).count();
-        let mut value = None;
-        let mut keep: Option<String> = None;
-        for (index, (record, &kind)) in records.iter().zip(&kinds).enumerate() {
-            let record = record.as_ref();
-            match kind {
-                Kind::Bare if candidates > 0 => {
-                    findings.push(bare_beside_record(record).with_record_index(index));
-                }
-                Kind::Sts | Kind::Spaced(_) | Kind::Bare => {
-                    if let Kind::Spaced(span) = kind {
-                        findings.push(ambiguous_delimiter(record, span).with_record_index(index));
-                    }
-                    let parsed = StsRecord::parse(record);
-                    if let Some(v) = &parsed.value {
-                        keep.get_or_insert_with(|| v.to_text());
-                    }
-                    findings.extend(parsed.findings.into_iter().map(|f| f.with_record_index(index)));
-                    if candidates == 1 {
-                        value = parsed.value;
-                    }
-                }
-                Kind::NearMiss => {
-                    findings.push(near_miss(record, candidates).with_record_index(index));
-                }
-                Kind::Other => findings.push(other_txt(record).with_record_index(index)),
-            }
-        }
-        let near_misses = kinds.iter().any(|k| matches!(k, Kind::NearMiss | Kind::Bare));
-        if candidates == 0 && !near_misses {
-            // RFC 8461 §3.1: without a `v=STSv1;` record there is no policy to fetch.
-            findings.push(
-                Finding::new(
-                    Code::RecordMissing,
-                    "There is no MTA-STS TXT record at `_mta-sts.<your domain>` (none begins with `v=STSv1;`), so \
-                     senders do not look for a policy and mail to the domain is not protected by MTA-STS.",
-                )
-                .with_fix(format!(
-                    "Publish a TXT record at _mta-sts.<your domain> once the policy is served at \
-                     https://mta-sts.<your domain>/.well-known/mta-sts.txt: v=STSv1; id={EXAMPLE_ID}; (any 1–32 \
-                     letters and digits; change the id whenever the policy changes)"
-                )),
-            );
-        }
-        if candidates > 1 {
-            // RFC 8461 §3.1: "If the number of resulting records is not one ... senders MUST assume the
-            // recipient domain does not have an available MTA-STS Policy."
-            let keep = keep.unwrap_or_else(|| format!("v=STSv1; id={EXAMPLE_ID};"));
-            findings.push(
-                Finding::new(
-                    Code::RecordMultiple,
-                    format!(
-                        "There are {candidates} MTA-STS records at `_mta-sts`. With more than one, RFC 8461 §3.1 \
-                     requires senders to assume there is no MTA-STS policy, so mail is not protected."
-                    ),
-                )
-                .with_fix(format!("Delete all but one record; keep: {keep}")),
-            );
-            value = None;
-        }
-        Parsed { value, findings }
+        tagvalue::parse_rrset(records)
     }
 
     /// The canonical record: `v=STSv1; id=...;` and then each extension as ` name=value;`.
@@ -895,6 +384,15 @@ pub fn fresh_id(now: u64) -> String {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_example_record_uses_the_example_id() {
+        assert_eq!(
+            GRAMMAR.example,
+            StsRecord { version: "STSv1".to_owned(), id: EXAMPLE_ID.to_owned(), extensions: vec![] }.to_text()
+        );
+        assert!(StsRecord::parse(GRAMMAR.example.as_bytes()).valid());
+    }
 
     #[test]
     fn single_records() {
@@ -939,23 +437,6 @@ mod tests {
             assert_eq!(parsed.distinct_codes(), expected, "{record}: {:#?}", parsed.findings);
             assert_eq!(parsed.value.as_ref().map(|v| v.id.as_str()), id, "{record}");
             assert_eq!(parsed.valid(), id.is_some(), "{record}");
-        }
-    }
-
-    /// Rules only a single record reaches (in an RRset such a record is discarded as another TXT record).
-    #[test]
-    fn version_rules_of_a_single_record() {
-        for (record, code, span) in [
-            ("v=STSv10; id=1;", Code::RecordVersionInvalid, Span::new(0, 8)),
-            ("v=STSv2; id=1;", Code::RecordVersionInvalid, Span::new(0, 7)),
-            ("id=1;", Code::RecordVersionMissing, Span::new(0, 5)),
-        ] {
-            let parsed = StsRecord::parse(record.as_bytes());
-            assert!(
-                parsed.findings.iter().any(|f| f.code == code && f.span == Some(span)),
-                "{record}: {:#?}",
-                parsed.findings
-            );
         }
     }
 
@@ -1050,19 +531,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
-            let parsed = StsRecord::parse(&bytes);
-            prop_assert_eq!(parsed.value.is_some(), parsed.valid());
-            let rrset = StsRecord::parse_rrset(&[bytes.clone(), bytes]);
-            // One code per rule, each with its own fixed severity; the groups are never reported.
-            for finding in parsed.findings.iter().chain(&rrset.findings) {
-                prop_assert!(!finding.code.is_group(), "{}", finding.code);
-                prop_assert_eq!(finding.severity, finding.code.default_severity(), "{}", finding.code);
-                prop_assert_eq!(finding.code.category(), crate::finding::Category::Record);
-            }
-        }
-
         #[test]
         fn never_panics_near_the_grammar(text in "v=STSv1[ \t;]{0,3}([ \t;=a-zA-Z0-9_.:-]|\u{e9}){0,60}") {
             let parsed = StsRecord::parse_rrset(&[text.as_bytes()]);

@@ -1,8 +1,9 @@
 //! The `_smtp._tls` TXT record (RFC 8460 §3).
 //!
-//! Same structure as the MTA-STS record ([`crate::record`], whose tokenizer and extension productions are
-//! reused): a case-sensitive version, `;`-separated fields, a required `rua` field with a comma-separated
-//! list of URIs. Decisions where the RFC or the implementations disagree (requirements.md §4, §5.5):
+//! Same structure as the MTA-STS record ([`crate::record`]): a case-sensitive version, `;`-separated fields,
+//! a required `rua` field with a comma-separated list of URIs. The version, the delimiters, the extensions
+//! and the record-set filter are the shared tag=value parser (`crate::tagvalue`); this module holds the
+//! record's words and codes and the `rua` field. Decisions where the RFC or the implementations disagree (requirements.md §4, §5.5):
 //!
 //! * `v=TLSRPTv1 ;` is counted as a TLS-RPT record (as mox does) and reported as a
 //!   `tlsrpt-ambiguous-delimiter` warning: the grammar allows it, the record set filter (`v=TLSRPTv1;`)
@@ -24,9 +25,9 @@
 
 use crate::abnf::{is_alpha, is_alphanum, is_digit, is_wsp};
 use crate::finding::{Code, Finding, Parsed, Severity, Span};
-use crate::record::{
-    Piece, Pieces, ascii, bad_bytes, ext_name, ext_value, extension, extension_problem, field_delim, lenient_pairs,
-    matches, non_ascii_run, show, starts_with_other_case,
+use crate::tagvalue::{
+    self, Checker, Codes, Fields, Grammar, TagValueRecord, ascii, bad_bytes, capitalise, ext_name, ext_value,
+    extension, lenient_pairs, matches, show,
 };
 use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
 use nom::combinator::recognize;
@@ -45,18 +46,69 @@ pub struct TlsRptRecord {
     pub extensions: Vec<(String, String)>,
 }
 
-const VERSION: &[u8] = b"v=TLSRPTv1";
-const PREFIX: &[u8] = b"v=TLSRPTv1;";
 const RUA: &[u8] = b"rua=";
 const NO_REPORTS: &str = "Senders that follow RFC 8460 ignore an invalid TLS-RPT record, so you receive no reports \
                           about failed TLS connections (MTA-STS itself still works).";
 /// The placeholder report address used in fixes.
 pub const EXAMPLE_RUA: &str = "mailto:tlsrpt@<your domain>";
 
-/// `tlsrpt-version    = %s"v=TLSRPTv1"`
-fn tlsrpt_version(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    tag(VERSION).parse(input)
-}
+/// The `_smtp._tls` record for the shared tag=value parser (RFC 8460 §3).
+static GRAMMAR: Grammar = Grammar {
+    version: "v=TLSRPTv1",
+    prefix: "v=TLSRPTv1;",
+    rfc: "RFC 8460 §3",
+    rfc_number: "RFC 8460",
+    name: "TLS-RPT",
+    a_record: "a TLS-RPT record",
+    owner: "_smtp._tls",
+    readers: "reporters",
+    consequence: NO_REPORTS,
+    codes: Codes {
+        invalid: Code::TlsrptInvalid,
+        not_ascii: Code::TlsrptNotAscii,
+        version_missing: Code::TlsrptVersionMissing,
+        version_invalid: Code::TlsrptVersionInvalid,
+        version_case: Code::TlsrptVersionCase,
+        version_not_first: Code::TlsrptVersionNotFirst,
+        leading_whitespace: Code::TlsrptLeadingWhitespace,
+        delimiter_missing: Code::TlsrptDelimiterMissing,
+        field_empty: Code::TlsrptFieldEmpty,
+        field_invalid: Code::TlsrptFieldInvalid,
+        field_whitespace: Code::TlsrptFieldWhitespace,
+        trailing_whitespace: Code::TlsrptTrailingWhitespace,
+        extension_invalid: Code::TlsrptExtensionInvalid,
+        missing: Code::TlsrptMissing,
+        multiple: Code::TlsrptMultiple,
+        ambiguous_delimiter: Code::TlsrptAmbiguousDelimiter,
+        discarded: Code::TlsrptDiscarded,
+    },
+    not_ascii: "a TLS-RPT record must be plain ASCII, and non-ASCII characters in a URI must be percent-encoded.",
+    case_readers: "Most reporters (mox, checkdmarc, sys4) discard the record; only a few (Stalwart) accept it.",
+    near_case_readers: "only Stalwart accepts another case",
+    not_first: "; the record must begin with it",
+    field_empty: "The record has an empty field (`;;`); the grammar allows one `;` between fields and at most one at \
+                  the end.",
+    field_whitespace_readers: "",
+    trailing_whitespace: "`;` and `,` (mox tolerates it, a strict reporter does not); remove it",
+    ambiguous_delimiter: "The record has whitespace before the first `;` (`v=TLSRPTv1 ;`). The grammar allows it, \
+                          but RFC 8460 §3 says reporters discard records that do not begin with `v=TLSRPTv1;`, so \
+                          reporters that filter on that exact prefix send you no reports. Remove the space.",
+    bare_beside_record: "This record is only `v=TLSRPTv1`, without the `;` and a `rua`. RFC 8460 §3 discards \
+                         records that do not begin with `v=TLSRPTv1;`, so reporters that follow it use the other \
+                         record; reporters that only look for the prefix `v=TLSRPTv1` count two records and send no \
+                         reports. Delete it.",
+    two_records: "send no reports",
+    multiple_consequence: "the domain does not use TLS-RPT, so you receive no reports",
+    multiple_fix: "Delete all but one record, merging their addresses",
+    example: "v=TLSRPTv1; rua=mailto:tlsrpt@<your domain>",
+    // RFC 8461 §6 recommends TLS-RPT alongside MTA-STS.
+    missing: "There is no TLS-RPT record at `_smtp._tls.<your domain>` (none begins with `v=TLSRPTv1;`). Mail still \
+              flows, but senders cannot tell you when TLS or MTA-STS fails, so a broken policy goes unnoticed. RFC \
+              8461 recommends publishing one.",
+    missing_fix: ["Publish a TXT record at _smtp._tls.<your domain>: ", ""],
+    // RFC 8460 §3: other records are discarded silently (checkdmarc wrongly reports them as errors).
+    other_txt: None,
+};
 
 /// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` (RFC 3986 §3.1, part of `URI`)
 fn scheme(input: &[u8]) -> IResult<&[u8], &[u8]> {
@@ -175,9 +227,9 @@ fn usable(uri: &[u8]) -> Result<bool, String> {
     Ok(false)
 }
 
-struct RecordParser<'a> {
-    record: &'a [u8],
-    findings: Vec<Finding>,
+/// The fields of a TLS-RPT record: the `rua` URIs and the extensions.
+#[derive(Default)]
+pub(crate) struct TlsRptFields {
     /// Where each `rua` field is.
     rua_fields: Vec<Span>,
     rua: Vec<String>,
@@ -185,90 +237,15 @@ struct RecordParser<'a> {
     extensions: Vec<(String, String)>,
 }
 
-impl<'a> RecordParser<'a> {
-    fn error(&mut self, code: Code, span: Span, message: String) {
-        self.findings.push(Finding::new(code, message).with_span(span));
-    }
-
-    /// Returns the offset where fields start, and whether a version was found there.
-    fn version(&mut self) -> (usize, bool) {
-        let record = self.record;
-        if let Ok((rest, _)) = tlsrpt_version(record) {
-            let end = record.len() - rest.len();
-            let token = rest.iter().take_while(|&&b| b != b';' && !is_wsp(b)).count();
-            if token > 0 {
-                // RFC 8460 §3: the version "MUST be equal to "TLSRPTv1"".
-                self.error(
-                    Code::TlsrptVersionInvalid,
-                    Span::new(0, end + token),
-                    format!(
-                        "The record begins with `{}`, but the version must be exactly `v=TLSRPTv1` followed by `;`. \
-                         {NO_REPORTS}",
-                        show(&record[..end + token])
-                    ),
-                );
-            }
-            return (end + token, true);
-        }
-        if starts_with_other_case(record, VERSION) {
-            // RFC 8460 §3: `tlsrpt-version = %s"v=TLSRPTv1"` is case-sensitive (RFC 7405).
-            self.error(
-                Code::TlsrptVersionCase,
-                Span::new(0, VERSION.len()),
-                format!(
-                    "The record begins with `{}`, but the version is case-sensitive and must be written exactly \
-                     `v=TLSRPTv1`. Most reporters (mox, checkdmarc, sys4) discard the record; only a few (Stalwart) \
-                     accept it. {NO_REPORTS}",
-                    show(&record[..VERSION.len()])
-                ),
-            );
-            return (VERSION.len(), true);
-        }
-        let lead = record.iter().take_while(|&&b| is_wsp(b)).count();
-        if lead > 0 && record[lead..].starts_with(VERSION) {
-            // RFC 8460 §3: records that do not begin with `v=TLSRPTv1;` are discarded.
-            self.error(
-                Code::TlsrptLeadingWhitespace,
-                Span::new(0, lead),
-                format!(
-                    "The record begins with whitespace before `v=TLSRPTv1`; reporters discard records that do not \
-                     begin exactly with `v=TLSRPTv1;`. {NO_REPORTS}"
-                ),
-            );
-            return (lead + VERSION.len(), true);
-        }
-        let later = Pieces::new(record, 0, false).any(|p| matches!(p, Piece::Field { text, .. } if text == VERSION));
-        // RFC 8460 §3: `tlsrpt-record = tlsrpt-version 1*(field-delim tlsrpt-field) [field-delim]`.
-        let (code, message) = if later {
-            (
-                Code::TlsrptVersionNotFirst,
-                format!("`v=TLSRPTv1` is not the first field; the record must begin with it. {NO_REPORTS}"),
-            )
-        } else if record.starts_with(b"v=") {
-            // RFC 8460 §3: the version "MUST be equal to "TLSRPTv1"" (`v=TLSRPTv2`, `v=spf1`, …).
-            (
-                Code::TlsrptVersionInvalid,
-                format!("The record does not begin with `v=TLSRPTv1`, the required version field. {NO_REPORTS}"),
-            )
-        } else {
-            // RFC 8460 §3: `tlsrpt-record = tlsrpt-version ...`: the version is required.
-            (
-                Code::TlsrptVersionMissing,
-                format!("The record does not begin with `v=TLSRPTv1`, the required version field. {NO_REPORTS}"),
-            )
-        };
-        self.error(code, Span::new(0, record.len().min(VERSION.len())), message);
-        (0, false)
-    }
-
-    fn rua(&mut self, text: &'a [u8], start: usize) {
+impl TlsRptFields {
+    fn rua(&mut self, checker: &mut Checker<'_>, text: &[u8], start: usize) {
         self.rua_fields.push(Span::new(start, start + text.len()));
         let list = &text[RUA.len()..];
         let list_start = start + RUA.len();
         let grammatical = matches(tlsrpt_rua, text);
         if list.is_empty() {
             // RFC 8460 §3: `tlsrpt-rua = %s"rua=" tlsrpt-uri ...`: at least one URI.
-            self.error(
+            checker.error(
                 Code::TlsrptRuaInvalid,
                 Span::new(start, start + text.len()),
                 format!("`rua=` lists no address; give at least one `mailto:` or `https:` URI. {NO_REPORTS}"),
@@ -277,7 +254,7 @@ impl<'a> RecordParser<'a> {
         }
         if !grammatical && list.first().is_some_and(|&b| is_wsp(b)) {
             // RFC 8460 §3: `%s"rua=" tlsrpt-uri`: nothing between `=` and the first URI.
-            self.error(
+            checker.error(
                 Code::TlsrptFieldWhitespace,
                 Span::new(start, start + text.len()),
                 format!("There is whitespace after `rua=`; the grammar allows none. {NO_REPORTS}"),
@@ -294,7 +271,7 @@ impl<'a> RecordParser<'a> {
                     Ok(true) => self.usable += 1,
                     Ok(false) => {
                         // RFC 8460 §3: "Two URI schemes are supported: "mailto" and "https"".
-                        self.findings.push(
+                        checker.findings.push(
                             Finding::new(
                                 Code::TlsrptRuaScheme,
                                 format!(
@@ -307,20 +284,26 @@ impl<'a> RecordParser<'a> {
                         );
                     }
                     // RFC 8460 §3: a `mailto` URI names an address, an `https` URI a host to POST to.
-                    Err(why) => self.error(Code::TlsrptRuaInvalid, span, format!("{}. {NO_REPORTS}", capitalise(&why))),
+                    Err(why) => {
+                        checker.error(Code::TlsrptRuaInvalid, span, format!("{}. {NO_REPORTS}", capitalise(&why)));
+                    }
                 }
                 self.rua.push(ascii(uri));
             } else if uri.is_ascii() {
                 // RFC 8460 §3: `tlsrpt-uri = URI`, with `,`, `!` and `;` encoded.
-                self.error(Code::TlsrptRuaInvalid, span, format!("In `rua`, {}. {NO_REPORTS}", uri_problem(uri)));
+                checker.error(Code::TlsrptRuaInvalid, span, format!("In `rua`, {}. {NO_REPORTS}", uri_problem(uri)));
             }
         }
     }
+}
 
-    fn field(&mut self, text: &'a [u8], start: usize) {
+impl<'a> Fields<'a> for TlsRptFields {
+    type Value = TlsRptRecord;
+
+    fn field(&mut self, checker: &mut Checker<'a>, text: &'a [u8], start: usize, _version_missing: bool) {
         let span = Span::new(start, start + text.len());
         if text.starts_with(RUA) {
-            self.rua(text, start);
+            self.rua(checker, text, start);
             return;
         }
         if matches(extension, text) {
@@ -339,30 +322,14 @@ impl<'a> RecordParser<'a> {
         }
         let Some(eq) = text.iter().position(|&b| b == b'=') else {
             // RFC 8460 §3: "valid key/value pairs separated by semicolons".
-            self.error(
-                Code::TlsrptFieldInvalid,
-                span,
-                format!(
-                    "The field `{}` has no `=`; every field is `name=value`, separated by `;`. {NO_REPORTS}",
-                    show(text)
-                ),
-            );
+            checker.field_without_equals(span, text);
             return;
         };
         let (raw_name, raw_value) = (&text[..eq], &text[eq + 1..]);
         let (name, value) = (raw_name.trim_ascii_end(), raw_value.trim_ascii_start());
         if name.len() != raw_name.len() || value.len() != raw_value.len() {
             // RFC 8460 §3: `tlsrpt-extension = tlsrpt-ext-name "=" tlsrpt-ext-value`, `%s"rua="`: no WSP.
-            self.error(
-                Code::TlsrptFieldWhitespace,
-                span,
-                format!(
-                    "The field `{}` has whitespace around `=`; the grammar allows none. Write `{}={}`. {NO_REPORTS}",
-                    show(text),
-                    show(name),
-                    show(value)
-                ),
-            );
+            checker.field_whitespace(span, text, name, value);
             if name == b"rua" {
                 self.rua_fields.push(span);
                 return;
@@ -372,13 +339,12 @@ impl<'a> RecordParser<'a> {
             }
         }
         // RFC 8460 §3: `tlsrpt-extension = tlsrpt-ext-name "=" tlsrpt-ext-value`.
-        let why = extension_problem(name, value);
-        self.error(Code::TlsrptExtensionInvalid, span, format!("In the field `{}`, {why}. {NO_REPORTS}", show(text)));
+        checker.extension_invalid(span, text, name, value);
     }
 
     /// The rules about the `rua` fields as a whole: required, usable, and best given once.
-    fn rua_rules(&mut self) {
-        let record = self.record;
+    fn end(&mut self, checker: &mut Checker<'a>) {
+        let record = checker.record;
         if self.rua_fields.is_empty() {
             let hint = self
                 .extensions
@@ -387,7 +353,7 @@ impl<'a> RecordParser<'a> {
                 .map(|(n, _)| format!(" `{n}=` is not `rua=`: field names are case-sensitive (Stalwart accepts it)."))
                 .unwrap_or_default();
             // RFC 8460 §3: "the tlsrpt-rua record is required".
-            self.error(
+            checker.error(
                 Code::TlsrptRuaMissing,
                 Span::new(0, record.len()),
                 format!(
@@ -397,10 +363,10 @@ impl<'a> RecordParser<'a> {
             );
         } else if self.usable == 0
             && !self.rua.is_empty()
-            && self.findings.iter().all(|f| f.severity != Severity::Error)
+            && checker.findings.iter().all(|f| f.severity != Severity::Error)
         {
             // RFC 8460 §3: "Two URI schemes are supported: "mailto" and "https"."
-            self.error(
+            checker.error(
                 Code::TlsrptRuaUnusable,
                 Span::new(0, record.len()),
                 "No `rua` address uses `mailto:` or `https:`, the only schemes RFC 8460 supports, so no report can be \
@@ -415,7 +381,7 @@ impl<'a> RecordParser<'a> {
                 extensions: self.extensions.clone(),
             };
             // RFC 8460 §3: "The record supports the ability to declare more than one rua": grammatical.
-            self.findings.push(
+            checker.findings.push(
                 Finding::new(
                     Code::TlsrptRuaFields,
                     "The record has several `rua` fields. The grammar allows it and most reporters (mox, Stalwart) \
@@ -428,77 +394,9 @@ impl<'a> RecordParser<'a> {
         }
     }
 
-    fn run(mut self) -> Parsed<TlsRptRecord> {
-        let record = self.record;
-        if let Some(span) = non_ascii_run(record) {
-            // RFC 8460 §3: the record is a sequence of ASCII fields; URIs must be percent-encoded.
-            self.error(
-                Code::TlsrptNotAscii,
-                span,
-                format!(
-                    "The record contains non-ASCII bytes ({}); a TLS-RPT record must be plain ASCII, and \
-                     non-ASCII characters in a URI must be percent-encoded. {NO_REPORTS}",
-                    show(&record[span.start..span.end])
-                ),
-            );
-        }
-        let (pos, after_version) = self.version();
-        for piece in Pieces::new(record, pos, after_version) {
-            match piece {
-                Piece::Field { text, .. } if !after_version && text == VERSION => {}
-                Piece::Field { text, start } => self.field(text, start),
-                // RFC 8460 §3: `tlsrpt-version 1*(field-delim tlsrpt-field)`: fields are `;`-separated.
-                Piece::MissingDelimiter(span) => self.error(
-                    Code::TlsrptDelimiterMissing,
-                    span,
-                    format!(
-                        "`{}` follows the version without a `;` in between; fields must be separated by `;`. \
-                         {NO_REPORTS}",
-                        show(&record[span.start..span.end])
-                    ),
-                ),
-                // RFC 8460 §3: `1*(field-delim tlsrpt-field) [field-delim]`: no empty field.
-                Piece::EmptyField(span) => self.error(
-                    Code::TlsrptFieldEmpty,
-                    span,
-                    format!(
-                        "The record has an empty field (`;;`); the grammar allows one `;` between fields and at most \
-                         one at the end. {NO_REPORTS}"
-                    ),
-                ),
-                // RFC 8460 §3: `field-delim = *WSP ";" *WSP`: whitespace only around `;` (and `,` in `rua`).
-                Piece::TrailingWsp(span) => self.error(
-                    Code::TlsrptTrailingWhitespace,
-                    span,
-                    format!(
-                        "The record ends with whitespace after its last field. The grammar allows whitespace only \
-                         around `;` and `,` (mox tolerates it, a strict reporter does not); remove it. {NO_REPORTS}"
-                    ),
-                ),
-            }
-        }
-        self.rua_rules();
-        let has_error = self.findings.iter().any(|f| f.severity == Severity::Error);
-        if has_error {
-            let fix = repair(record);
-            for finding in &mut self.findings {
-                if finding.code.group() == Code::TlsrptInvalid && finding.severity == Severity::Error {
-                    finding.fix = Some(fix.clone());
-                }
-            }
-        }
-        let value = (!has_error).then(|| TlsRptRecord {
-            version: "TLSRPTv1".to_owned(),
-            rua: self.rua,
-            extensions: self.extensions,
-        });
-        Parsed { value, findings: self.findings }
+    fn value(self) -> Option<TlsRptRecord> {
+        Some(TlsRptRecord { version: "TLSRPTv1".to_owned(), rua: self.rua, extensions: self.extensions })
     }
-}
-
-fn capitalise(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
 }
 
 /// A corrected record for a fix: valid URIs kept (`!` and spaces percent-encoded), valid extensions kept.
@@ -540,193 +438,31 @@ fn repair(record: &[u8]) -> String {
     TlsRptRecord { version: "TLSRPTv1".to_owned(), rua, extensions }.to_text()
 }
 
-/// How a record of the record set is treated.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Kind {
-    /// Begins with `v=TLSRPTv1;`.
-    TlsRpt,
-    /// `v=TLSRPTv1` + WSP + `;`; the span covers the whitespace.
-    Spaced(Span),
-    /// Exactly `v=TLSRPTv1` (perhaps with trailing whitespace).
-    Bare,
-    /// Not a TLS-RPT record for RFC-following reporters, but clearly meant as one.
-    NearMiss,
-    /// Something else: discarded.
-    Other,
-}
+impl TagValueRecord for TlsRptRecord {
+    const GRAMMAR: &'static Grammar = &GRAMMAR;
+    type Fields<'a> = TlsRptFields;
 
-/// `v=TLSRPTv1` alone beside a real record: discarded by RFC 8460 §3, counted by prefix-filtering reporters.
-fn bare_beside_record(record: &[u8]) -> Finding {
-    // RFC 8460 §3: "records that do not begin with "v=TLSRPTv1;" are discarded".
-    Finding::new(
-        Code::TlsrptDiscarded,
-        "This record is only `v=TLSRPTv1`, without the `;` and a `rua`. RFC 8460 §3 discards records that do not \
-         begin with `v=TLSRPTv1;`, so reporters that follow it use the other record; reporters that only look for \
-         the prefix `v=TLSRPTv1` count two records and send no reports. Delete it.",
-    )
-    .with_span(Span::new(0, record.len()))
-}
+    fn to_text(&self) -> String {
+        TlsRptRecord::to_text(self)
+    }
 
-/// `v=TLSRPTv1 ;`: grammatical, but not what the record filter looks for.
-fn ambiguous_delimiter(record: &[u8], span: Span) -> Finding {
-    let mut fixed = record[..span.start].to_vec();
-    fixed.extend_from_slice(&record[span.end..]);
-    // RFC 8460 §3: `field-delim` allows WSP before `;`, the filter `v=TLSRPTv1;` does not.
-    Finding::new(
-        Code::TlsrptAmbiguousDelimiter,
-        "The record has whitespace before the first `;` (`v=TLSRPTv1 ;`). The grammar allows it, but RFC 8460 §3 \
-         says reporters discard records that do not begin with `v=TLSRPTv1;`, so reporters that filter on that \
-         exact prefix send you no reports. Remove the space.",
-    )
-    .with_span(span)
-    .with_fix(ascii(&fixed))
-}
-
-/// A record meant as the TLS-RPT record that the filter discards (case, leading WSP, misplaced version).
-///
-/// Alone, it is reported with the grammar rule it breaks (an error: no reports); beside a real record, as
-/// `tlsrpt-discarded` (a warning: RFC reporters use the other record, lax ones count two).
-fn near_miss(record: &[u8], candidates: usize) -> Finding {
-    // RFC 8460 §3: `tlsrpt-version = %s"v=TLSRPTv1"` comes first; records that do not begin with
-    // `v=TLSRPTv1;` are discarded.
-    let (code, why) = if record.first().is_some_and(|&b| is_wsp(b)) {
-        (Code::TlsrptLeadingWhitespace, "it begins with whitespace")
-    } else if starts_with_other_case(record, VERSION) {
-        (
-            Code::TlsrptVersionCase,
-            "the version is case-sensitive and must be written exactly `v=TLSRPTv1` (only Stalwart accepts another \
-             case)",
-        )
-    } else if record.starts_with(VERSION) {
-        (Code::TlsrptDelimiterMissing, "the version is not followed directly by `;`")
-    } else {
-        (Code::TlsrptVersionNotFirst, "the version is not the first field")
-    };
-    let finding = if candidates == 0 {
-        Finding::new(
-            code,
-            format!(
-                "This record looks like a TLS-RPT record, but reporters that follow RFC 8460 discard it because it \
-                 does not begin exactly with `v=TLSRPTv1;`: {why}. {NO_REPORTS}"
-            ),
-        )
-        .with_fix(repair(record))
-    } else {
-        Finding::new(
-            Code::TlsrptDiscarded,
-            format!(
-                "This record looks like a second TLS-RPT record, but it does not begin exactly with `v=TLSRPTv1;`: \
-                 {why}. RFC-following reporters discard it; reporters that read it anyway see two records and send \
-                 no reports. Delete it."
-            ),
-        )
-    };
-    finding.with_span(Span::new(0, record.len()))
-}
-
-fn classify(record: &[u8]) -> Kind {
-    // RFC 8460 §3: "Records that do not begin with "v=TLSRPTv1;" are discarded."
-    if record.starts_with(PREFIX) {
-        return Kind::TlsRpt;
+    fn repair(record: &[u8]) -> String {
+        repair(record)
     }
-    if let Ok((rest, _)) = tlsrpt_version(record) {
-        if let Ok((_, delim)) = field_delim(rest) {
-            let wsp = delim.iter().position(|&b| b == b';').unwrap_or(0);
-            return Kind::Spaced(Span::new(VERSION.len(), VERSION.len() + wsp));
-        }
-        let wsp = rest.iter().take_while(|&&b| is_wsp(b)).count();
-        return match wsp {
-            _ if wsp == rest.len() => Kind::Bare,
-            0 => Kind::Other,
-            _ => Kind::NearMiss,
-        };
-    }
-    let trimmed = record.trim_ascii_start();
-    let delimited = trimmed.get(VERSION.len()).is_none_or(|&b| b == b';' || is_wsp(b));
-    if trimmed.len() >= VERSION.len() && trimmed[..VERSION.len()].eq_ignore_ascii_case(VERSION) && delimited {
-        return Kind::NearMiss;
-    }
-    if Pieces::new(record, 0, false).any(|p| matches!(p, Piece::Field { text, .. } if text == VERSION)) {
-        return Kind::NearMiss;
-    }
-    Kind::Other
 }
 
 impl TlsRptRecord {
     /// One record, its character-strings already joined.
     pub fn parse(record: &[u8]) -> Parsed<TlsRptRecord> {
-        RecordParser {
-            record,
-            findings: Vec::new(),
-            rua_fields: Vec::new(),
-            rua: Vec::new(),
-            usable: 0,
-            extensions: Vec::new(),
-        }
-        .run()
+        tagvalue::parse(record)
     }
 
     /// The whole TXT record set at `_smtp._tls`: discards non-TLS-RPT records, requires exactly one.
+    ///
+    /// RFC 8460 §3: "Records that do not begin with "v=TLSRPTv1;" are discarded." `v=TLSRPTv1 ;` is kept, as
+    /// mox does; a bare `v=TLSRPTv1` is not, and is only read on its own when nothing else is.
     pub fn parse_rrset<R: AsRef<[u8]>>(records: &[R]) -> Parsed<TlsRptRecord> {
-        let mut findings = Vec::new();
-        let kinds: Vec<Kind> = records.iter().map(|r| classify(r.as_ref())).collect();
-        // RFC 8460 §3: "Records that do not begin with "v=TLSRPTv1;" are discarded." `v=TLSRPTv1 ;` is kept,
-        // as mox does; a bare `v=TLSRPTv1` is not, and is only read on its own when nothing else is.
-        let candidates = kinds.iter().filter(|k| matches!(k, Kind::TlsRpt | Kind::Spaced(_))).count();
-        let mut value = None;
-        let mut keep: Option<String> = None;
-        for (index, (record, &kind)) in records.iter().zip(&kinds).enumerate() {
-            let record = record.as_ref();
-            match kind {
-                Kind::Bare if candidates > 0 => findings.push(bare_beside_record(record).with_record_index(index)),
-                Kind::TlsRpt | Kind::Spaced(_) | Kind::Bare => {
-                    if let Kind::Spaced(span) = kind {
-                        findings.push(ambiguous_delimiter(record, span).with_record_index(index));
-                    }
-                    let parsed = TlsRptRecord::parse(record);
-                    if let Some(v) = &parsed.value {
-                        keep.get_or_insert_with(|| v.to_text());
-                    }
-                    findings.extend(parsed.findings.into_iter().map(|f| f.with_record_index(index)));
-                    if candidates == 1 {
-                        value = parsed.value;
-                    }
-                }
-                Kind::NearMiss => findings.push(near_miss(record, candidates).with_record_index(index)),
-                // RFC 8460 §3: other records are discarded (checkdmarc wrongly reports them as errors).
-                Kind::Other => {}
-            }
-        }
-        let near_misses = kinds.iter().any(|k| matches!(k, Kind::NearMiss | Kind::Bare));
-        if candidates == 0 && !near_misses {
-            // RFC 8461 §6 recommends TLS-RPT alongside MTA-STS.
-            findings.push(
-                Finding::new(
-                    Code::TlsrptMissing,
-                    "There is no TLS-RPT record at `_smtp._tls.<your domain>` (none begins with `v=TLSRPTv1;`). \
-                     Mail still flows, but senders cannot tell you when TLS or MTA-STS fails, so a broken policy \
-                     goes unnoticed. RFC 8461 recommends publishing one.",
-                )
-                .with_fix(format!("Publish a TXT record at _smtp._tls.<your domain>: v=TLSRPTv1; rua={EXAMPLE_RUA}")),
-            );
-        }
-        if candidates > 1 {
-            // RFC 8460 §3: "If the number of resulting records is not one, senders MUST assume the recipient
-            // domain does not implement TLSRPT."
-            let keep = keep.unwrap_or_else(|| format!("v=TLSRPTv1; rua={EXAMPLE_RUA}"));
-            findings.push(
-                Finding::new(
-                    Code::TlsrptMultiple,
-                    format!(
-                        "There are {candidates} TLS-RPT records at `_smtp._tls`. With more than one, RFC 8460 §3 \
-                         requires senders to assume the domain does not use TLS-RPT, so you receive no reports."
-                    ),
-                )
-                .with_fix(format!("Delete all but one record, merging their addresses; keep: {keep}")),
-            );
-            value = None;
-        }
-        Parsed { value, findings }
+        tagvalue::parse_rrset(records)
     }
 
     /// The canonical record: `v=TLSRPTv1; rua=a,b` and then each extension as `; name=value`.
@@ -743,11 +479,17 @@ impl TlsRptRecord {
         out
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn the_example_record_uses_the_example_address() {
+        let example =
+            TlsRptRecord { version: "TLSRPTv1".to_owned(), rua: vec![EXAMPLE_RUA.to_owned()], extensions: vec![] };
+        assert_eq!(GRAMMAR.example, example.to_text());
+    }
 
     #[test]
     fn single_records() {
@@ -807,23 +549,6 @@ mod tests {
         }
     }
 
-    /// Rules only a single record reaches (in an RRset such a record is discarded as another TXT record).
-    #[test]
-    fn version_rules_of_a_single_record() {
-        for (record, code, span) in [
-            ("v=TLSRPTv10; rua=mailto:a@x.com", Code::TlsrptVersionInvalid, Span::new(0, 11)),
-            ("v=TLSRPTv2; rua=mailto:a@x.com", Code::TlsrptVersionInvalid, Span::new(0, 10)),
-            ("rua=mailto:a@x.com", Code::TlsrptVersionMissing, Span::new(0, 10)),
-        ] {
-            let parsed = TlsRptRecord::parse(record.as_bytes());
-            assert!(
-                parsed.findings.iter().any(|f| f.code == code && f.span == Some(span)),
-                "{record}: {:#?}",
-                parsed.findings
-            );
-        }
-    }
-
     #[test]
     fn rrsets() {
         let cases: &[(&[&str], &[&str], bool)] = &[
@@ -878,19 +603,6 @@ mod tests {
     }
 
     proptest! {
-        #[test]
-        fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..200)) {
-            let parsed = TlsRptRecord::parse(&bytes);
-            prop_assert_eq!(parsed.value.is_some(), parsed.valid());
-            let rrset = TlsRptRecord::parse_rrset(&[bytes.clone(), bytes]);
-            // One code per rule, each with its own fixed severity; the groups are never reported.
-            for finding in parsed.findings.iter().chain(&rrset.findings) {
-                prop_assert!(!finding.code.is_group(), "{}", finding.code);
-                prop_assert_eq!(finding.severity, finding.code.default_severity(), "{}", finding.code);
-                prop_assert_eq!(finding.code.category(), crate::finding::Category::Tlsrpt);
-            }
-        }
-
         #[test]
         fn never_panics_near_the_grammar(text in "v=TLSRPTv1[ \t;]{0,3}(rua=)?([ \t;,=!%a-zA-Z0-9_.:/@-]|\u{e9}){0,60}") {
             let parsed = TlsRptRecord::parse_rrset(&[text.as_bytes()]);
