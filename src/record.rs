@@ -23,7 +23,7 @@
 //!   `v=...` is grammatical as an extension named `v` and is treated as a repeated version.
 
 use crate::abnf::{is_alphanum, is_ext_name_char, is_txt_ext_value_char};
-use crate::finding::{Code, Finding, Parsed, Span};
+use crate::finding::{ArtifactKind, Code, Finding, Parsed, Span};
 use crate::tagvalue::{
     self, Checker, Codes, Fields, Grammar, TagValueRecord, ascii, bad_bytes, capitalise, ext_name, ext_value,
     extension, extension_problem, lenient_pairs, matches, show,
@@ -322,8 +322,15 @@ impl TagValueRecord for StsRecord {
         StsRecord::to_text(self)
     }
 
+    const ARTIFACT: ArtifactKind = ArtifactKind::StsRecord;
+
     fn repair(record: &[u8]) -> String {
         repair(record)
+    }
+
+    /// Without a salvageable id the repair asks the user to choose one first.
+    fn repair_is_complete(fix: &str) -> bool {
+        !fix.starts_with(CHOOSE_ID)
     }
 }
 

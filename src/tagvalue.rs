@@ -12,7 +12,7 @@
 //! next one.
 
 use crate::abnf::{is_alphanum, is_ext_name_char, is_txt_ext_value_char, is_wsp};
-use crate::finding::{Code, Finding, Parsed, Severity, Span};
+use crate::finding::{Artifact, ArtifactKind, Code, Finding, Parsed, Severity, Span};
 use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
 use nom::combinator::{all_consuming, recognize};
 use nom::sequence::separated_pair;
@@ -559,9 +559,14 @@ pub(crate) fn parse<T: TagValueRecord>(record: &[u8]) -> Parsed<T> {
     let has_error = findings.iter().any(|f| f.severity == Severity::Error);
     if has_error {
         let fix = T::repair(record);
+        // A repair with nothing left to choose is also the artefact to paste as it is.
+        let complete = T::repair_is_complete(&fix);
         for finding in &mut findings {
             if finding.code.group() == grammar.codes.invalid && finding.severity == Severity::Error {
                 finding.fix = Some(fix.clone());
+                if complete {
+                    finding.artifacts = vec![Artifact { kind: T::ARTIFACT, text: fix.clone() }];
+                }
             }
         }
     }
@@ -579,8 +584,14 @@ pub(crate) trait TagValueRecord: Sized {
     /// The canonical record.
     fn to_text(&self) -> String;
 
+    /// Where the record is published, as an artefact of a fix.
+    const ARTIFACT: ArtifactKind;
+
     /// The fix given to every grammar error of `record`: a corrected record.
     fn repair(record: &[u8]) -> String;
+
+    /// Whether a repair is the complete record, with nothing left for the user to choose.
+    fn repair_is_complete(fix: &str) -> bool;
 }
 
 /// How a record of the record set is treated.

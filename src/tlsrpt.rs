@@ -24,7 +24,7 @@
 //! * every rule has its own code with a fixed severity; the grammar rules share the group `tlsrpt-invalid`.
 
 use crate::abnf::{is_alpha, is_alphanum, is_digit, is_wsp};
-use crate::finding::{Code, Finding, Parsed, Severity, Span};
+use crate::finding::{ArtifactKind, Code, Finding, Parsed, Severity, Span};
 use crate::tagvalue::{
     self, Checker, Codes, Fields, Grammar, TagValueRecord, ascii, bad_bytes, capitalise, ext_name, ext_value,
     extension, lenient_pairs, matches, show,
@@ -446,8 +446,15 @@ impl TagValueRecord for TlsRptRecord {
         TlsRptRecord::to_text(self)
     }
 
+    const ARTIFACT: ArtifactKind = ArtifactKind::TlsrptRecord;
+
     fn repair(record: &[u8]) -> String {
         repair(record)
+    }
+
+    /// Without a usable address the repair names the example one, which is not the user's.
+    fn repair_is_complete(fix: &str) -> bool {
+        !fix.contains(EXAMPLE_RUA)
     }
 }
 

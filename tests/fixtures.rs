@@ -18,7 +18,8 @@
 
 use base64::Engine as _;
 use include_dir::{Dir, include_dir};
-use mta_sts::{MxPattern, Policy, StsRecord, TlsRptRecord, finding::Parsed};
+use mta_sts::finding::{ArtifactKind, Parsed};
+use mta_sts::{MxPattern, Policy, StsRecord, TlsRptRecord};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -91,6 +92,20 @@ fn check<T: Serialize>(case: &Value, parsed: &Parsed<T>) -> Vec<String> {
     for code in &expected {
         if mta_sts::Code::from_str_opt(code).is_none_or(mta_sts::Code::is_group) {
             problems.push(format!("expects `{code}`, which is not a rule's code (a group or unknown)"));
+        }
+    }
+    // Every artefact a fix offers pastes as it is: the core's own parser reads it as valid.
+    for finding in &parsed.findings {
+        for artifact in &finding.artifacts {
+            let text = artifact.text.as_bytes();
+            let valid = match artifact.kind {
+                ArtifactKind::PolicyFile => Policy::parse(text).valid(),
+                ArtifactKind::StsRecord => StsRecord::parse(text).valid(),
+                ArtifactKind::TlsrptRecord => TlsRptRecord::parse(text).valid(),
+            };
+            if !valid {
+                problems.push(format!("{}: the artefact {:?} is not valid", finding.code, artifact.text));
+            }
         }
     }
     for finding in &parsed.findings {
