@@ -20,6 +20,15 @@ pub enum Severity {
 }
 
 impl Severity {
+    /// What the severity means for mail, in one sentence (the page and the CLI say the same).
+    pub fn meaning(self) -> &'static str {
+        match self {
+            Severity::Error => "An error: a sender that follows the RFC ignores the policy or fails delivery.",
+            Severity::Warning => "A warning: it works, but it is risky, or some real senders reject it.",
+            Severity::Info => "For information: nothing to fix.",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
@@ -129,11 +138,6 @@ macro_rules! codes {
             /// One line: what the rule checks.
             pub fn title(self) -> &'static str {
                 match self { $(Code::$variant => concat!($($doc),*).trim_ascii(),)* }
-            }
-
-            /// The title (kept for callers of the first catalogue).
-            pub fn description(self) -> &'static str {
-                self.title()
             }
 
             /// Looks a code up by its kebab-case text.
@@ -595,10 +599,10 @@ impl Finding {
         self
     }
 
-    /// Adds a complete artefact to publish, after those already added.
+    /// The complete artefacts to publish, in publishing order.
     #[must_use]
-    pub fn with_artifact(mut self, kind: ArtifactKind, text: impl Into<String>) -> Finding {
-        self.artifacts.push(Artifact { kind, text: text.into() });
+    pub fn with_artifacts(mut self, artifacts: Vec<Artifact>) -> Finding {
+        self.artifacts = artifacts;
         self
     }
 
@@ -655,7 +659,7 @@ mod tests {
             assert_eq!(Code::from_str_opt(code.as_str()), Some(code));
             let json = serde_json::to_string(&code).unwrap();
             assert_eq!(json, format!("\"{}\"", code.as_str()));
-            assert!(!code.description().is_empty(), "{code} has no description");
+            assert!(!code.title().is_empty(), "{code} has no title");
         }
     }
 

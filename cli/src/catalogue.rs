@@ -128,7 +128,7 @@ pub(crate) fn explain(text: &str, ctx: Ctx) -> Result<Done, Failure> {
     }
     if rule.severity == Severity::Error {
         out.blank();
-        out.line(p.paint(DIM, "An error: a sender following the RFC ignores the policy or fails delivery."));
+        out.line(p.paint(DIM, rule.severity.meaning()));
     }
     Ok(Done { stdout: out.0, valid: true })
 }

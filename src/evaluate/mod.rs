@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::dns::{self, DnsResponse, Rcode};
 use crate::domain::{Domain, DomainError};
-use crate::finding::{Artifact, ArtifactKind, Code, Finding, Severity};
+use crate::finding::{Code, Finding, Severity};
 use crate::observe::{CertificateInfo, DnsResult, ErrorClass, Observations, PolicyHeaders};
 use crate::plan::ProbeKind;
 use crate::policy::{Mode, Policy, PolicyDraft};
@@ -22,7 +22,7 @@ mod mx;
 mod policy_host;
 
 pub(crate) use mx::check_coverage;
-use mx::{corrected_policy, mx_hosts};
+use mx::{corrected_policy, mx_hosts, republish};
 use policy_host::{evaluate_policy, policy_host_addresses};
 
 /// What a compliant sender does with the domain right now.
@@ -316,10 +316,7 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
                 Some(line) => format!("{line}\n\nOr, in full:\n{corrected}"),
                 None => corrected,
             });
-            finding.artifacts = vec![
-                Artifact { kind: ArtifactKind::PolicyFile, text: policy.to_text() },
-                Artifact { kind: ArtifactKind::StsRecord, text: format!("v=STSv1; id={new_id};") },
-            ];
+            finding.artifacts = republish(&policy, &new_id);
         }
     }
     let applied = match &policy_state {

@@ -3,7 +3,7 @@
 
 use super::MxHost;
 use crate::dns::{DnsResponse, RecordData};
-use crate::finding::{ArtifactKind, Code, Finding, Severity};
+use crate::finding::{Artifact, ArtifactKind, Code, Finding, Severity};
 use crate::mx::MxPattern;
 use crate::policy::{Mode, Policy, PolicyDraft};
 
@@ -41,6 +41,15 @@ pub(super) fn mx_hosts(response: &DnsResponse, d: &str, findings: &mut Vec<Findi
         hosts.push(MxHost { host: d.to_owned(), preference: 0, pattern: None, implicit: true });
     }
     hosts
+}
+
+/// What a changed policy is published as: the policy file, then the record whose new id tells senders to
+/// fetch it again (RFC 8461 §8.1).
+pub(super) fn republish(policy: &Policy, new_id: &str) -> Vec<Artifact> {
+    vec![
+        Artifact { kind: ArtifactKind::PolicyFile, text: policy.to_text() },
+        Artifact { kind: ArtifactKind::StsRecord, text: format!("v=STSv1; id={new_id};") },
+    ]
 }
 
 /// A valid policy built from what could be read of an invalid one, covering the live MX hosts: the
@@ -118,8 +127,7 @@ pub(crate) fn check_coverage(policy: &Policy, mx: &mut [MxHost], d: &str, new_id
                 )
                 .with_severity(severity)
                 .with_fix(fix.clone())
-                .with_artifact(ArtifactKind::PolicyFile, corrected.to_text())
-                .with_artifact(ArtifactKind::StsRecord, format!("v=STSv1; id={new_id};")),
+                .with_artifacts(republish(&corrected, new_id)),
             );
         }
     }

@@ -195,7 +195,7 @@ fn FindingGroup(checks: CategoryChecks) -> impl IntoView {
                     <summary>{format!("{} passed check{}", passed.len(), if passed.len() == 1 { "" } else { "s" })}</summary>
                     <ul>
                         {passed.into_iter().map(|c| view! {
-                            <li><span aria-hidden="true">"✔ "</span>"Pass: "<code>{c.as_str()}</code>" — "{c.description()}</li>
+                            <li><span aria-hidden="true">"✔ "</span>"Pass: "<code>{c.as_str()}</code>" — "{c.title()}</li>
                         }).collect_view()}
                     </ul>
                 </details>

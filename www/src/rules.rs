@@ -62,7 +62,7 @@ fn RuleEntry(rule: Rule) -> impl IntoView {
                 }).collect_view()}</ul>
             })}
             {(rule.severity == Severity::Error && !rule.is_group).then(|| view! {
-                <p class="note">"An error: a sender that follows the RFC ignores the policy or fails delivery."</p>
+                <p class="note">{Severity::Error.meaning()}</p>
             })}
             {(!senders.is_empty()).then(|| view! {
                 <details class="senders">
