@@ -544,6 +544,37 @@ pub struct Finding {
     /// before the record whose new id announces it, RFC 8461 §8.1): each can be pasted as it is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<Artifact>,
+    /// The fix as byte edits of the input the span refers to (the record of `record_index`, the policy
+    /// body): applied with [`apply_edits`], they remove this finding's problem and change nothing else.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<Edit>,
+}
+
+/// One edit of a fix: replace the bytes of `span` with `replacement` (empty: delete them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// The input with the edits applied. Edits are applied from the last to the first, so each span refers to
+/// the original input; overlapping edits and spans outside the input are skipped.
+pub fn apply_edits(input: &[u8], edits: &[Edit]) -> Vec<u8> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    sorted.sort_by_key(|e| (e.span.start, e.span.end));
+    let mut out = Vec::with_capacity(input.len());
+    let mut at = 0;
+    for edit in sorted {
+        let Span { start, end } = edit.span;
+        if start < at || start > end || end > input.len() {
+            continue;
+        }
+        out.extend_from_slice(&input[at..start]);
+        out.extend_from_slice(edit.replacement.as_bytes());
+        at = end;
+    }
+    out.extend_from_slice(&input[at..]);
+    out
 }
 
 /// What an [`Artifact`] is: where it is published.
@@ -578,6 +609,7 @@ impl Finding {
             rfc: code.rfc().to_owned(),
             fix: None,
             artifacts: Vec::new(),
+            edits: Vec::new(),
         }
     }
 
@@ -603,6 +635,13 @@ impl Finding {
     #[must_use]
     pub fn with_artifacts(mut self, artifacts: Vec<Artifact>) -> Finding {
         self.artifacts = artifacts;
+        self
+    }
+
+    /// One edit of the fix: replace `span` of the input with `replacement`.
+    #[must_use]
+    pub fn with_edit(mut self, span: Span, replacement: impl Into<String>) -> Finding {
+        self.edits.push(Edit { span, replacement: replacement.into() });
         self
     }
 
@@ -694,6 +733,16 @@ mod tests {
             .map(|(code, sentence)| format!("{code}: {sentence}"))
             .collect();
         assert!(misquoted.is_empty(), "not in RFC 8461 or 8460:\n{}", misquoted.join("\n"));
+    }
+
+    #[test]
+    fn edits_apply_from_the_original_input() {
+        let edit = |start, end, text: &str| Edit { span: Span::new(start, end), replacement: text.to_owned() };
+        let input = b"mode : enforce\r\r\n";
+        let edits = [edit(15, 16, ""), edit(4, 5, ""), edit(0, 4, "mode")];
+        assert_eq!(apply_edits(input, &edits), b"mode: enforce\r\n");
+        // Overlapping and out-of-range edits are skipped, never a panic.
+        assert_eq!(apply_edits(b"abc", &[edit(0, 2, "x"), edit(1, 3, "y"), edit(2, 9, "z")]), b"xc");
     }
 
     #[test]

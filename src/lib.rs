@@ -19,6 +19,7 @@ pub mod domain;
 pub mod evaluate;
 pub mod finding;
 pub mod generate;
+pub mod message;
 pub mod mx;
 pub mod observe;
 pub mod plan;
@@ -38,7 +39,7 @@ pub mod civil;
 pub use domain::{Domain, DomainError};
 pub use evaluate::{Report, Verdict, evaluate};
 
-pub use finding::{Code, Finding, Parsed, Severity, Span};
+pub use finding::{Code, Edit, Finding, Parsed, Severity, Span, apply_edits};
 pub use mx::MxPattern;
 pub use observe::Observations;
 pub use plan::{Plan, plan};

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::abnf::{edit_distance, is_alphanum, is_digit, is_ext_name_char, is_wsp};
 use crate::finding::{Code, Finding, Parsed, Severity, Span};
+use crate::message;
 use crate::mx::MxPattern;
 
 /// The largest `max_age` RFC 8461 §3.2 allows: one year of 365.25 days.
@@ -210,27 +211,13 @@ impl<'a> Reader<'a> {
         let mut rest = self.body;
         // RFC 8461 §3.2: the body is read as UTF-8 or US-ASCII (the only charsets the media type may name).
         if looks_like_utf16(self.body) {
-            self.push(err(
-                Code::PolicyUtf16,
-                "The policy is encoded as UTF-16 (every other byte is zero), as some Windows tools save text. \
-                 Senders read the policy as bytes of UTF-8 or ASCII text (RFC 8461 §3.2), so they find no field \
-                 at all. Save the file as UTF-8 without BOM."
-                    .to_owned(),
-                Span::new(0, self.body.len()),
-            ));
+            self.push(message::policy::utf16().with_span(Span::new(0, self.body.len())));
             self.utf16 = true;
             return;
         }
         // RFC 8461 §3.2: the first field name starts with sts-policy-alphanum; a BOM in front hides it.
         if let Some(after) = self.body.strip_prefix(UTF8_BOM) {
-            self.push(err(
-                Code::PolicyBom,
-                "The policy starts with a UTF-8 byte order mark (BOM, bytes EF BB BF). It is invisible in most \
-                 editors, which add it on their own (Windows Notepad does), but senders read it as part of the \
-                 first field name, so that field is lost. Save the file as UTF-8 without BOM."
-                    .to_owned(),
-                Span::new(0, 3),
-            ));
+            self.push(message::policy::bom().with_span(Span::new(0, 3)).with_edit(Span::new(0, 3), ""));
             rest = after;
         }
         let mut number = 0;
@@ -251,17 +238,7 @@ impl<'a> Reader<'a> {
         {
             let at = self.offset(before) + before.len();
             self.push(
-                err(
-                    Code::PolicyCrCrLf,
-                    format!(
-                        "Line {number} ends with CR CR LF. Only LF or CR LF end a line (RFC 8461 §3.2), so the \
-                         extra CR is a stray character that strict senders (mox, go-mtasts/maddy, chasquid) \
-                         reject. This usually comes from converting line endings twice; save with plain LF or \
-                         CR LF endings."
-                    ),
-                    Span::new(at, at + 1),
-                )
-                .with_fix("End every line with LF or CR LF, not CR CR LF."),
+                message::policy::cr_cr_lf(number).with_span(Span::new(at, at + 1)).with_edit(Span::new(at, at + 1), ""),
             );
             content = before;
         } else if term.is_empty()

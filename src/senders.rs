@@ -70,6 +70,41 @@ pub enum Behaviour {
     Other,
 }
 
+impl Behaviour {
+    /// Every behaviour, in the order a message lists them.
+    pub const ALL: [Behaviour; 8] = [
+        Behaviour::IgnoresPolicy,
+        Behaviour::IgnoresRecord,
+        Behaviour::IgnoresField,
+        Behaviour::Accepts,
+        Behaviour::FirstWins,
+        Behaviour::LastWins,
+        Behaviour::Merges,
+        Behaviour::Other,
+    ];
+
+    /// The verb phrase a message uses after the senders' names; `Other` is said by each row's detail.
+    pub fn phrase(self, plural: bool) -> &'static str {
+        match (self, plural) {
+            (Behaviour::Accepts, false) => "uses it as if it were valid",
+            (Behaviour::Accepts, true) => "use it as if it were valid",
+            (Behaviour::IgnoresPolicy, false) => "ignores the whole policy",
+            (Behaviour::IgnoresPolicy, true) => "ignore the whole policy",
+            (Behaviour::IgnoresRecord, false) => "ignores the record",
+            (Behaviour::IgnoresRecord, true) => "ignore the record",
+            (Behaviour::IgnoresField, false) => "skips that line or field and reads the rest",
+            (Behaviour::IgnoresField, true) => "skip that line or field and read the rest",
+            (Behaviour::FirstWins, false) => "uses the first",
+            (Behaviour::FirstWins, true) => "use the first",
+            (Behaviour::LastWins, false) => "uses the last",
+            (Behaviour::LastWins, true) => "use the last",
+            (Behaviour::Merges, false) => "merges them into one",
+            (Behaviour::Merges, true) => "merge them into one",
+            (Behaviour::Other, _) => "handles it differently",
+        }
+    }
+}
+
 /// One sender's behaviour for one rule of the finding catalogue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Deviation {

@@ -116,6 +116,33 @@ fn check<T: Serialize>(case: &Value, parsed: &Parsed<T>) -> Vec<String> {
     problems
 }
 
+/// Every fix that offers edits fixes its finding: with one finding's edits applied to the input it refers
+/// to, the parser reports that rule fewer times and no error appears that was not there before.
+fn check_edits<T>(inputs: &[Vec<u8>], parse: impl Fn(&[Vec<u8>]) -> Parsed<T>) -> Vec<String> {
+    let before = parse(inputs);
+    let count = |p: &Parsed<T>, code| p.findings.iter().filter(|f| f.code == code).count();
+    let mut problems = Vec::new();
+    for finding in before.findings.iter().filter(|f| !f.edits.is_empty()) {
+        let index = finding.record_index.unwrap_or(0);
+        let mut fixed = inputs.to_vec();
+        fixed[index] = mta_sts::apply_edits(&inputs[index], &finding.edits);
+        let after = parse(&fixed);
+        if count(&after, finding.code) >= count(&before, finding.code) {
+            problems.push(format!(
+                "{}: its edits give {:?}, which still has the problem",
+                finding.code,
+                String::from_utf8_lossy(&fixed[index])
+            ));
+        }
+        for new in after.findings.iter().filter(|f| f.severity == mta_sts::Severity::Error) {
+            if !before.findings.iter().any(|f| f.code == new.code) {
+                problems.push(format!("{}: its edits introduce {}", finding.code, new.code));
+            }
+        }
+    }
+    problems
+}
+
 fn run(kind: &str, evaluate: impl Fn(&Value) -> Vec<String>) -> usize {
     let cases = cases(kind);
     let mut failures = Vec::new();
@@ -146,20 +173,30 @@ fn policy_fixtures() {
             }
             _ => panic!("policy fixture needs `input` or `input_base64`"),
         };
-        check(case, &Policy::parse(&body))
+        let mut problems = check(case, &Policy::parse(&body));
+        problems.extend(check_edits(&[body], |inputs| Policy::parse(&inputs[0])));
+        problems
     });
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn record_fixtures() {
-    run("record", |case| check(case, &StsRecord::parse_rrset(&rrset(case))));
+    run("record", |case| {
+        let mut problems = check(case, &StsRecord::parse_rrset(&rrset(case)));
+        problems.extend(check_edits(&rrset(case), StsRecord::parse_rrset));
+        problems
+    });
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn tlsrpt_fixtures() {
-    run("tlsrpt", |case| check(case, &TlsRptRecord::parse_rrset(&rrset(case))));
+    run("tlsrpt", |case| {
+        let mut problems = check(case, &TlsRptRecord::parse_rrset(&rrset(case)));
+        problems.extend(check_edits(&rrset(case), TlsRptRecord::parse_rrset));
+        problems
+    });
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]

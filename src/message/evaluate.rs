@@ -1,0 +1,4 @@
+//! The messages of the evaluate rules (see [`crate::message`]).
+
+templates! { "evaluate";
+}

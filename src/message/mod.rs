@@ -1,0 +1,266 @@
+//! The words of every finding: one message template per case a rule reports, in tables.
+//!
+//! Parsers and the evaluator emit `(code, span, arguments)` through the functions these tables define
+//! (`message::policy::cr_cr_lf(line)`); the words live here, next to each other, never at the emission site.
+//! A template names its arguments in braces (`Line {line} ends with CR CR LF.`); the function's parameters
+//! are exactly those names, so a missing argument does not compile. What real senders do is never written
+//! in a template: [`emit`] appends it from the sender table ([`crate::senders`]), so a message cannot
+//! contradict the verified behaviour of a sender.
+
+use crate::finding::{Code, Finding};
+use crate::senders::{self, Behaviour, Deviation};
+use std::fmt::{Display, Write as _};
+
+/// One message of the rule table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Template {
+    /// Stable within a release: the module and function that emits it, e.g. `policy::cr_cr_lf`.
+    pub id: &'static str,
+    pub code: Code,
+    /// The message, with `{argument}` placeholders.
+    pub text: &'static str,
+    /// The fix, as an instruction with the same placeholders; the pasteable part is the finding's
+    /// `edits` and `artifacts`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<&'static str>,
+    /// The placeholders, in the emitting function's parameter order.
+    pub args: &'static [&'static str],
+}
+
+/// Defines one table: a function per template (its parameters are the template's placeholders) and the
+/// `TEMPLATES` constant listing them.
+macro_rules! templates {
+    ($module:literal; $(
+        $(#[doc = $doc:literal])*
+        $name:ident($($arg:ident),*) => $code:ident, $text:literal $(, fix: $fix:literal)?;
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[allow(clippy::too_many_arguments, dead_code)]
+            pub(crate) fn $name($($arg: impl std::fmt::Display),*) -> crate::finding::Finding {
+                crate::message::emit(
+                    &Template_::$name,
+                    &[$((stringify!($arg), &$arg as &dyn std::fmt::Display)),*],
+                )
+            }
+        )*
+
+        #[allow(non_upper_case_globals, non_camel_case_types, dead_code)]
+        struct Template_;
+        #[allow(non_upper_case_globals)]
+        impl Template_ {
+            $(
+                const $name: crate::message::Template = crate::message::Template {
+                    id: concat!($module, "::", stringify!($name)),
+                    code: crate::finding::Code::$code,
+                    text: $text,
+                    fix: crate::message::optional(&[$($fix)?]),
+                    args: &[$(stringify!($arg)),*],
+                };
+            )*
+        }
+
+        /// Every template of this table.
+        pub const TEMPLATES: &[crate::message::Template] = &[$(Template_::$name),*];
+    };
+}
+
+#[doc(hidden)]
+pub(crate) const fn optional(fix: &[&'static str]) -> Option<&'static str> {
+    match fix {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+pub mod evaluate;
+pub mod policy;
+pub mod record;
+pub mod tlsrpt;
+
+/// Every template, table by table.
+pub fn templates() -> impl Iterator<Item = &'static Template> {
+    [record::TEMPLATES, policy::TEMPLATES, tlsrpt::TEMPLATES, evaluate::TEMPLATES].into_iter().flatten()
+}
+
+/// The templates of one rule.
+pub fn templates_of(code: Code) -> impl Iterator<Item = &'static Template> {
+    templates().filter(move |t| t.code == code)
+}
+
+/// Fills `{name}` placeholders from `args`; `{{` and `}}` stand for braces.
+pub fn render(text: &str, args: &[(&str, &dyn Display)]) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut rest = text;
+    while let Some(open) = rest.find(['{', '}']) {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        if rest[open..].starts_with("{{") || rest[open..].starts_with("}}") {
+            out.push_str(&rest[open..=open]);
+            rest = &after[1..];
+            continue;
+        }
+        let close = if rest.as_bytes()[open] == b'{' { after.find('}') } else { None };
+        if let Some((name, c)) = close.map(|c| (&after[..c], c)) {
+            match args.iter().find(|(n, _)| *n == name) {
+                Some((_, value)) => {
+                    let _ = write!(out, "{value}");
+                }
+                // Unreachable through the generated functions (a test checks every placeholder).
+                None => out.push_str(&rest[open..open + c + 2]),
+            }
+            rest = &after[c + 1..];
+        } else {
+            out.push_str(&rest[open..=open]);
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholders of a template text, in order.
+pub fn placeholders(text: &str) -> Vec<&str> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        if rest[open..].starts_with("{{") {
+            rest = &rest[open + 2..];
+            continue;
+        }
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else { break };
+        names.push(&after[..close]);
+        rest = &after[close + 1..];
+    }
+    names
+}
+
+/// The finding of one template: its words filled in, what real senders do appended from the sender table,
+/// the rule's severity and RFC citation from the catalogue.
+pub(crate) fn emit(template: &Template, args: &[(&str, &dyn Display)]) -> Finding {
+    let mut message = render(template.text, args);
+    let senders = senders_sentence(template.code);
+    if !senders.is_empty() {
+        message.push(' ');
+        message.push_str(&senders);
+    }
+    let finding = Finding::new(template.code, message);
+    match template.fix {
+        Some(fix) => finding.with_fix(render(fix, args)),
+        None => finding,
+    }
+}
+
+/// "mox, chasquid and KumoMTA"
+fn and_list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// What real senders do with a finding of this rule, from the sender table: empty when no sender is known
+/// to depart from the RFC on it.
+pub fn senders_sentence(code: Code) -> String {
+    let rows: Vec<&Deviation> = senders::deviations(code.as_str()).collect();
+    if rows.is_empty() {
+        return String::new();
+    }
+    let name = |d: &Deviation| senders::sender(d.sender).map_or(d.sender, |s| s.name);
+    let mut clauses = Vec::new();
+    for behaviour in Behaviour::ALL {
+        if behaviour == Behaviour::Other {
+            continue;
+        }
+        let names: Vec<&str> = rows.iter().filter(|d| d.behaviour == behaviour).map(|d| name(d)).collect();
+        if !names.is_empty() {
+            clauses.push(format!("{} {}", and_list(&names), behaviour.phrase(names.len() > 1)));
+        }
+    }
+    let mut sentence = String::new();
+    if !clauses.is_empty() {
+        let _ = write!(sentence, "Real senders differ: {}.", clauses.join("; "));
+    }
+    for row in rows.iter().filter(|d| d.behaviour == Behaviour::Other) {
+        if !sentence.is_empty() {
+            sentence.push(' ');
+        }
+        let _ = write!(sentence, "{}: {}", name(row), row.detail);
+    }
+    sentence
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn render_fills_placeholders_and_keeps_escaped_braces() {
+        let line: &dyn Display = &3;
+        let host: &dyn Display = &"mx.example.com";
+        assert_eq!(
+            render("Line {line}: {host} {{x}}", &[("line", line), ("host", host)]),
+            "Line 3: mx.example.com {x}"
+        );
+        assert_eq!(render("unclosed {brace", &[]), "unclosed {brace");
+        assert_eq!(render("stray } brace", &[]), "stray } brace");
+        assert_eq!(placeholders("a {b} {{c}} {d}"), vec!["b", "d"]);
+    }
+
+    /// Every placeholder is an argument of its function and every argument is used, in the text or the fix.
+    #[test]
+    fn every_placeholder_is_an_argument() {
+        for t in templates() {
+            let mut used: HashSet<&str> = placeholders(t.text).into_iter().collect();
+            used.extend(t.fix.map(placeholders).unwrap_or_default());
+            let args: HashSet<&str> = t.args.iter().copied().collect();
+            assert_eq!(used, args, "{}: placeholders and arguments differ", t.id);
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_and_no_template_is_for_a_group() {
+        let mut ids = HashSet::new();
+        for t in templates() {
+            assert!(ids.insert(t.id), "duplicate template {}", t.id);
+            assert!(!t.code.is_group(), "{} emits the group code {}", t.id, t.code);
+            assert!(!t.text.trim().is_empty(), "{}: empty text", t.id);
+        }
+    }
+
+    /// Sender facts come from the sender table only: no template names a sender.
+    #[test]
+    fn no_template_names_a_sender() {
+        let mut names: Vec<String> = Vec::new();
+        for s in senders::SENDERS {
+            names.push(s.id.to_ascii_lowercase());
+            names.extend(s.name.split([' ', '(', ')']).filter(|w| w.len() > 2).map(str::to_ascii_lowercase));
+        }
+        names.extend(
+            ["snawoot", "go-mtasts", "gmail", "google", "exchange", "microsoft", "postfix", "outlook"]
+                .map(String::from),
+        );
+        names.retain(|n| n != "with" && n != "mail-auth");
+        for t in templates() {
+            for text in [Some(t.text), t.fix].into_iter().flatten() {
+                let lower = text.to_ascii_lowercase();
+                for name in &names {
+                    assert!(!lower.contains(name.as_str()), "{} names the sender `{name}`: {text}", t.id);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn senders_sentence_follows_the_table() {
+        let sentence = senders_sentence(Code::PolicyDuplicateField);
+        assert!(sentence.starts_with("Real senders differ: "), "{sentence}");
+        assert!(sentence.contains("mox and KumoMTA ignore the whole policy"), "{sentence}");
+        assert!(senders_sentence(Code::RecordMissing).is_empty());
+        let other = senders_sentence(Code::PolicyModeMissing);
+        assert!(other.contains("Stalwart (with mail-auth): A policy without `mode`"), "{other}");
+    }
+}

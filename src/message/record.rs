@@ -1,0 +1,4 @@
+//! The messages of the record rules (see [`crate::message`]).
+
+templates! { "record";
+}

@@ -1,0 +1,4 @@
+//! The messages of the tlsrpt rules (see [`crate::message`]).
+
+templates! { "tlsrpt";
+}
