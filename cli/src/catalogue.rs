@@ -4,10 +4,11 @@
 
 use std::fmt::Write as _;
 
-use mta_sts::finding::{Category, Rule};
+use mta_sts::finding::{Category, CheckedBy, Rule};
 use mta_sts::{Code, Severity};
 use serde_json::json;
 
+use crate::examples;
 use crate::render::{self, BOLD, DIM, Out};
 use crate::{Ctx, Done, Failure};
 
@@ -98,8 +99,13 @@ pub(crate) fn explain(text: &str, ctx: Ctx) -> Result<Done, Failure> {
     };
     let rule = code.rule();
     let members: Vec<Code> = code.members().collect();
+    let example = examples::example(code);
     if ctx.json {
-        let value = json!({ "kind": "explain", "rule": rule, "members": members });
+        let example = example.as_ref().map(|e| {
+            let input: Vec<String> = e.input.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+            json!({ "fixture": e.fixture, "kind": e.kind, "input": input, "finding": e.finding })
+        });
+        let value = json!({ "kind": "explain", "rule": rule, "members": members, "example": example });
         return crate::commands::json_done(&value, true);
     }
     let p = ctx.painter;
@@ -109,6 +115,46 @@ pub(crate) fn explain(text: &str, ctx: Ctx) -> Result<Done, Failure> {
     let group = if rule.group == code { String::new() } else { format!(" · group: {}", rule.group) };
     out.line(format_args!("severity: {} · about: {}{group}", severity(&rule), rule.category.title()));
     out.line(format_args!("{}: “{}”", rule.rfc, rule.rfc_text));
+    match rule.checked_by {
+        CheckedBy::Every => {}
+        CheckedBy::CertificateShell => out.line(
+            "Checked only where the policy host's certificate and each address family are seen: by this CLI and \
+             `mta-sts serve`, not by the edge worker.",
+        ),
+        CheckedBy::Preflight => {
+            out.line("Checked only by `mta-sts preflight`, which compares a draft with the live state.")
+        }
+    }
+    if !rule.messages.is_empty() {
+        out.blank();
+        out.line(p.paint(BOLD, "What it reports ({placeholders} are filled in)"));
+        for template in &rule.messages {
+            out.line(format_args!("  • {}", template.text));
+            if let Some(fix) = template.fix {
+                out.line(format_args!("    {} {fix}", p.paint(DIM, "fix:")));
+            }
+        }
+    }
+    if let Some(example) = &example {
+        out.blank();
+        out.line(format_args!(
+            "{} {}",
+            p.paint(BOLD, format!("Example: a {}", example.kind)),
+            p.paint(DIM, format!("(from the test corpus, {})", example.fixture))
+        ));
+        let index = example.finding.record_index.unwrap_or(0);
+        for (i, input) in example.input.iter().enumerate() {
+            let mark = if example.input.len() > 1 && i == index { "→ " } else { "  " };
+            for line in mta_sts::finding::visible(input).split_inclusive('␊') {
+                out.line(format_args!("  {mark}{line}"));
+            }
+        }
+        out.blank();
+        let bytes = example.input.get(index).map_or(&[][..], Vec::as_slice);
+        let label = if example.kind == "policy file" { "policy" } else { "record" };
+        let source = render::Source::new(label, bytes, example.kind == "policy file");
+        render::finding(&mut out, p, "", &example.finding, Some(&source));
+    }
     if !rule.senders.is_empty() {
         out.blank();
         out.line(p.paint(BOLD, "What real senders do differently"));
