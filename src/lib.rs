@@ -26,6 +26,8 @@ pub mod plan;
 pub mod policy;
 pub mod preflight;
 pub mod record;
+#[cfg(feature = "testing")]
+pub mod scenario;
 pub mod senders;
 pub mod tlsrpt;
 

@@ -101,10 +101,6 @@ pub(crate) fn explain(text: &str, ctx: Ctx) -> Result<Done, Failure> {
     let members: Vec<Code> = code.members().collect();
     let example = examples::example(code);
     if ctx.json {
-        let example = example.as_ref().map(|e| {
-            let input: Vec<String> = e.input.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
-            json!({ "fixture": e.fixture, "kind": e.kind, "input": input, "finding": e.finding })
-        });
         let value = json!({ "kind": "explain", "rule": rule, "members": members, "example": example });
         return crate::commands::json_done(&value, true);
     }
@@ -142,18 +138,12 @@ pub(crate) fn explain(text: &str, ctx: Ctx) -> Result<Done, Failure> {
             p.paint(BOLD, format!("Example: a {}", example.kind)),
             p.paint(DIM, format!("(from the test corpus, {})", example.fixture))
         ));
-        let index = example.finding.record_index.unwrap_or(0);
-        for (i, input) in example.input.iter().enumerate() {
-            let mark = if example.input.len() > 1 && i == index { "→ " } else { "  " };
-            for line in mta_sts::finding::visible(input).split_inclusive('␊') {
-                out.line(format_args!("  {mark}{line}"));
-            }
+        for line in &example.input {
+            out.line(format_args!("    {}", render::clean(line)));
         }
         out.blank();
-        let bytes = example.input.get(index).map_or(&[][..], Vec::as_slice);
-        let label = if example.kind == "policy file" { "policy" } else { "record" };
-        let source = render::Source::new(label, bytes, example.kind == "policy file");
-        render::finding(&mut out, p, "", &example.finding, Some(&source));
+        let source = example.source.as_ref().map(|(label, bytes, lines)| render::Source::new(*label, bytes, *lines));
+        render::finding(&mut out, p, "", &example.finding, source.as_ref());
     }
     if !rule.senders.is_empty() {
         out.blank();
