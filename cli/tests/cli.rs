@@ -678,7 +678,11 @@ fn codes_lists_the_whole_rule_table_and_explain_one_rule() {
     let value: Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(value["example"]["finding"]["code"], "policy-bom");
     assert!(value["example"]["fixture"].as_str().is_some_and(|f| f.starts_with("policy/")), "{value}");
-    assert!(run(&["--json", "explain", "mx-not-covered"]).stdout.contains("\"example\":null"));
+    // A rule only a whole check reports: its example is a scenario, evaluated.
+    let covered: Value = serde_json::from_str(&run(&["--json", "explain", "mx-not-covered"]).stdout).unwrap();
+    assert_eq!(covered["example"]["finding"]["code"], "mx-not-covered");
+    assert_eq!(covered["example"]["kind"], "domain");
+    assert!(covered["example"]["input"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains(" MX ")));
 
     let typo = run(&["explain", "policy-contnet-type"]);
     assert_eq!(typo.code, 2);
