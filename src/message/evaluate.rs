@@ -232,41 +232,6 @@ templates! { "evaluate";
               `v=STSv1; id={new_id};` (RFC 8461 §8.1: policy first, then the id).";
 }
 
-/// Words that are not a finding of their own, with `{argument}` placeholders like a [`Template`].
-///
-/// [`Template`]: crate::message::Template
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub struct Text {
-    /// The module and function that renders it, e.g. `evaluate::summary_enforce`.
-    pub id: &'static str,
-    pub text: &'static str,
-    /// The placeholders, in the function's parameter order.
-    pub args: &'static [&'static str],
-}
-
-/// Defines the table of [`Text`]s: a function per text, returning it filled in, and the `TEXTS` constant.
-macro_rules! texts {
-    ($module:literal; $(
-        $(#[doc = $doc:literal])*
-        $name:ident($($arg:ident),*) => $text:literal;
-    )*) => {
-        $(
-            $(#[doc = $doc])*
-            #[allow(dead_code)]
-            pub(crate) fn $name($($arg: impl std::fmt::Display),*) -> String {
-                crate::message::render($text, &[$((stringify!($arg), &$arg as &dyn std::fmt::Display)),*])
-            }
-        )*
-
-        /// Every text of this table.
-        pub const TEXTS: &[Text] = &[$(Text {
-            id: concat!($module, "::", stringify!($name)),
-            text: $text,
-            args: &[$(stringify!($arg)),*],
-        }),*];
-    };
-}
-
 texts! { "evaluate";
     // ----- The report's summary: the verdict in one sentence, then how many problems need fixing -----
     summary_enforce(domain) =>
@@ -326,36 +291,6 @@ texts! { "evaluate";
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::message::placeholders;
-    use std::collections::HashSet;
-
-    /// The texts keep the templates' rules: every placeholder is an argument, ids are unique, and no text
-    /// names a sender (what senders do comes from the sender table only).
-    #[test]
-    fn texts_follow_the_template_rules() {
-        let mut names: Vec<String> = Vec::new();
-        for s in crate::senders::SENDERS {
-            names.push(s.id.to_ascii_lowercase());
-            names.extend(s.name.split([' ', '(', ')']).filter(|w| w.len() > 2).map(str::to_ascii_lowercase));
-        }
-        names.extend(
-            ["snawoot", "go-mtasts", "gmail", "google", "exchange", "microsoft", "postfix", "outlook"]
-                .map(String::from),
-        );
-        names.retain(|n| n != "with" && n != "mail-auth");
-        let template_ids: HashSet<&str> = TEMPLATES.iter().map(|t| t.id).collect();
-        let mut ids = HashSet::new();
-        for t in TEXTS {
-            assert!(ids.insert(t.id) && !template_ids.contains(t.id), "duplicate id {}", t.id);
-            let used: HashSet<&str> = placeholders(t.text).into_iter().collect();
-            let args: HashSet<&str> = t.args.iter().copied().collect();
-            assert_eq!(used, args, "{}: placeholders and arguments differ", t.id);
-            let lower = t.text.to_ascii_lowercase();
-            for name in &names {
-                assert!(!lower.contains(name.as_str()), "{} names the sender `{name}`: {}", t.id, t.text);
-            }
-        }
-    }
 
     #[test]
     fn texts_render_their_arguments() {

@@ -65,6 +65,39 @@ macro_rules! templates {
     };
 }
 
+/// Words that are not a finding of their own, with `{argument}` placeholders like a [`Template`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Text {
+    /// The module and function that renders it, e.g. `evaluate::summary_enforce`.
+    pub id: &'static str,
+    pub text: &'static str,
+    /// The placeholders, in the function's parameter order.
+    pub args: &'static [&'static str],
+}
+
+/// Defines the table of [`Text`]s: a function per text, returning it filled in, and the `TEXTS` constant.
+macro_rules! texts {
+    ($module:literal; $(
+        $(#[doc = $doc:literal])*
+        $name:ident($($arg:ident),*) => $text:literal;
+    )*) => {
+        $(
+            $(#[doc = $doc])*
+            #[allow(dead_code)]
+            pub(crate) fn $name($($arg: impl std::fmt::Display),*) -> String {
+                crate::message::render($text, &[$((stringify!($arg), &$arg as &dyn std::fmt::Display)),*])
+            }
+        )*
+
+        /// Every text of this table.
+        pub const TEXTS: &[crate::message::Text] = &[$(crate::message::Text {
+            id: concat!($module, "::", stringify!($name)),
+            text: $text,
+            args: &[$(stringify!($arg)),*],
+        }),*];
+    };
+}
+
 #[doc(hidden)]
 pub(crate) const fn optional(fix: &[&'static str]) -> Option<&'static str> {
     match fix {
@@ -77,6 +110,11 @@ pub mod evaluate;
 pub mod policy;
 pub mod record;
 pub mod tlsrpt;
+
+/// Every text that is not a finding (summaries, notes, paragraphs of fixes), table by table.
+pub fn texts() -> impl Iterator<Item = &'static Text> {
+    evaluate::TEXTS.iter()
+}
 
 /// Every template, table by table.
 pub fn templates() -> impl Iterator<Item = &'static Template> {
@@ -219,11 +257,19 @@ mod tests {
             let args: HashSet<&str> = t.args.iter().copied().collect();
             assert_eq!(used, args, "{}: placeholders and arguments differ", t.id);
         }
+        for t in texts() {
+            let used: HashSet<&str> = placeholders(t.text).into_iter().collect();
+            let args: HashSet<&str> = t.args.iter().copied().collect();
+            assert_eq!(used, args, "{}: placeholders and arguments differ", t.id);
+        }
     }
 
     #[test]
     fn ids_are_unique_and_no_template_is_for_a_group() {
         let mut ids = HashSet::new();
+        for t in texts() {
+            assert!(ids.insert(t.id), "duplicate text {}", t.id);
+        }
         for t in templates() {
             assert!(ids.insert(t.id), "duplicate template {}", t.id);
             assert!(!t.code.is_group(), "{} emits the group code {}", t.id, t.code);
@@ -244,11 +290,12 @@ mod tests {
                 .map(String::from),
         );
         names.retain(|n| n != "with" && n != "mail-auth");
-        for t in templates() {
-            for text in [Some(t.text), t.fix].into_iter().flatten() {
+        let texts = texts().map(|t| (t.id, Some(t.text), None));
+        for (id, text, fix) in templates().map(|t| (t.id, Some(t.text), t.fix)).chain(texts) {
+            for text in [text, fix].into_iter().flatten() {
                 let lower = text.to_ascii_lowercase();
                 for name in &names {
-                    assert!(!lower.contains(name.as_str()), "{} names the sender `{name}`: {text}", t.id);
+                    assert!(!lower.contains(name.as_str()), "{id} names the sender `{name}`: {text}");
                 }
             }
         }
