@@ -2,7 +2,6 @@
 //! row, each asserting its finding; then the exit codes and the input forms.
 
 mod support;
-
 use serde_json::Value;
 use support::run::{Run, codes, mta_sts};
 use support::{Cert, Fault, Fixture, Reply, World};
