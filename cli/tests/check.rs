@@ -2,6 +2,7 @@
 //! row, each asserting its finding; then the exit codes and the input forms.
 
 mod support;
+
 use serde_json::Value;
 use support::run::{Run, codes, mta_sts};
 use support::{Cert, Fault, Fixture, Reply, World};
