@@ -353,7 +353,9 @@ mod tests {
     #[test]
     fn numbers_in_the_words_are_the_parser_constants() {
         assert_eq!((MAX_AGE_LIMIT, MAX_AGE_RECOMMENDED), (31_557_600, 604_800));
-        let words: String = TEMPLATES.iter().map(|t| format!("{} {}\n", t.text, t.fix.unwrap_or_default())).collect();
+        let words: Vec<String> =
+            TEMPLATES.iter().map(|t| format!("{} {}", t.text, t.fix.unwrap_or_default())).collect();
+        let words = words.join("\n");
         assert!(words.contains(&format!("maximum of {MAX_AGE_LIMIT} seconds")));
         assert!(words.contains(&format!("max_age: {MAX_AGE_RECOMMENDED}")));
     }
