@@ -622,8 +622,8 @@ pub fn preview(input: &[u8], edits: &[Edit]) -> Option<EditPreview> {
         input[end..].iter().position(|&b| b == b'\n').map_or(input.len(), |i| end + i + 1)
     };
     let after = apply_edits(input, edits);
-    let grown = after.len() as isize - input.len() as isize;
-    let after_end = (line_end as isize + grown).clamp(line_start as isize, after.len() as isize) as usize;
+    // The same lines' end after the edits: moved by how much the input grew or shrank.
+    let after_end = (line_end + after.len()).saturating_sub(input.len()).clamp(line_start, after.len());
     Some(EditPreview {
         line: input[..line_start].iter().filter(|&&b| b == b'\n').count() + 1,
         before: visible(&input[line_start..line_end]),
@@ -633,7 +633,7 @@ pub fn preview(input: &[u8], edits: &[Edit]) -> Option<EditPreview> {
 
 /// Fills in the preview of every finding with edits; `input(record_index)` is the input its span refers to.
 pub(crate) fn preview_edits<'a>(findings: &mut [Finding], input: impl Fn(Option<usize>) -> Option<&'a [u8]>) {
-    for finding in findings.iter_mut().filter(|f| !f.edits.is_empty()) {
+    for finding in findings.iter_mut().filter(|f| !f.edits.is_empty() && f.preview.is_none()) {
         finding.preview = input(finding.record_index).and_then(|bytes| preview(bytes, &finding.edits));
     }
 }
@@ -685,8 +685,9 @@ pub struct Artifact {
 }
 
 impl Finding {
-    /// A finding with the code's default severity and RFC citation.
-    pub fn new(code: Code, message: impl Into<String>) -> Finding {
+    /// A finding with the code's default severity and RFC citation. Only the message tables call it
+    /// ([`crate::message`]): the words of a finding come from there.
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Finding {
         Finding {
             code,
             group: code.group(),

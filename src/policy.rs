@@ -982,7 +982,9 @@ impl Policy {
     pub fn parse(body: &[u8]) -> Parsed<Policy> {
         let mut reader = Reader::new(body);
         reader.run();
-        reader.finish()
+        let mut parsed = reader.finish();
+        crate::finding::preview_edits(&mut parsed.findings, |_| Some(body));
+        parsed
     }
 
     /// Best-effort reading of a policy that may be invalid: tolerates a BOM, any line ending, indentation,

@@ -106,7 +106,11 @@ impl Scenario {
         Ok(zone)
     }
 
-    /// The observations, for a test: panics on a malformed scenario.
+    /// The observations, for a test.
+    ///
+    /// # Panics
+    ///
+    /// On a malformed scenario; [`Scenario::try_observations`] says what is wrong instead.
     pub fn observations(&self) -> Observations {
         self.try_observations().unwrap_or_else(|e| panic!("malformed scenario: {e}"))
     }

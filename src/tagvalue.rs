@@ -543,7 +543,9 @@ pub(crate) trait Fields<'a>: Default {
 
 /// One record, its character-strings already joined, read with the shared rules and the record's own fields.
 pub(crate) fn parse<T: TagValueRecord>(record: &[u8]) -> Parsed<T> {
-    read(record, true)
+    let mut parsed = read(record, true);
+    crate::finding::preview_edits(&mut parsed.findings, |_| Some(record));
+    parsed
 }
 
 /// [`parse`]; `check_edits` keeps only the edits that fix their finding (off when an edited record is read
@@ -761,6 +763,8 @@ fn read_rrset<T: TagValueRecord, R: AsRef<[u8]>>(records: &[R], check_edits: boo
         findings.push((w.multiple)(&candidates, &keep));
         value = None;
     }
+    // Findings about one record of the set (those `parse` read already have theirs).
+    crate::finding::preview_edits(&mut findings, |index| records.get(index.unwrap_or(0)).map(AsRef::as_ref));
     Parsed { value, findings }
 }
 

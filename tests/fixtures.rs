@@ -130,6 +130,10 @@ fn check_edits<T>(inputs: &[Vec<u8>], parse: impl Fn(&[Vec<u8>]) -> Parsed<T>) -
     let count = |p: &Parsed<T>, code| p.findings.iter().filter(|f| f.code == code).count();
     let mut problems = Vec::new();
     for finding in before.findings.iter().filter(|f| !f.edits.is_empty()) {
+        // The shells show the change from the preview alone.
+        if finding.preview.is_none() {
+            problems.push(format!("{}: edits without a preview", finding.code));
+        }
         let index = finding.record_index.unwrap_or(0);
         let mut fixed = inputs.to_vec();
         fixed[index] = mta_sts::apply_edits(&inputs[index], &finding.edits);

@@ -111,15 +111,18 @@ pub(crate) fn explain(text: &str, ctx: Ctx) -> Result<Done, Failure> {
     let group = if rule.group == code { String::new() } else { format!(" · group: {}", rule.group) };
     out.line(format_args!("severity: {} · about: {}{group}", severity(&rule), rule.category.title()));
     out.line(format_args!("{}: “{}”", rule.rfc, rule.rfc_text));
-    match rule.checked_by {
-        CheckedBy::Every => {}
-        CheckedBy::CertificateShell => out.line(
+    let checked_by = match rule.checked_by {
+        CheckedBy::Every => None,
+        CheckedBy::CertificateShell => Some(
             "Checked only where the policy host's certificate and each address family are seen: by this CLI and \
              `mta-sts serve`, not by the edge worker.",
         ),
         CheckedBy::Preflight => {
-            out.line("Checked only by `mta-sts preflight`, which compares a draft with the live state.")
+            Some("Checked only by `mta-sts preflight`, which compares a draft with the live state.")
         }
+    };
+    if let Some(note) = checked_by {
+        out.line(note);
     }
     if !rule.messages.is_empty() {
         out.blank();

@@ -9,6 +9,7 @@ use mta_sts::finding::{Category, Finding};
 use mta_sts::scenario::{NOW, Scenario};
 use mta_sts::{Code, Policy, StsRecord, TlsRptRecord, evaluate};
 use serde_json::Value;
+use std::fmt::Write as _;
 
 static FIXTURES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/../tests/fixtures");
 
@@ -119,10 +120,10 @@ fn scenario_example(code: Code) -> Option<Example> {
                 (None, status) => {
                     let mut what = format!("the policy URL answers {}", status.unwrap_or(200));
                     if let Some(location) = &policy.location {
-                        what.push_str(&format!(", Location: {location}"));
+                        let _ = write!(what, ", Location: {location}");
                     }
                     if let Some(content_type) = &policy.content_type {
-                        what.push_str(&format!(", Content-Type: {content_type}"));
+                        let _ = write!(what, ", Content-Type: {content_type}");
                     }
                     what
                 }

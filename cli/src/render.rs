@@ -69,19 +69,10 @@ pub(crate) fn clean(text: &str) -> String {
         .collect()
 }
 
-/// Input bytes shown on one line: lossy UTF-8, no control characters (including line breaks).
+/// Input bytes shown on one line: lossy UTF-8, control characters (line breaks included) and a BOM shown
+/// as visible symbols (`␍`, `␉`, `<BOM>`), as the core's fix previews show them.
 fn visible(bytes: &[u8]) -> String {
-    let mut out = String::new();
-    for c in String::from_utf8_lossy(bytes).chars() {
-        match c {
-            '\t' => out.push(' '),
-            // Invisible, yet a finding of its own: shown as the core's previews show it.
-            '\u{feff}' => out.push_str("<BOM>"),
-            c if c.is_control() => out.push('\u{fffd}'),
-            c => out.push(c),
-        }
-    }
-    out
+    mta_sts::finding::visible(bytes)
 }
 
 fn keep_last(text: &str, max: usize) -> String {

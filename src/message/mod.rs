@@ -212,9 +212,19 @@ pub fn senders_sentence(code: Code) -> String {
         if behaviour == Behaviour::Other {
             continue;
         }
-        let names: Vec<&str> = rows.iter().filter(|d| d.behaviour == behaviour).map(|d| name(d)).collect();
-        if !names.is_empty() {
-            clauses.push(format!("{} {}", and_list(&names), behaviour.phrase(names.len() > 1)));
+        // Unconditional rows first, then each limited case on its own ("… when the policy has no mx line").
+        let mut cases: Vec<Option<&str>> = Vec::new();
+        for row in rows.iter().filter(|d| d.behaviour == behaviour) {
+            if !cases.contains(&row.when) {
+                cases.push(row.when);
+            }
+        }
+        cases.sort_by_key(Option::is_some);
+        for case in cases {
+            let names: Vec<&str> =
+                rows.iter().filter(|d| d.behaviour == behaviour && d.when == case).map(|d| name(d)).collect();
+            let when = case.map(|w| format!(" when {w}")).unwrap_or_default();
+            clauses.push(format!("{} {}{when}", and_list(&names), behaviour.phrase(names.len() > 1)));
         }
     }
     let mut sentence = String::new();
@@ -301,12 +311,40 @@ mod tests {
         }
     }
 
+    /// The parsers and the evaluator write no sentence of their own: findings come from the tables.
+    #[test]
+    fn emitting_modules_build_no_finding_from_words() {
+        let sources = [
+            ("policy.rs", include_str!("../policy.rs")),
+            ("record.rs", include_str!("../record.rs")),
+            ("tlsrpt.rs", include_str!("../tlsrpt.rs")),
+            ("tagvalue.rs", include_str!("../tagvalue.rs")),
+            ("preflight.rs", include_str!("../preflight.rs")),
+            ("generate.rs", include_str!("../generate.rs")),
+            ("evaluate/mod.rs", include_str!("../evaluate/mod.rs")),
+            ("evaluate/policy_host.rs", include_str!("../evaluate/policy_host.rs")),
+            ("evaluate/mx.rs", include_str!("../evaluate/mx.rs")),
+        ];
+        for (file, source) in sources {
+            for pattern in ["Finding::new(", ".with_fix(\"", ".with_fix(format!"] {
+                assert!(!source.contains(pattern), "{file} builds a finding from its own words ({pattern})");
+            }
+        }
+    }
+
     #[test]
     fn senders_sentence_follows_the_table() {
         let sentence = senders_sentence(Code::PolicyDuplicateField);
         assert!(sentence.starts_with("Real senders differ: "), "{sentence}");
         assert!(sentence.contains("mox and KumoMTA ignore the whole policy"), "{sentence}");
         assert!(senders_sentence(Code::RecordMissing).is_empty());
+        let none = senders_sentence(Code::PolicyModeNone);
+        assert!(
+            none.contains(
+                "chasquid and Stalwart (with mail-auth) ignore the whole policy when the policy has no mx line"
+            ),
+            "{none}"
+        );
         let other = senders_sentence(Code::PolicyModeMissing);
         assert!(other.contains("Stalwart (with mail-auth): A policy without `mode`"), "{other}");
     }
