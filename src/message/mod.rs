@@ -176,6 +176,7 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 
 /// The finding of one template: its words filled in, what real senders do appended from the sender table,
 /// the rule's severity and RFC citation from the catalogue.
+#[inline(never)]
 pub(crate) fn emit(template: &Template, args: &[(&str, &dyn Display)]) -> Finding {
     let mut message = render(template.text, args);
     let senders = senders_sentence(template.code);
