@@ -210,13 +210,20 @@ fn is_other_control(b: u8) -> bool {
 
 /// The one candidate of `candidates` closest to `word` within `max` edits, if no other is as close.
 fn closest(word: &str, candidates: &[&'static str], max: impl Fn(&str) -> usize) -> Option<&'static str> {
-    let mut near: Vec<(&'static str, usize)> =
-        candidates.iter().map(|&c| (c, edit_distance(word, c))).filter(|&(c, distance)| distance <= max(c)).collect();
-    near.sort_by_key(|&(_, distance)| distance);
-    match near.as_slice() {
-        [(best, d), rest @ ..] if rest.first().is_none_or(|&(_, next)| next > *d) => Some(*best),
-        _ => None,
+    let mut best: Option<(&'static str, usize)> = None;
+    let mut tied = false;
+    for &candidate in candidates {
+        let distance = edit_distance(word, candidate);
+        if distance > max(candidate) {
+            continue;
+        }
+        match best {
+            Some((_, least)) if distance > least => {}
+            Some((_, least)) if distance == least => tied = true,
+            _ => (best, tied) = (Some((candidate, distance)), false),
+        }
     }
+    best.filter(|_| !tied).map(|(candidate, _)| candidate)
 }
 
 /// `Mode`, `max-age`, `maxage`, `nmx`, `MX`: a known name misspelt closely enough to be a typo.

@@ -19,70 +19,71 @@
 
 use crate::abnf::{is_alphanum, is_ext_name_char, is_txt_ext_value_char, is_wsp};
 use crate::finding::{Artifact, ArtifactKind, Code, Finding, Parsed, Severity, Span, apply_edits};
+use crate::message::Emit;
 use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
 use nom::combinator::{all_consuming, recognize};
 use nom::sequence::separated_pair;
 use nom::{IResult, Parser};
-use std::fmt::{Display, Write as _};
+use std::fmt::Write as _;
 
 /// The message function of each case of the rules both records share: each kind of record fills it with
 /// its own templates (`crate::message::record`, `crate::message::tlsrpt`). Arguments are computed values
 /// (a field, a name, the bytes a rule rejects); `corrected` is the whole record as the fix publishes it.
 pub(crate) struct Words {
     /// (bytes, corrected): the record holds non-ASCII bytes.
-    pub(crate) not_ascii: fn(&dyn Display, &dyn Display) -> Finding,
+    pub(crate) not_ascii: Emit<2>,
     /// (found, corrected): the version is followed by more than `;` or whitespace (`v=STSv10`).
-    pub(crate) version_invalid: fn(&dyn Display, &dyn Display) -> Finding,
+    pub(crate) version_invalid: Emit<2>,
     /// (found, corrected): the record begins with another `v=` (`v=STSv2`, `v=spf1`).
-    pub(crate) version_unknown: fn(&dyn Display, &dyn Display) -> Finding,
+    pub(crate) version_unknown: Emit<2>,
     /// (corrected): no version at all.
-    pub(crate) version_missing: fn(&dyn Display) -> Finding,
+    pub(crate) version_missing: Emit<1>,
     /// (found, corrected): the version in another case.
-    pub(crate) version_case: fn(&dyn Display, &dyn Display) -> Finding,
+    pub(crate) version_case: Emit<2>,
     /// (corrected): whitespace before the version.
-    pub(crate) leading_whitespace: fn(&dyn Display) -> Finding,
+    pub(crate) leading_whitespace: Emit<1>,
     /// (corrected): the version is a later field.
-    pub(crate) version_not_first: fn(&dyn Display) -> Finding,
+    pub(crate) version_not_first: Emit<1>,
     /// (field, corrected): a field follows the version without `;`.
-    pub(crate) delimiter_missing: fn(&dyn Display, &dyn Display) -> Finding,
+    pub(crate) delimiter_missing: Emit<2>,
     /// (corrected): `;;`.
-    pub(crate) field_empty: fn(&dyn Display) -> Finding,
+    pub(crate) field_empty: Emit<1>,
     /// (corrected): whitespace after the last field.
-    pub(crate) trailing_whitespace: fn(&dyn Display) -> Finding,
+    pub(crate) trailing_whitespace: Emit<1>,
     /// (field, corrected): a field without `=`.
-    pub(crate) field_invalid: fn(&dyn Display, &dyn Display) -> Finding,
+    pub(crate) field_invalid: Emit<2>,
     /// (field, name, value, corrected): whitespace around `=`.
-    pub(crate) field_whitespace: fn(&dyn Display, &dyn Display, &dyn Display, &dyn Display) -> Finding,
+    pub(crate) field_whitespace: Emit<4>,
     /// (field, corrected): an extension without a name.
-    pub(crate) extension_name_empty: fn(&dyn Display, &dyn Display) -> Finding,
+    pub(crate) extension_name_empty: Emit<2>,
     /// (field, name, corrected): an extension name that does not begin with a letter or digit.
-    pub(crate) extension_name_start: fn(&dyn Display, &dyn Display, &dyn Display) -> Finding,
+    pub(crate) extension_name_start: Emit<3>,
     /// (field, name, bad, corrected): an extension name with characters names cannot hold.
-    pub(crate) extension_name_chars: fn(&dyn Display, &dyn Display, &dyn Display, &dyn Display) -> Finding,
+    pub(crate) extension_name_chars: Emit<4>,
     /// (field, name, length, corrected): an extension name over 32 characters.
-    pub(crate) extension_name_long: fn(&dyn Display, &dyn Display, &dyn Display, &dyn Display) -> Finding,
+    pub(crate) extension_name_long: Emit<4>,
     /// (field, name, corrected): an extension without a value.
-    pub(crate) extension_value_empty: fn(&dyn Display, &dyn Display, &dyn Display) -> Finding,
+    pub(crate) extension_value_empty: Emit<3>,
     /// (field, name, bad, corrected): an extension value with characters values cannot hold.
-    pub(crate) extension_value_chars: fn(&dyn Display, &dyn Display, &dyn Display, &dyn Display) -> Finding,
+    pub(crate) extension_value_chars: Emit<4>,
     /// (field, corrected): any other invalid extension.
-    pub(crate) extension_invalid: fn(&dyn Display, &dyn Display) -> Finding,
+    pub(crate) extension_invalid: Emit<2>,
     /// (corrected): `v=… ;` in the record set.
-    pub(crate) ambiguous_delimiter: fn(&dyn Display) -> Finding,
+    pub(crate) ambiguous_delimiter: Emit<1>,
     /// A bare version beside a real record.
-    pub(crate) discarded_bare: fn() -> Finding,
+    pub(crate) discarded_bare: Emit<0>,
     /// A record beginning with whitespace beside a real record.
-    pub(crate) discarded_leading_whitespace: fn() -> Finding,
+    pub(crate) discarded_leading_whitespace: Emit<0>,
     /// (found): a case variant of the version beside a real record.
-    pub(crate) discarded_case: fn(&dyn Display) -> Finding,
+    pub(crate) discarded_case: Emit<1>,
     /// The version without its `;`, beside a real record.
-    pub(crate) discarded_delimiter: fn() -> Finding,
+    pub(crate) discarded_delimiter: Emit<0>,
     /// The version as a later field, beside a real record.
-    pub(crate) discarded_not_first: fn() -> Finding,
+    pub(crate) discarded_not_first: Emit<0>,
     /// (example): no record.
-    pub(crate) missing: fn(&dyn Display) -> Finding,
+    pub(crate) missing: Emit<1>,
     /// (count, keep): several records.
-    pub(crate) multiple: fn(&dyn Display, &dyn Display) -> Finding,
+    pub(crate) multiple: Emit<2>,
 }
 
 /// One kind of tag=value record: its version, its group of grammar rules, and the messages of its rules.
@@ -296,27 +297,27 @@ fn extension_findings(w: &Words, field: &[u8], name: &[u8], value: &[u8], correc
     let (field, shown) = (show(field), show(name));
     let mut found = Vec::new();
     if name.is_empty() {
-        found.push((w.extension_name_empty)(&field, &corrected));
+        found.push(w.extension_name_empty.emit([&field, &corrected]));
     } else {
         if !is_alphanum(name[0]) {
-            found.push((w.extension_name_start)(&field, &shown, &corrected));
+            found.push(w.extension_name_start.emit([&field, &shown, &corrected]));
         }
         if !name.iter().all(|&b| is_ext_name_char(b)) {
             let bad = bad_bytes(name, is_ext_name_char);
-            found.push((w.extension_name_chars)(&field, &shown, &bad, &corrected));
+            found.push(w.extension_name_chars.emit([&field, &shown, &bad, &corrected]));
         }
         if name.len() > 32 {
-            found.push((w.extension_name_long)(&field, &shown, &name.len(), &corrected));
+            found.push(w.extension_name_long.emit([&field, &shown, &name.len(), &corrected]));
         }
     }
     if value.is_empty() {
-        found.push((w.extension_value_empty)(&field, &shown, &corrected));
+        found.push(w.extension_value_empty.emit([&field, &shown, &corrected]));
     } else if !value.iter().all(|&b| is_txt_ext_value_char(b)) {
         let bad = bad_bytes(value, is_txt_ext_value_char);
-        found.push((w.extension_value_chars)(&field, &shown, &bad, &corrected));
+        found.push(w.extension_value_chars.emit([&field, &shown, &bad, &corrected]));
     }
     if found.is_empty() {
-        found.push((w.extension_invalid)(&field, &corrected));
+        found.push(w.extension_invalid.emit([&field, &corrected]));
     }
     found
 }
@@ -382,7 +383,7 @@ impl Checker<'_> {
     /// A field without `=`.
     pub(crate) fn field_without_equals(&mut self, span: Span, text: &[u8]) {
         // RFC 8461 §3.1 "semicolon-separated key/value pairs", RFC 8460 §3 "valid key/value pairs".
-        let finding = (self.words().field_invalid)(&show(text), &self.corrected);
+        let finding = self.words().field_invalid.emit([&show(text), &self.corrected]);
         // Nothing but a pasted line break or the like: the edit deletes it.
         let blank = text.iter().all(u8::is_ascii_whitespace);
         self.push(if blank { deletes(finding, [span]) } else { finding }, span);
@@ -394,7 +395,7 @@ impl Checker<'_> {
         let before = Span::new(span.start + name.len(), eq);
         let after = Span::new(eq + 1, span.end - value.len());
         // RFC 8461 §3.1, RFC 8460 §3: `ext-name "=" ext-value`, `%s"id="`, `%s"rua="`: no WSP.
-        let finding = (self.words().field_whitespace)(&show(text), &show(name), &show(value), &self.corrected);
+        let finding = self.words().field_whitespace.emit([&show(text), &show(name), &show(value), &self.corrected]);
         self.push(deletes(finding, [before, after]), span);
     }
 
@@ -415,7 +416,7 @@ impl Checker<'_> {
             let token = rest.iter().take_while(|&&b| b != b';' && !is_wsp(b)).count();
             if token > 0 {
                 // RFC 8461 §3.1 "Currently, only "STSv1" is supported.", RFC 8460 §3 "MUST be equal to "TLSRPTv1"".
-                let finding = (w.version_invalid)(&show(&record[..end + token]), &self.corrected);
+                let finding = w.version_invalid.emit([&show(&record[..end + token]), &self.corrected]);
                 self.push(finding, Span::new(0, end + token));
             }
             return Some(end + token);
@@ -423,7 +424,7 @@ impl Checker<'_> {
         if starts_with_other_case(record, v) {
             // RFC 8461 §3.1, RFC 8460 §3 (RFC 7405 `%s`): the version is case-sensitive.
             let span = Span::new(0, v.len());
-            let finding = (w.version_case)(&show(&record[..v.len()]), &self.corrected).with_edit(span, g.version);
+            let finding = w.version_case.emit([&show(&record[..v.len()]), &self.corrected]).with_edit(span, g.version);
             self.push(finding, span);
             return Some(v.len());
         }
@@ -432,22 +433,22 @@ impl Checker<'_> {
             // RFC 8461 §3.1 "The TXT record MUST begin with the sts-version field"; RFC 8460 §3: records that
             // do not begin with `v=TLSRPTv1;` are discarded.
             let span = Span::new(0, lead);
-            self.push((w.leading_whitespace)(&self.corrected).with_edit(span, ""), span);
+            self.push(w.leading_whitespace.emit([&self.corrected]).with_edit(span, ""), span);
             return Some(lead + v.len());
         }
         let later = Pieces::new(record, 0, false).any(|p| matches!(p, Piece::Field { text, .. } if text == v));
         let finding = if later {
             // RFC 8461 §3.1 "The TXT record MUST begin with the sts-version field"; RFC 8460 §3
             // `tlsrpt-record = tlsrpt-version 1*(field-delim tlsrpt-field) [field-delim]`.
-            with_edits((w.version_not_first)(&self.corrected), version_first_edits(g, record))
+            with_edits(w.version_not_first.emit([&self.corrected]), version_first_edits(g, record))
         } else if record.starts_with(b"v=") {
             // RFC 8461 §3.1 "Currently, only "STSv1" is supported.", RFC 8460 §3 "MUST be equal to "TLSRPTv1""
             // (`v=STSv2`, `v=spf1`, …).
             let token = record.iter().take_while(|&&b| b != b';' && !is_wsp(b)).count();
-            (w.version_unknown)(&show(&record[..token]), &self.corrected)
+            w.version_unknown.emit([&show(&record[..token]), &self.corrected])
         } else {
             // RFC 8461 §3.1 ""v" (plaintext, required)", RFC 8460 §3 `tlsrpt-record = tlsrpt-version ...`.
-            (w.version_missing)(&self.corrected)
+            w.version_missing.emit([&self.corrected])
         };
         self.push(finding, Span::new(0, record.len().min(v.len())));
         None
@@ -461,14 +462,14 @@ impl Checker<'_> {
             // RFC 8461 §3.1, RFC 8460 §3: `version 1*(field-delim field)`: fields are `;`-separated.
             Piece::MissingDelimiter(span) => {
                 let field = show(self.record[span.start..span.end].trim_ascii_start());
-                let finding = (w.delimiter_missing)(&field, &self.corrected);
+                let finding = w.delimiter_missing.emit([&field, &self.corrected]);
                 self.push(finding.with_edit(Span::new(span.start, span.start), ";"), span);
             }
             // RFC 8461 §3.1, RFC 8460 §3: `1*(field-delim field) [field-delim]`: no empty field.
-            Piece::EmptyField(span) => self.push((w.field_empty)(&self.corrected).with_edit(span, ""), span),
+            Piece::EmptyField(span) => self.push(w.field_empty.emit([&self.corrected]).with_edit(span, ""), span),
             // RFC 8461 §3.1, RFC 8460 §3: `field-delim = *WSP ";" *WSP`: whitespace only around `;`.
             Piece::TrailingWsp(span) => {
-                self.push((w.trailing_whitespace)(&self.corrected).with_edit(span, ""), span);
+                self.push(w.trailing_whitespace.emit([&self.corrected]).with_edit(span, ""), span);
             }
         }
     }
@@ -557,7 +558,7 @@ fn read<T: TagValueRecord>(record: &[u8], check_edits: bool) -> Parsed<T> {
     let mut checker = Checker { grammar, record, corrected: repair.text, findings: Vec::new() };
     if let Some(span) = non_ascii_run(record) {
         // RFC 8461 §3.1 "MTA-STS TXT records MUST be US-ASCII"; RFC 8460 §3: ASCII fields, URIs percent-encoded.
-        let finding = (grammar.words.not_ascii)(&show(&record[span.start..span.end]), &checker.corrected);
+        let finding = grammar.words.not_ascii.emit([&show(&record[span.start..span.end]), &checker.corrected]);
         checker.push(finding, span);
     }
     let start = checker.version();
@@ -654,7 +655,7 @@ fn ambiguous_delimiter(grammar: &Grammar, record: &[u8], span: Span) -> Finding 
     let mut fixed = record[..span.start].to_vec();
     fixed.extend_from_slice(&record[span.end..]);
     // RFC 8461 §3.1 (erratum 6285), RFC 8460 §3: the field delimiter allows WSP before `;`, the filter does not.
-    (grammar.words.ambiguous_delimiter)(&ascii(&fixed)).with_span(span).with_edit(span, "")
+    grammar.words.ambiguous_delimiter.emit([&ascii(&fixed)]).with_span(span).with_edit(span, "")
 }
 
 /// A record meant as the record that the filter discards (case, leading WSP, misplaced version).
@@ -672,28 +673,28 @@ fn near_miss<T: TagValueRecord>(record: &[u8], candidates: usize, check_edits: b
     if candidates > 0 {
         // RFC 8461 §3.1, RFC 8460 §3: discarded, so the real record applies; lax readers count two records.
         let finding = if lead > 0 {
-            (w.discarded_leading_whitespace)()
+            w.discarded_leading_whitespace.emit([])
         } else if case {
-            (w.discarded_case)(&show(&record[..v.len()]))
+            w.discarded_case.emit([&show(&record[..v.len()])])
         } else if record.starts_with(v) {
-            (w.discarded_delimiter)()
+            w.discarded_delimiter.emit([])
         } else {
-            (w.discarded_not_first)()
+            w.discarded_not_first.emit([])
         };
         return finding.with_span(whole);
     }
     let repair = T::repair(record);
     let corrected = &repair.text;
     let (finding, edits) = if lead > 0 {
-        ((w.leading_whitespace)(corrected), vec![(Span::new(0, lead), String::new())])
+        (w.leading_whitespace.emit([corrected]), vec![(Span::new(0, lead), String::new())])
     } else if case {
         let found = show(&record[..v.len()]);
-        ((w.version_case)(&found, corrected), vec![(Span::new(0, v.len()), g.version.to_owned())])
+        (w.version_case.emit([&found, corrected]), vec![(Span::new(0, v.len()), g.version.to_owned())])
     } else if record.starts_with(v) {
         let field = record[v.len()..].split(|&b| b == b';').next().unwrap_or_default().trim_ascii();
-        ((w.delimiter_missing)(&show(field), corrected), vec![(Span::new(v.len(), v.len()), ";".to_owned())])
+        (w.delimiter_missing.emit([&show(field), corrected]), vec![(Span::new(v.len(), v.len()), ";".to_owned())])
     } else {
-        ((w.version_not_first)(corrected), version_first_edits(g, record))
+        (w.version_not_first.emit([corrected]), version_first_edits(g, record))
     };
     let mut finding = with_edits(finding.with_span(whole), edits);
     // A repair with nothing left to choose is also the artefact to paste as it is.
@@ -729,7 +730,7 @@ fn read_rrset<T: TagValueRecord, R: AsRef<[u8]>>(records: &[R], check_edits: boo
         match kind {
             // RFC 8461 §3.1, RFC 8460 §3: a bare version does not begin with the prefix: discarded.
             Kind::Bare if candidates > 0 => {
-                findings.push((w.discarded_bare)().with_span(Span::new(0, record.len())).with_record_index(index));
+                findings.push(w.discarded_bare.emit([]).with_span(Span::new(0, record.len())).with_record_index(index));
             }
             Kind::Record | Kind::Spaced(_) | Kind::Bare => {
                 if let Kind::Spaced(span) = kind {
@@ -754,13 +755,13 @@ fn read_rrset<T: TagValueRecord, R: AsRef<[u8]>>(records: &[R], check_edits: boo
     if candidates == 0 && !near_misses {
         // RFC 8461 §3.1: without a `v=STSv1;` record there is no policy to fetch; RFC 8461 §6 recommends
         // TLS-RPT alongside MTA-STS.
-        findings.push((w.missing)(&g.example));
+        findings.push(w.missing.emit([&g.example]));
     }
     if candidates > 1 {
         // RFC 8461 §3.1, RFC 8460 §3: "If the number of resulting records is not one, senders MUST assume" the
         // domain has no policy / does not implement TLSRPT.
         let keep = keep.unwrap_or_else(|| g.example.to_owned());
-        findings.push((w.multiple)(&candidates, &keep));
+        findings.push(w.multiple.emit([&candidates, &keep]));
         value = None;
     }
     // Findings about one record of the set (those `parse` read already have theirs).

@@ -8,7 +8,7 @@
 //! contradict the verified behaviour of a sender.
 
 use crate::finding::{Code, Finding};
-use crate::senders::{self, Behaviour, Deviation};
+use crate::senders::{self, Behaviour, Said};
 use std::fmt::{Display, Write as _};
 
 /// One message of the rule table.
@@ -38,19 +38,18 @@ macro_rules! templates {
             $(#[doc = $doc])*
             #[allow(clippy::too_many_arguments, dead_code)]
             pub(crate) fn $name($($arg: impl std::fmt::Display),*) -> crate::finding::Finding {
-                crate::message::emit(
-                    &Template_::$name,
-                    &[$((stringify!($arg), &$arg as &dyn std::fmt::Display)),*],
-                )
+                crate::message::emit(&Templates::$name, &[$(&$arg as &dyn std::fmt::Display),*])
             }
         )*
 
-        #[allow(non_upper_case_globals, non_camel_case_types, dead_code)]
-        struct Template_;
-        #[allow(non_upper_case_globals)]
-        impl Template_ {
+        /// The templates of this table by name, for tables of other modules that pick one per case
+        /// ([`crate::message::Emit`]).
+        #[allow(non_upper_case_globals, dead_code)]
+        pub(crate) struct Templates;
+        #[allow(non_upper_case_globals, dead_code)]
+        impl Templates {
             $(
-                const $name: crate::message::Template = crate::message::Template {
+                pub(crate) const $name: crate::message::Template = crate::message::Template {
                     id: concat!($module, "::", stringify!($name)),
                     code: crate::finding::Code::$code,
                     text: $text,
@@ -61,7 +60,7 @@ macro_rules! templates {
         }
 
         /// Every template of this table.
-        pub const TEMPLATES: &[crate::message::Template] = &[$(Template_::$name),*];
+        pub const TEMPLATES: &[crate::message::Template] = &[$(Templates::$name),*];
     };
 }
 
@@ -85,7 +84,11 @@ macro_rules! texts {
             $(#[doc = $doc])*
             #[allow(dead_code)]
             pub(crate) fn $name($($arg: impl std::fmt::Display),*) -> String {
-                crate::message::render($text, &[$((stringify!($arg), &$arg as &dyn std::fmt::Display)),*])
+                crate::message::render(
+                    $text,
+                    &[$(stringify!($arg)),*],
+                    &[$(&$arg as &dyn std::fmt::Display),*],
+                )
             }
         )*
 
@@ -96,6 +99,23 @@ macro_rules! texts {
             args: &[$(stringify!($arg)),*],
         }),*];
     };
+}
+
+/// A template chosen as data (one per case of a rule two record kinds share), with its number of arguments
+/// in its type: [`Emit::new`] rejects, at compile time, a template whose placeholders are not `N`.
+#[derive(Clone, Copy)]
+pub(crate) struct Emit<const N: usize>(&'static Template);
+
+impl<const N: usize> Emit<N> {
+    pub(crate) const fn new(template: &'static Template) -> Self {
+        assert!(template.args.len() == N, "the template takes another number of arguments");
+        Emit(template)
+    }
+
+    /// The finding, with the values of the template's arguments in its parameter order.
+    pub(crate) fn emit(self, values: [&dyn Display; N]) -> Finding {
+        emit(self.0, &values)
+    }
 }
 
 #[doc(hidden)]
@@ -126,8 +146,9 @@ pub fn templates_of(code: Code) -> impl Iterator<Item = &'static Template> {
     templates().filter(move |t| t.code == code)
 }
 
-/// Fills `{name}` placeholders from `args`; `{{` and `}}` stand for braces.
-pub fn render(text: &str, args: &[(&str, &dyn Display)]) -> String {
+/// Fills `{name}` placeholders from `values`, the value of `names[i]` at `values[i]`; `{{` and `}}` stand
+/// for braces. Names and values apart, so each emitting site passes only its values (less code per site).
+pub fn render(text: &str, names: &[&str], values: &[&dyn Display]) -> String {
     let mut out = String::with_capacity(text.len() + 32);
     let mut rest = text;
     while let Some(open) = rest.find(['{', '}']) {
@@ -140,8 +161,8 @@ pub fn render(text: &str, args: &[(&str, &dyn Display)]) -> String {
         }
         let close = if rest.as_bytes()[open] == b'{' { after.find('}') } else { None };
         if let Some((name, c)) = close.map(|c| (&after[..c], c)) {
-            match args.iter().find(|(n, _)| *n == name) {
-                Some((_, value)) => {
+            match names.iter().position(|n| *n == name).and_then(|i| values.get(i)) {
+                Some(value) => {
                     let _ = write!(out, "{value}");
                 }
                 // Unreachable through the generated functions (a test checks every placeholder).
@@ -177,8 +198,8 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 /// The finding of one template: its words filled in, what real senders do appended from the sender table,
 /// the rule's severity and RFC citation from the catalogue.
 #[inline(never)]
-pub(crate) fn emit(template: &Template, args: &[(&str, &dyn Display)]) -> Finding {
-    let mut message = render(template.text, args);
+pub(crate) fn emit(template: &Template, values: &[&dyn Display]) -> Finding {
+    let mut message = render(template.text, template.args, values);
     let senders = senders_sentence(template.code);
     if !senders.is_empty() {
         message.push(' ');
@@ -186,7 +207,7 @@ pub(crate) fn emit(template: &Template, args: &[(&str, &dyn Display)]) -> Findin
     }
     let finding = Finding::new(template.code, message);
     match template.fix {
-        Some(fix) => finding.with_fix(render(fix, args)),
+        Some(fix) => finding.with_fix(render(fix, template.args, values)),
         None => finding,
     }
 }
@@ -203,11 +224,11 @@ fn and_list(names: &[&str]) -> String {
 /// What real senders do with a finding of this rule, from the sender table: empty when no sender is known
 /// to depart from the RFC on it.
 pub fn senders_sentence(code: Code) -> String {
-    let rows: Vec<&Deviation> = senders::deviations(code.as_str()).collect();
+    let rows: Vec<&Said> = senders::said(code.as_str()).collect();
     if rows.is_empty() {
         return String::new();
     }
-    let name = |d: &Deviation| senders::sender(d.sender).map_or(d.sender, |s| s.name);
+    let name = |d: &Said| senders::sender(d.sender).map_or(d.sender, |s| s.name);
     let mut clauses = Vec::new();
     for behaviour in Behaviour::ALL {
         if behaviour == Behaviour::Other {
@@ -215,12 +236,14 @@ pub fn senders_sentence(code: Code) -> String {
         }
         // Unconditional rows first, then each limited case on its own ("… when the policy has no mx line").
         let mut cases: Vec<Option<&str>> = Vec::new();
-        for row in rows.iter().filter(|d| d.behaviour == behaviour) {
+        if rows.iter().any(|d| d.behaviour == behaviour && d.when.is_none()) {
+            cases.push(None);
+        }
+        for row in rows.iter().filter(|d| d.behaviour == behaviour && d.when.is_some()) {
             if !cases.contains(&row.when) {
                 cases.push(row.when);
             }
         }
-        cases.sort_by_key(Option::is_some);
         for case in cases {
             let names: Vec<&str> =
                 rows.iter().filter(|d| d.behaviour == behaviour && d.when == case).map(|d| name(d)).collect();
@@ -232,11 +255,11 @@ pub fn senders_sentence(code: Code) -> String {
     if !clauses.is_empty() {
         let _ = write!(sentence, "Real senders differ: {}.", clauses.join("; "));
     }
-    for row in rows.iter().filter(|d| d.behaviour == Behaviour::Other) {
+    for (row, other) in rows.iter().filter_map(|d| Some((d, d.other?))) {
         if !sentence.is_empty() {
             sentence.push(' ');
         }
-        let _ = write!(sentence, "{}: {}", name(row), row.detail);
+        let _ = write!(sentence, "{}: {other}", name(row));
     }
     sentence
 }
@@ -250,12 +273,9 @@ mod tests {
     fn render_fills_placeholders_and_keeps_escaped_braces() {
         let line: &dyn Display = &3;
         let host: &dyn Display = &"mx.example.com";
-        assert_eq!(
-            render("Line {line}: {host} {{x}}", &[("line", line), ("host", host)]),
-            "Line 3: mx.example.com {x}"
-        );
-        assert_eq!(render("unclosed {brace", &[]), "unclosed {brace");
-        assert_eq!(render("stray } brace", &[]), "stray } brace");
+        assert_eq!(render("Line {line}: {host} {{x}}", &["line", "host"], &[line, host]), "Line 3: mx.example.com {x}");
+        assert_eq!(render("unclosed {brace", &[], &[]), "unclosed {brace");
+        assert_eq!(render("stray } brace", &[], &[]), "stray } brace");
         assert_eq!(placeholders("a {b} {{c}} {d}"), vec!["b", "d"]);
     }
 
