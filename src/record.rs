@@ -26,6 +26,7 @@ use crate::abnf::{is_alphanum, is_ext_name_char, is_txt_ext_value_char};
 use crate::finding::{ArtifactKind, Code, Finding, Parsed, Span};
 use crate::message::Emit;
 use crate::message::record as words;
+use crate::tagvalue::ReadFields;
 use crate::tagvalue::{
     self, Checker, Fields, Grammar, Repair, TagValueRecord, Words, ascii, bad_bytes, ext_name, ext_value, extension,
     lenient_pairs, matches, show,
@@ -87,6 +88,8 @@ static GRAMMAR: Grammar = Grammar {
         multiple: Emit::new(&words::Templates::multiple),
     },
     other_txt: Some(other_txt),
+    artifact: ArtifactKind::StsRecord,
+    repair,
 };
 
 /// `sts-id          = %s"id=" 1*32(ALPHA / DIGIT)     ; id=...`
@@ -163,9 +166,7 @@ impl<'a> StsFields<'a> {
     }
 }
 
-impl<'a> Fields<'a> for StsFields<'a> {
-    type Value = StsRecord;
-
+impl<'a> ReadFields<'a> for StsFields<'a> {
     fn field(&mut self, checker: &mut Checker<'a>, text: &'a [u8], start: usize, version_missing: bool) {
         let span = Span::new(start, start + text.len());
         let contains_non_ascii = !text.is_ascii();
@@ -237,6 +238,10 @@ impl<'a> Fields<'a> for StsFields<'a> {
         };
         checker.push(finding, whole);
     }
+}
+
+impl<'a> Fields<'a> for StsFields<'a> {
+    type Value = StsRecord;
 
     fn value(self) -> Option<StsRecord> {
         let extensions = self.extensions;
@@ -283,12 +288,6 @@ impl TagValueRecord for StsRecord {
 
     fn to_text(&self) -> String {
         StsRecord::to_text(self)
-    }
-
-    const ARTIFACT: ArtifactKind = ArtifactKind::StsRecord;
-
-    fn repair(record: &[u8]) -> Repair {
-        repair(record)
     }
 }
 

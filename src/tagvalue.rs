@@ -100,6 +100,10 @@ pub(crate) struct Grammar {
     pub(crate) words: Words,
     /// The finding for a record of another kind, if there is one.
     pub(crate) other_txt: Option<fn(&[u8]) -> Finding>,
+    /// Where the record is published, as an artefact of a fix.
+    pub(crate) artifact: ArtifactKind,
+    /// The record every grammar error of a record offers as its fix.
+    pub(crate) repair: fn(&[u8]) -> Repair,
 }
 
 impl Grammar {
@@ -509,7 +513,7 @@ fn version_first_edits(g: &Grammar, record: &[u8]) -> Vec<(Span, String)> {
 /// Keeps a finding's edits only when they fix it: the record with them applied, read again, reports that
 /// rule fewer times and no error that was not reported before. Otherwise the fix is its words and the
 /// corrected record.
-fn keep_edits_that_fix(record: &[u8], findings: &mut [Finding], reread: impl Fn(&[u8]) -> Vec<Finding>) {
+fn keep_edits_that_fix(record: &[u8], findings: &mut [Finding], reread: &dyn Fn(&[u8]) -> Vec<Finding>) {
     for i in 0..findings.len() {
         if findings[i].edits.is_empty() {
             continue;
@@ -529,18 +533,25 @@ fn keep_edits_that_fix(record: &[u8], findings: &mut [Finding], reread: impl Fn(
 }
 
 /// The fields of one kind of record: everything after the version that the two records do not share.
-pub(crate) trait Fields<'a>: Default {
-    type Value: TagValueRecord;
-
+/// Object-safe, so the shared reader is compiled once, not once per kind of record.
+pub(crate) trait ReadFields<'a> {
     /// One field (`text` starts at `start`); `version_missing` when the record did not begin with a version.
     fn field(&mut self, checker: &mut Checker<'a>, text: &'a [u8], start: usize, version_missing: bool);
 
     /// The rules about the record as a whole, after the last field.
     fn end(&mut self, checker: &mut Checker<'a>);
+}
+
+/// [`ReadFields`] and the record they make.
+pub(crate) trait Fields<'a>: ReadFields<'a> + Default {
+    type Value: TagValueRecord;
 
     /// The record read, when no error was found.
     fn value(self) -> Option<Self::Value>;
 }
+
+/// Reads the edited record again and returns its findings, to check that a finding's edits fix it.
+type Reread<'r> = Option<&'r dyn Fn(&[u8]) -> Vec<Finding>>;
 
 /// One record, its character-strings already joined, read with the shared rules and the record's own fields.
 pub(crate) fn parse<T: TagValueRecord>(record: &[u8]) -> Parsed<T> {
@@ -552,9 +563,22 @@ pub(crate) fn parse<T: TagValueRecord>(record: &[u8]) -> Parsed<T> {
 /// [`parse`]; `check_edits` keeps only the edits that fix their finding (off when an edited record is read
 /// again to check them).
 fn read<T: TagValueRecord>(record: &[u8], check_edits: bool) -> Parsed<T> {
-    let grammar = T::GRAMMAR;
-    let repair = T::repair(record);
     let mut fields = T::Fields::default();
+    let reread = |edited: &[u8]| read::<T>(edited, false).findings;
+    let findings = read_fields(T::GRAMMAR, record, &mut fields, check_edits.then_some(&reread));
+    let has_error = findings.iter().any(|f| f.severity == Severity::Error);
+    let value = if has_error { None } else { fields.value() };
+    Parsed { value, findings }
+}
+
+/// The findings of [`read`], for any kind of record.
+fn read_fields<'a>(
+    grammar: &'static Grammar,
+    record: &'a [u8],
+    fields: &mut dyn ReadFields<'a>,
+    reread: Reread<'_>,
+) -> Vec<Finding> {
+    let repair = (grammar.repair)(record);
     let mut checker = Checker { grammar, record, corrected: repair.text, findings: Vec::new() };
     if let Some(span) = non_ascii_run(record) {
         // RFC 8461 §3.1 "MTA-STS TXT records MUST be US-ASCII"; RFC 8460 §3: ASCII fields, URIs percent-encoded.
@@ -578,14 +602,13 @@ fn read<T: TagValueRecord>(record: &[u8], check_edits: bool) -> Parsed<T> {
         let grammar_errors =
             findings.iter_mut().filter(|f| f.code.group() == grammar.invalid && f.severity == Severity::Error);
         for finding in grammar_errors {
-            finding.artifacts = vec![Artifact { kind: T::ARTIFACT, text: corrected.clone() }];
+            finding.artifacts = vec![Artifact { kind: grammar.artifact, text: corrected.clone() }];
         }
     }
-    if check_edits {
-        keep_edits_that_fix(record, &mut findings, |edited| read::<T>(edited, false).findings);
+    if let Some(reread) = reread {
+        keep_edits_that_fix(record, &mut findings, reread);
     }
-    let value = if has_error { None } else { fields.value() };
-    Parsed { value, findings }
+    findings
 }
 
 /// A kind of tag=value record, as the record-set filter sees it.
@@ -597,12 +620,6 @@ pub(crate) trait TagValueRecord: Sized {
 
     /// The canonical record.
     fn to_text(&self) -> String;
-
-    /// Where the record is published, as an artefact of a fix.
-    const ARTIFACT: ArtifactKind;
-
-    /// The record every grammar error of `record` offers as its fix.
-    fn repair(record: &[u8]) -> Repair;
 }
 
 /// How a record of the record set is treated.
@@ -662,8 +679,7 @@ fn ambiguous_delimiter(grammar: &Grammar, record: &[u8], span: Span) -> Finding 
 ///
 /// Alone, it is reported with the grammar rule it breaks (an error); beside a real record, as `…-discarded`
 /// (a warning: RFC readers use the other record, lax ones count two).
-fn near_miss<T: TagValueRecord>(record: &[u8], candidates: usize, check_edits: bool) -> Finding {
-    let g = T::GRAMMAR;
+fn near_miss(g: &'static Grammar, record: &[u8], candidates: usize, reread: Reread<'_>) -> Finding {
     let (w, v) = (&g.words, g.version_bytes());
     let whole = Span::new(0, record.len());
     let lead = record.iter().take_while(|&&b| is_wsp(b)).count();
@@ -683,7 +699,7 @@ fn near_miss<T: TagValueRecord>(record: &[u8], candidates: usize, check_edits: b
         };
         return finding.with_span(whole);
     }
-    let repair = T::repair(record);
+    let repair = (g.repair)(record);
     let corrected = &repair.text;
     let (finding, edits) = if lead > 0 {
         (w.leading_whitespace.emit([corrected]), vec![(Span::new(0, lead), String::new())])
@@ -699,10 +715,9 @@ fn near_miss<T: TagValueRecord>(record: &[u8], candidates: usize, check_edits: b
     let mut finding = with_edits(finding.with_span(whole), edits);
     // A repair with nothing left to choose is also the artefact to paste as it is.
     if repair.complete {
-        finding.artifacts = vec![Artifact { kind: T::ARTIFACT, text: repair.text.clone() }];
+        finding.artifacts = vec![Artifact { kind: g.artifact, text: repair.text.clone() }];
     }
-    if check_edits {
-        let reread = |edited: &[u8]| read_rrset::<T, _>(&[edited], false).findings;
+    if let Some(reread) = reread {
         keep_edits_that_fix(record, std::slice::from_mut(&mut finding), reread);
     }
     finding
@@ -715,6 +730,7 @@ pub(crate) fn parse_rrset<T: TagValueRecord, R: AsRef<[u8]>>(records: &[R]) -> P
 
 /// [`parse_rrset`]; `check_edits` as in [`read`].
 fn read_rrset<T: TagValueRecord, R: AsRef<[u8]>>(records: &[R], check_edits: bool) -> Parsed<T> {
+    let reread = |edited: &[u8]| read_rrset::<T, &[u8]>(&[edited], false).findings;
     let g = T::GRAMMAR;
     let w = &g.words;
     let mut findings = Vec::new();
@@ -746,7 +762,8 @@ fn read_rrset<T: TagValueRecord, R: AsRef<[u8]>>(records: &[R], check_edits: boo
                 }
             }
             Kind::NearMiss => {
-                findings.push(near_miss::<T>(record, candidates, check_edits).with_record_index(index));
+                findings
+                    .push(near_miss(g, record, candidates, check_edits.then_some(&reread)).with_record_index(index));
             }
             Kind::Other => findings.extend(g.other_txt.map(|other| other(record).with_record_index(index))),
         }

@@ -28,6 +28,7 @@ use crate::abnf::{is_alpha, is_alphanum, is_digit, is_wsp};
 use crate::finding::{ArtifactKind, Code, Finding, Parsed, Severity, Span};
 use crate::message::Emit;
 use crate::message::tlsrpt as words;
+use crate::tagvalue::ReadFields;
 use crate::tagvalue::{
     self, Checker, Fields, Grammar, Repair, TagValueRecord, Words, ascii, bad_bytes, deletes, ext_name, ext_value,
     extension, lenient_pairs, matches, show,
@@ -92,6 +93,8 @@ static GRAMMAR: Grammar = Grammar {
     },
     // RFC 8460 §3: other records are discarded silently.
     other_txt: None,
+    artifact: ArtifactKind::TlsrptRecord,
+    repair,
 };
 
 /// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` (RFC 3986 §3.1, part of `URI`)
@@ -295,9 +298,7 @@ fn merge_edits(record: &[u8], fields: &[Span]) -> Vec<(Span, String)> {
     edits
 }
 
-impl<'a> Fields<'a> for TlsRptFields {
-    type Value = TlsRptRecord;
-
+impl<'a> ReadFields<'a> for TlsRptFields {
     fn field(&mut self, checker: &mut Checker<'a>, text: &'a [u8], start: usize, _version_missing: bool) {
         let span = Span::new(start, start + text.len());
         if text.starts_with(RUA) {
@@ -376,6 +377,10 @@ impl<'a> Fields<'a> for TlsRptFields {
             checker.push(finding, second);
         }
     }
+}
+
+impl<'a> Fields<'a> for TlsRptFields {
+    type Value = TlsRptRecord;
 
     fn value(self) -> Option<TlsRptRecord> {
         Some(TlsRptRecord { version: "TLSRPTv1".to_owned(), rua: self.rua, extensions: self.extensions })
@@ -429,12 +434,6 @@ impl TagValueRecord for TlsRptRecord {
 
     fn to_text(&self) -> String {
         TlsRptRecord::to_text(self)
-    }
-
-    const ARTIFACT: ArtifactKind = ArtifactKind::TlsrptRecord;
-
-    fn repair(record: &[u8]) -> Repair {
-        repair(record)
     }
 }
 
