@@ -379,7 +379,7 @@ impl<'a> ReadFields<'a> for TlsRptFields {
     }
 }
 
-impl<'a> Fields<'a> for TlsRptFields {
+impl Fields<'_> for TlsRptFields {
     type Value = TlsRptRecord;
 
     fn value(self) -> Option<TlsRptRecord> {
