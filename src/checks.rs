@@ -2,7 +2,7 @@
 //! Decided here once, so the page, the widget and the CLI show the same list.
 
 use crate::evaluate::{Report, Verdict};
-use crate::finding::{Category, Code, Finding, Severity};
+use crate::finding::{Category, CheckedBy, Code, Finding, Severity};
 
 /// One category of a report: its findings, in report order, and the rules checked without a finding.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -31,17 +31,13 @@ fn ran(verdict: Verdict, category: Category) -> bool {
     }
 }
 
-/// Whether a rule was checked at all for this report: some rules need what only one shell sees.
+/// Whether a rule was checked at all for this report: some rules need what only some runs see.
 fn checked(report: &Report, code: Code) -> bool {
-    match code {
-        // Reported by `preflight`, comparing a draft with the live state; `evaluate` never checks it.
-        Code::PolicyIdUnchanged => false,
-        // Only a shell that sees the policy host's certificate and each address family (the native
-        // shell) can tell; the edge worker's fetch reports neither.
-        Code::PolicyCertExpiring | Code::PolicyHostUnreachable => {
-            report.evidence.policy.as_ref().is_some_and(|p| p.certificate.is_some())
-        }
-        _ => true,
+    match code.checked_by() {
+        CheckedBy::Every => true,
+        CheckedBy::CertificateShell => report.evidence.policy.as_ref().is_some_and(|p| p.certificate.is_some()),
+        // `evaluate` never compares with a draft.
+        CheckedBy::Preflight => false,
     }
 }
 

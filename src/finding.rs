@@ -458,6 +458,30 @@ codes! {
         "Since MTA-STS uses DNS TXT records for policy discovery, an attacker who is able to block DNS responses can suppress the discovery of an MTA-STS Policy, making the Policy Domain appear not to have an MTA- STS Policy.";
 }
 
+/// Which runs check a rule: not every rule can be checked from every shell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckedBy {
+    /// Every check, from any shell (the parsers and `evaluate`).
+    Every,
+    /// Checks whose shell sees the policy host's certificate and each address family (the CLI and the
+    /// self-hosted server; the edge worker's fetch reports neither).
+    CertificateShell,
+    /// Pre-flight only: it compares a draft with the live state.
+    Preflight,
+}
+
+impl Code {
+    /// Which runs check this rule.
+    pub fn checked_by(self) -> CheckedBy {
+        match self {
+            Code::PolicyIdUnchanged => CheckedBy::Preflight,
+            Code::PolicyCertExpiring | Code::PolicyHostUnreachable => CheckedBy::CertificateShell,
+            _ => CheckedBy::Every,
+        }
+    }
+}
+
 /// One row of the rule table, as `mta-sts codes --json` and `mta-sts explain` show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Rule {
@@ -473,6 +497,10 @@ pub struct Rule {
     pub is_group: bool,
     pub rfc: &'static str,
     pub rfc_text: &'static str,
+    /// Which runs check the rule.
+    pub checked_by: CheckedBy,
+    /// The rule's message templates (one per case it reports), with their fixes.
+    pub messages: Vec<&'static crate::message::Template>,
     /// What real senders do where they depart from the RFC on this rule, each with its source.
     pub senders: Vec<&'static crate::senders::Deviation>,
 }
@@ -490,6 +518,8 @@ impl Code {
             is_group: self.is_group(),
             rfc: self.rfc(),
             rfc_text: self.rfc_text(),
+            checked_by: self.checked_by(),
+            messages: crate::message::templates_of(self).collect(),
             senders: crate::senders::deviations(self.as_str()).collect(),
         }
     }
@@ -544,6 +574,103 @@ pub struct Finding {
     /// before the record whose new id announces it, RFC 8461 §8.1): each can be pasted as it is.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub artifacts: Vec<Artifact>,
+    /// The fix as byte edits of the input the span refers to (the record of `record_index`, the policy
+    /// body): applied with [`apply_edits`], they remove this finding's problem and change nothing else.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub edits: Vec<Edit>,
+    /// The lines the edits touch, before and after: what the shells show, without the input at hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub preview: Option<EditPreview>,
+}
+
+/// The part of the input a fix's edits change, as it is and as it becomes. Control characters and line
+/// ends are shown as visible symbols (`␍`, `␊`, `␉`, `<BOM>`), so an invisible problem can be seen.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditPreview {
+    /// The 1-based line of the input where the change starts.
+    pub line: usize,
+    pub before: String,
+    pub after: String,
+}
+
+/// Bytes as a person can see them: lossy UTF-8, with controls, line ends and a BOM made visible.
+pub fn visible(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\u{feff}' => out.push_str("<BOM>"),
+            // The Control Pictures block: U+2400 + the C0 code, U+2421 for DEL.
+            c @ '\0'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')),
+            '\u{7f}' => out.push('\u{2421}'),
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The preview of `edits` on `input`: the whole lines they touch, line ends included, before and after.
+pub fn preview(input: &[u8], edits: &[Edit]) -> Option<EditPreview> {
+    let start = edits.iter().map(|e| e.span.start).min()?.min(input.len());
+    let end = edits.iter().map(|e| e.span.end).max()?.min(input.len()).max(start);
+    let line_start = input[..start].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    // The line of the last edit, through its LF (an edit that ends on a LF already took the line end).
+    let line_end = if end > line_start && input[end - 1] == b'\n' {
+        end
+    } else {
+        input[end..].iter().position(|&b| b == b'\n').map_or(input.len(), |i| end + i + 1)
+    };
+    let after = apply_edits(input, edits);
+    // The same lines' end after the edits: moved by how much the input grew or shrank.
+    let after_end = (line_end + after.len()).saturating_sub(input.len()).clamp(line_start, after.len());
+    Some(EditPreview {
+        line: input[..line_start].iter().filter(|&&b| b == b'\n').count() + 1,
+        before: visible(&input[line_start..line_end]),
+        after: visible(after.get(line_start..after_end).unwrap_or_default()),
+    })
+}
+
+/// Fills in the preview of every finding with edits; `input(record_index)` is the input its span refers to.
+pub(crate) fn preview_edits<'a>(findings: &mut [Finding], input: impl Fn(Option<usize>) -> Option<&'a [u8]>) {
+    for finding in findings.iter_mut().filter(|f| !f.edits.is_empty() && f.preview.is_none()) {
+        finding.preview = input(finding.record_index).and_then(|bytes| preview(bytes, &finding.edits));
+    }
+}
+
+/// One edit of a fix: replace the bytes of `span` with `replacement` (empty: delete them).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// The input with the edits applied. Edits are applied from the last to the first, so each span refers to
+/// the original input; overlapping edits and spans outside the input are skipped.
+pub fn apply_edits(input: &[u8], edits: &[Edit]) -> Vec<u8> {
+    let mut sorted: Vec<&Edit> = edits.iter().collect();
+    // A fix has a handful of edits: an insertion sort (stable) costs the web pages less code than `sort_by_key`.
+    let key = |e: &Edit| (e.span.start, e.span.end);
+    for i in 1..sorted.len() {
+        let mut j = i;
+        while j > 0 && key(sorted[j - 1]) > key(sorted[j]) {
+            sorted.swap(j - 1, j);
+            j -= 1;
+        }
+    }
+    let mut out = Vec::with_capacity(input.len());
+    let mut at = 0;
+    for edit in sorted {
+        let Span { start, end } = edit.span;
+        if start < at || start > end || end > input.len() {
+            continue;
+        }
+        out.extend_from_slice(&input[at..start]);
+        out.extend_from_slice(edit.replacement.as_bytes());
+        at = end;
+    }
+    out.extend_from_slice(&input[at..]);
+    out
 }
 
 /// What an [`Artifact`] is: where it is published.
@@ -566,8 +693,9 @@ pub struct Artifact {
 }
 
 impl Finding {
-    /// A finding with the code's default severity and RFC citation.
-    pub fn new(code: Code, message: impl Into<String>) -> Finding {
+    /// A finding with the code's default severity and RFC citation. Only the message tables call it
+    /// ([`crate::message`]): the words of a finding come from there.
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Finding {
         Finding {
             code,
             group: code.group(),
@@ -578,6 +706,8 @@ impl Finding {
             rfc: code.rfc().to_owned(),
             fix: None,
             artifacts: Vec::new(),
+            edits: Vec::new(),
+            preview: None,
         }
     }
 
@@ -603,6 +733,13 @@ impl Finding {
     #[must_use]
     pub fn with_artifacts(mut self, artifacts: Vec<Artifact>) -> Finding {
         self.artifacts = artifacts;
+        self
+    }
+
+    /// One edit of the fix: replace `span` of the input with `replacement`.
+    #[must_use]
+    pub fn with_edit(mut self, span: Span, replacement: impl Into<String>) -> Finding {
+        self.edits.push(Edit { span, replacement: replacement.into() });
         self
     }
 
@@ -694,6 +831,34 @@ mod tests {
             .map(|(code, sentence)| format!("{code}: {sentence}"))
             .collect();
         assert!(misquoted.is_empty(), "not in RFC 8461 or 8460:\n{}", misquoted.join("\n"));
+    }
+
+    #[test]
+    fn edits_apply_from_the_original_input() {
+        let edit = |start, end, text: &str| Edit { span: Span::new(start, end), replacement: text.to_owned() };
+        let input = b"mode : enforce\r\r\n";
+        let edits = [edit(15, 16, ""), edit(4, 5, ""), edit(0, 4, "mode")];
+        assert_eq!(apply_edits(input, &edits), b"mode: enforce\r\n");
+        // Overlapping and out-of-range edits are skipped, never a panic.
+        assert_eq!(apply_edits(b"abc", &[edit(0, 2, "x"), edit(1, 3, "y"), edit(2, 9, "z")]), b"xc");
+    }
+
+    #[test]
+    fn previews_show_whole_lines_with_invisible_bytes_made_visible() {
+        let edit = |start, end, text: &str| Edit { span: Span::new(start, end), replacement: text.to_owned() };
+        let body = b"version: STSv1\r\r\nmode : enforce\n\nmx: a\n";
+        let p = preview(body, &[edit(15, 16, "")]).unwrap();
+        assert_eq!((p.line, p.before.as_str(), p.after.as_str()), (1, "version: STSv1␍␍␊", "version: STSv1␍␊"));
+        let p = preview(body, &[edit(21, 22, "")]).unwrap();
+        assert_eq!((p.line, p.before.as_str(), p.after.as_str()), (2, "mode : enforce␊", "mode: enforce␊"));
+        // Deleting a whole blank line: the edit ends on its LF.
+        let p = preview(body, &[edit(32, 33, "")]).unwrap();
+        assert_eq!((p.line, p.before.as_str(), p.after.as_str()), (3, "␊", ""));
+        let p = preview("\u{feff}version: STSv1".as_bytes(), &[edit(0, 3, "")]).unwrap();
+        assert_eq!((p.before.as_str(), p.after.as_str()), ("<BOM>version: STSv1", "version: STSv1"));
+        assert_eq!(preview(b"x", &[]), None);
+        // Spans past the end are clamped, never a panic.
+        assert!(preview(b"ab", &[edit(5, 9, "z")]).is_some());
     }
 
     #[test]

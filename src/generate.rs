@@ -152,7 +152,6 @@ pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateEr
     if mx.is_empty() && input.mode != Mode::None {
         return Err(GenerateError::NoMx);
     }
-    let d = input.domain.as_str();
     let policy =
         Policy { version: "STSv1".to_owned(), mode: input.mode, max_age: input.max_age, mx, extensions: vec![] };
     let record = StsRecord { version: "STSv1".to_owned(), id: fresh_id(now), extensions: vec![] };
@@ -165,12 +164,8 @@ pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateEr
     let mut notes = Vec::new();
     if !input.domain.tlsrpt_record_name_fits() {
         // RFC 1035 §2.3.4: a name has at most 253 octets.
-        notes.push(format!(
-            "_smtp._tls.{d} is {} octets long, over the 253 that DNS allows: the TLS-RPT record cannot be \
-             published for this domain, so senders cannot report TLS failures to it. The policy and the \
-             _mta-sts record work without it.",
-            input.domain.tlsrpt_record_name().len()
-        ));
+        let name = input.domain.tlsrpt_record_name();
+        notes.push(crate::message::evaluate::note_tlsrpt_name_too_long(&name, name.len()));
     }
     // The output read back by the same parsers a check uses.
     let mut findings = Policy::parse(policy.to_text().as_bytes()).findings;

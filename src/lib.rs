@@ -19,12 +19,15 @@ pub mod domain;
 pub mod evaluate;
 pub mod finding;
 pub mod generate;
+pub mod message;
 pub mod mx;
 pub mod observe;
 pub mod plan;
 pub mod policy;
 pub mod preflight;
 pub mod record;
+#[cfg(feature = "testing")]
+pub mod scenario;
 pub mod senders;
 pub mod tlsrpt;
 
@@ -38,7 +41,7 @@ pub mod civil;
 pub use domain::{Domain, DomainError};
 pub use evaluate::{Report, Verdict, evaluate};
 
-pub use finding::{Code, Finding, Parsed, Severity, Span};
+pub use finding::{Code, Edit, Finding, Parsed, Severity, Span, apply_edits};
 pub use mx::MxPattern;
 pub use observe::Observations;
 pub use plan::{Plan, plan};

@@ -106,7 +106,7 @@ fn diagnose(text: &str) -> String {
     }
     if text.starts_with('.') {
         return format!(
-            "`{text}` starts with a dot; that is the draft-era (and Postfix) suffix notation, which RFC 8461 \
+            "`{text}` starts with a dot; that is the suffix notation of drafts and other TLS policy tables, which RFC 8461 \
              replaced with `*{text}`"
         );
     }

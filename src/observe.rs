@@ -38,7 +38,7 @@ pub struct DnsObservation {
 
 /// What the DoH server did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "kebab-case")]
+#[serde(tag = "outcome", rename_all = "kebab-case", try_from = "wire::DnsResult")]
 pub enum DnsResult {
     /// An HTTP response arrived; `body` is the DNS message (or whatever the server sent instead).
     Response {
@@ -126,7 +126,7 @@ pub struct CertificateSummary {
 
 /// What the policy host did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "kebab-case")]
+#[serde(tag = "outcome", rename_all = "kebab-case", try_from = "wire::PolicyResult")]
 pub enum PolicyResult {
     /// An HTTP response arrived (any status; redirects are recorded, not followed).
     Response {
@@ -211,6 +211,92 @@ impl Observations {
     }
 }
 
+/// The two results as JSON has them, `outcome` beside the fields of either outcome, read in one pass.
+/// Serde's own reading of an internally tagged enum buffers the object first, which costs the web page
+/// several kilobytes of code; the JSON is the same either way.
+mod wire {
+    use super::{FetchError, PolicyHeaders, base64_bytes};
+    use serde::{Deserialize, Deserializer};
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "kebab-case")]
+    enum Outcome {
+        Response,
+        Failed,
+    }
+
+    fn some_bytes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<u8>>, D::Error> {
+        base64_bytes::deserialize(deserializer).map(Some)
+    }
+
+    fn missing(outcome: &str, field: &str) -> String {
+        format!("missing field `{field}` of outcome `{outcome}`")
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct DnsResult {
+        outcome: Outcome,
+        http_status: Option<u16>,
+        #[serde(default, deserialize_with = "some_bytes")]
+        body: Option<Vec<u8>>,
+        error: Option<FetchError>,
+        elapsed_ms: Option<u32>,
+    }
+
+    impl TryFrom<DnsResult> for super::DnsResult {
+        type Error = String;
+
+        fn try_from(w: DnsResult) -> Result<Self, String> {
+            let elapsed_ms = w.elapsed_ms;
+            Ok(match w.outcome {
+                Outcome::Response => super::DnsResult::Response {
+                    http_status: w.http_status.ok_or_else(|| missing("response", "http_status"))?,
+                    body: w.body.ok_or_else(|| missing("response", "body"))?,
+                    elapsed_ms,
+                },
+                Outcome::Failed => {
+                    super::DnsResult::Failed { error: w.error.ok_or_else(|| missing("failed", "error"))?, elapsed_ms }
+                }
+            })
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct PolicyResult {
+        outcome: Outcome,
+        status: Option<u16>,
+        #[serde(default)]
+        headers: PolicyHeaders,
+        #[serde(default, deserialize_with = "some_bytes")]
+        body: Option<Vec<u8>>,
+        #[serde(default)]
+        truncated: bool,
+        error: Option<FetchError>,
+        elapsed_ms: Option<u32>,
+    }
+
+    impl TryFrom<PolicyResult> for super::PolicyResult {
+        type Error = String;
+
+        fn try_from(w: PolicyResult) -> Result<Self, String> {
+            let elapsed_ms = w.elapsed_ms;
+            Ok(match w.outcome {
+                Outcome::Response => super::PolicyResult::Response {
+                    status: w.status.ok_or_else(|| missing("response", "status"))?,
+                    headers: w.headers,
+                    body: w.body.ok_or_else(|| missing("response", "body"))?,
+                    truncated: w.truncated,
+                    elapsed_ms,
+                },
+                Outcome::Failed => super::PolicyResult::Failed {
+                    error: w.error.ok_or_else(|| missing("failed", "error"))?,
+                    elapsed_ms,
+                },
+            })
+        }
+    }
+}
+
 /// Serialises bytes as standard base64 text, so raw DNS messages and policy bodies survive JSON.
 pub mod base64_bytes {
     use base64::Engine as _;
@@ -224,5 +310,67 @@ pub mod base64_bytes {
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
         STANDARD.decode(text.as_bytes()).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn failed() -> FetchError {
+        FetchError { class: ErrorClass::Timeout, detail: "no answer".to_owned() }
+    }
+
+    /// What is written is read back as it was, for every outcome, with the tag beside the fields.
+    #[test]
+    fn results_read_back_what_is_written() {
+        let dns = [
+            DnsResult::Response { http_status: 200, body: vec![0, 1, 255], elapsed_ms: Some(12) },
+            DnsResult::Response { http_status: 503, body: Vec::new(), elapsed_ms: None },
+            DnsResult::Failed { error: failed(), elapsed_ms: Some(3000) },
+        ];
+        for result in dns {
+            let json = serde_json::to_value(&result).unwrap();
+            assert!(json["outcome"].is_string(), "{json}");
+            assert_eq!(serde_json::from_value::<DnsResult>(json).unwrap(), result);
+        }
+        let headers = PolicyHeaders { content_type: Some("text/plain".to_owned()), ..PolicyHeaders::default() };
+        let policy = [
+            PolicyResult::Response {
+                status: 200,
+                headers,
+                body: b"version: STSv1\r\n".to_vec(),
+                truncated: true,
+                elapsed_ms: Some(40),
+            },
+            PolicyResult::Failed { error: failed(), elapsed_ms: None },
+        ];
+        for result in policy {
+            let json = serde_json::to_value(&result).unwrap();
+            assert!(json["outcome"].is_string(), "{json}");
+            assert_eq!(serde_json::from_value::<PolicyResult>(json).unwrap(), result);
+        }
+    }
+
+    #[test]
+    fn optional_fields_default_and_missing_ones_are_named() {
+        let minimal: PolicyResult = serde_json::from_str(r#"{"outcome":"response","status":404,"body":""}"#).unwrap();
+        assert_eq!(
+            minimal,
+            PolicyResult::Response {
+                status: 404,
+                headers: PolicyHeaders::default(),
+                body: Vec::new(),
+                truncated: false,
+                elapsed_ms: None
+            }
+        );
+        let error = serde_json::from_str::<DnsResult>(r#"{"outcome":"response","body":""}"#).unwrap_err();
+        assert!(error.to_string().contains("`http_status`"), "{error}");
+        let error = serde_json::from_str::<PolicyResult>(r#"{"outcome":"failed"}"#).unwrap_err();
+        assert!(error.to_string().contains("`error`"), "{error}");
+        assert!(serde_json::from_str::<DnsResult>(r#"{"outcome":"maybe","http_status":200,"body":""}"#).is_err());
+        assert!(serde_json::from_str::<DnsResult>(r#"{"http_status":200,"body":""}"#).is_err());
+        assert!(serde_json::from_str::<DnsResult>(r#"{"outcome":"response","http_status":200,"body":"!"}"#).is_err());
     }
 }

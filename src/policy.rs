@@ -5,7 +5,10 @@
 //! `sts-policy-term` split), then each field is read with the production for its name; a known name with a
 //! bad value is reported as a bad required field rather than accepted as an extension (requirements §4.5).
 //! Where real senders disagree with the RFC, the finding says which ones, so an administrator knows who
-//! would be affected.
+//! would be affected. The words are in [`crate::message::policy`] (and the senders' behaviour in
+//! [`crate::senders`]); this module passes them the computed values. Where the fix is a byte edit of the body
+//! whose intent is clear (a BOM, a stray CR, a blank line, a misspelt name, `Enforce`), the finding carries it
+//! as `edits`; where the fix is the administrator's choice (which mode, how long a `max_age`), only words.
 
 use std::borrow::Cow;
 
@@ -17,7 +20,8 @@ use nom::{
 use serde::{Deserialize, Serialize};
 
 use crate::abnf::{edit_distance, is_alphanum, is_digit, is_ext_name_char, is_wsp};
-use crate::finding::{Code, Finding, Parsed, Severity, Span};
+use crate::finding::{Code, Edit, Finding, Parsed, Severity, Span};
+use crate::message;
 use crate::mx::MxPattern;
 
 /// The largest `max_age` RFC 8461 §3.2 allows: one year of 365.25 days.
@@ -123,35 +127,61 @@ fn ext_value(input: &[u8]) -> IResult<&[u8], &[u8]> {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The reader: grammar plus semantics, collecting findings.
+// The reader: grammar plus semantics, collecting findings. The words are in `message::policy`.
 // ---------------------------------------------------------------------------------------------------
 
 /// The first occurrence of a single-valued field, and what it held.
-struct First<T> {
+struct First<'a, T> {
     line: usize,
     value: Option<T>,
+    /// The value as written, to tell a repeat of the same text from one with another value.
+    raw: &'a [u8],
+}
+
+/// A run of blank lines not yet known to be inside or at the end.
+struct BlankRun {
+    /// From the first blank line's content to the end of the last one's terminator.
+    span: Span,
+    /// The same lines whole, with any stray CR in them: what the fix deletes.
+    whole: Span,
+    first_line: usize,
+    last_line: usize,
+}
+
+/// A known field name misspelt (`Mode`, `max-age`, `max age`) or without its colon (`mode enforce`).
+struct Typo {
+    field: &'static str,
+    line: usize,
+    /// The name as written (for a line without a colon, the whole line).
+    name: String,
+    /// The index of the finding that reports the line.
+    finding: usize,
+    /// The edits that make the line that field; empty when its value would not be valid there.
+    rename: Vec<(Span, String)>,
 }
 
 struct Reader<'a> {
     body: &'a [u8],
     findings: Vec<Finding>,
-    version: Option<First<()>>,
-    mode: Option<First<Mode>>,
-    max_age: Option<First<u32>>,
+    version: Option<First<'a, ()>>,
+    mode: Option<First<'a, Mode>>,
+    max_age: Option<First<'a, u32>>,
     mx: Vec<MxPattern>,
     mx_lines: usize,
     extensions: Vec<(String, String)>,
-    /// Misspelt known names (`Mode`, `max-age`), to mention when the real field turns out to be missing.
-    typos: Vec<(&'static str, usize, String)>,
-    /// A run of blank lines not yet known to be inside or at the end: (start, end, count).
-    blank_run: Option<(usize, usize, usize)>,
+    /// Misspelt known names, to mention (and correct) when the real field turns out to be missing.
+    typos: Vec<Typo>,
+    blank_run: Option<BlankRun>,
     fields: usize,
     /// The body is UTF-16: one finding says so, and nothing else is worth reporting.
     utf16: bool,
-}
-
-fn err(code: Code, message: String, at: Span) -> Finding {
-    Finding::new(code, message).with_span(at)
+    /// The line being read, from its first byte to the end of its terminator; `None` when bare CRs split it
+    /// into several fields, so that no one field owns it.
+    whole_line: Option<Span>,
+    /// The line ending a fix writes: the file's own (that of its first line), or CR LF.
+    newline: &'static str,
+    /// A reader that checks what a fix would do to one line: it offers no edits of its own.
+    nested: bool,
 }
 
 fn text(bytes: &[u8]) -> Cow<'_, str> {
@@ -164,15 +194,105 @@ fn trim_wsp_end(bytes: &[u8]) -> &[u8] {
     &bytes[..end]
 }
 
+fn trim_wsp_start(bytes: &[u8]) -> &[u8] {
+    let start = bytes.iter().position(|&b| !is_wsp(b)).unwrap_or(bytes.len());
+    &bytes[start..]
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(|&b| is_wsp(b))
+}
+
+/// A control character other than NUL and HTAB (NUL is reported on its own).
+fn is_other_control(b: u8) -> bool {
+    (b < 0x20 && b != b'\t' && b != 0) || b == 0x7F
+}
+
+/// The one candidate of `candidates` closest to `word` within `max` edits, if no other is as close.
+fn closest(word: &str, candidates: &[&'static str], max: impl Fn(&str) -> usize) -> Option<&'static str> {
+    let mut best: Option<(&'static str, usize)> = None;
+    let mut tied = false;
+    for &candidate in candidates {
+        let distance = edit_distance(word, candidate);
+        if distance > max(candidate) {
+            continue;
+        }
+        match best {
+            Some((_, least)) if distance > least => {}
+            Some((_, least)) if distance == least => tied = true,
+            _ => (best, tied) = (Some((candidate, distance)), false),
+        }
+    }
+    best.filter(|_| !tied).map(|(candidate, _)| candidate)
+}
+
 /// `Mode`, `max-age`, `maxage`, `nmx`, `MX`: a known name misspelt closely enough to be a typo.
 fn known_name_like(name: &str) -> Option<&'static str> {
     let folded = name.to_ascii_lowercase().replace('-', "_");
-    KNOWN_FIELDS
-        .into_iter()
-        .map(|known| (known, edit_distance(&folded, known)))
-        .filter(|&(known, distance)| if known.len() <= 2 { distance <= 1 && folded.len() >= 2 } else { distance <= 2 })
-        .min_by_key(|&(_, distance)| distance)
-        .map(|(known, _)| known)
+    let max = |known: &str| match known.len() {
+        _ if folded.len() < 2 => 0,
+        ..=2 => 1,
+        _ => 2,
+    };
+    closest(&folded, &KNOWN_FIELDS, max).filter(|_| !folded.is_empty())
+}
+
+/// The known field a misspelt name stands for: a name close to it that differs only in case and `-`, or one
+/// whose value that field would take (so `note: hello` is not taken for `mode`).
+fn typo_field(name: &str, value: &[u8]) -> Option<&'static str> {
+    let field = known_name_like(name)?;
+    let folded = name.to_ascii_lowercase().replace('-', "_");
+    (folded == field || valid_value(field, value) || valid_value(field, &value.to_ascii_lowercase())).then_some(field)
+}
+
+/// `enforced`, `testng`: a mode misspelt closely enough to be a typo (short words such as `on` are not).
+fn mode_like(value: &str) -> Option<&'static str> {
+    if value.len() < 5 {
+        return None;
+    }
+    closest(value, &["enforce", "testing", "none"], |_| 2)
+}
+
+/// Would the value be valid in the known field `field`? Then naming the line `field` corrects it.
+fn valid_value(field: &str, value: &[u8]) -> bool {
+    match field {
+        "version" => value == b"STSv1",
+        "mode" => matches!(value, b"enforce" | b"testing" | b"none"),
+        "max_age" => {
+            all_consuming(max_age_value).parse(value).is_ok()
+                && text(value).parse::<u32>().is_ok_and(|n| n <= MAX_AGE_LIMIT)
+        }
+        "mx" => std::str::from_utf8(value).is_ok_and(|v| MxPattern::parse(v).is_ok()),
+        _ => false,
+    }
+}
+
+fn with_edits(finding: Finding, edits: Vec<(Span, String)>) -> Finding {
+    edits.into_iter().fold(finding, |finding, (span, replacement)| finding.with_edit(span, replacement))
+}
+
+/// The error codes a line reports on its own, read as a policy by itself: what a fix of the line must not add to.
+fn line_errors(line: &[u8]) -> Vec<Code> {
+    let mut reader = Reader::new(line);
+    reader.nested = true;
+    reader.run();
+    let whole_policy = [
+        Code::PolicyEmpty,
+        Code::PolicyBom,
+        Code::PolicyVersionMissing,
+        Code::PolicyModeMissing,
+        Code::PolicyMaxAgeMissing,
+        Code::PolicyMxMissing,
+    ];
+    let mut codes: Vec<Code> = reader
+        .finish()
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error && !whole_policy.contains(&f.code))
+        .map(|f| f.code)
+        .collect();
+    codes.dedup();
+    codes
 }
 
 impl<'a> Reader<'a> {
@@ -190,6 +310,9 @@ impl<'a> Reader<'a> {
             blank_run: None,
             fields: 0,
             utf16: false,
+            whole_line: None,
+            newline: "\r\n",
+            nested: false,
         }
     }
 
@@ -206,33 +329,39 @@ impl<'a> Reader<'a> {
         self.findings.push(finding);
     }
 
+    /// Pushes the finding of a line whose name reads as the known `field`.
+    fn push_typo(
+        &mut self,
+        finding: Finding,
+        field: &'static str,
+        line: usize,
+        name: String,
+        rename: Vec<(Span, String)>,
+    ) {
+        self.typos.push(Typo { field, line, name, finding: self.findings.len(), rename });
+        self.push(finding);
+    }
+
     fn run(&mut self) {
         let mut rest = self.body;
         // RFC 8461 §3.2: the body is read as UTF-8 or US-ASCII (the only charsets the media type may name).
         if looks_like_utf16(self.body) {
-            self.push(err(
-                Code::PolicyUtf16,
-                "The policy is encoded as UTF-16 (every other byte is zero), as some Windows tools save text. \
-                 Senders read the policy as bytes of UTF-8 or ASCII text (RFC 8461 §3.2), so they find no field \
-                 at all. Save the file as UTF-8 without BOM."
-                    .to_owned(),
-                Span::new(0, self.body.len()),
-            ));
+            self.push(message::policy::utf16().with_span(Span::new(0, self.body.len())));
             self.utf16 = true;
             return;
         }
         // RFC 8461 §3.2: the first field name starts with sts-policy-alphanum; a BOM in front hides it.
         if let Some(after) = self.body.strip_prefix(UTF8_BOM) {
-            self.push(err(
-                Code::PolicyBom,
-                "The policy starts with a UTF-8 byte order mark (BOM, bytes EF BB BF). It is invisible in most \
-                 editors, which add it on their own (Windows Notepad does), but senders read it as part of the \
-                 first field name, so that field is lost. Save the file as UTF-8 without BOM."
-                    .to_owned(),
-                Span::new(0, 3),
-            ));
+            let bom = message::policy::bom().with_span(Span::new(0, 3));
+            // Without the BOM the rest must not read as UTF-16, a worse problem.
+            self.push(if looks_like_utf16(after) { bom } else { bom.with_edit(Span::new(0, 3), "") });
             rest = after;
         }
+        self.newline = match self.body.iter().position(|&b| b == b'\n') {
+            Some(i) if i > 0 && self.body[i - 1] == b'\r' => "\r\n",
+            Some(_) => "\n",
+            None => "\r\n",
+        };
         let mut number = 0;
         while !rest.is_empty() {
             let Ok((after, (content, term))) = line(rest) else { break };
@@ -243,25 +372,17 @@ impl<'a> Reader<'a> {
         self.flush_blank_run(true);
     }
 
-    fn line(&mut self, number: usize, content: &'a [u8], term: &'a [u8]) {
-        let mut content = content;
+    fn line(&mut self, number: usize, raw: &'a [u8], term: &'a [u8]) {
+        let start = self.offset(raw);
+        let whole = Span::new(start, start + raw.len() + term.len());
+        let mut content = raw;
         // RFC 8461 §3.2: `sts-policy-term = LF / CRLF`; the CR before it in CR CR LF belongs to no rule.
         if term == b"\r\n"
             && let Some(before) = content.strip_suffix(b"\r")
         {
             let at = self.offset(before) + before.len();
             self.push(
-                err(
-                    Code::PolicyCrCrLf,
-                    format!(
-                        "Line {number} ends with CR CR LF. Only LF or CR LF end a line (RFC 8461 §3.2), so the \
-                         extra CR is a stray character that strict senders (mox, go-mtasts/maddy, chasquid) \
-                         reject. This usually comes from converting line endings twice; save with plain LF or \
-                         CR LF endings."
-                    ),
-                    Span::new(at, at + 1),
-                )
-                .with_fix("End every line with LF or CR LF, not CR CR LF."),
+                message::policy::cr_cr_lf(number).with_span(Span::new(at, at + 1)).with_edit(Span::new(at, at + 1), ""),
             );
             content = before;
         } else if term.is_empty()
@@ -270,22 +391,22 @@ impl<'a> Reader<'a> {
         {
             // RFC 8461 §3.2: `sts-policy-term = LF / CRLF`; a final CR alone is neither.
             let at = self.offset(content) + content.len() - 1;
-            self.push(err(
-                Code::PolicyBareCr,
-                "The policy ends with a bare CR. A CR is not a line terminator on its own (RFC 8461 §3.2: \
-                 `sts-policy-term = LF / CRLF`); end the file with LF or CR LF, or with nothing."
-                    .to_owned(),
-                Span::new(at, at + 1),
-            ));
+            let cr = Span::new(at, at + 1);
+            self.push(message::policy::bare_cr_at_end().with_span(cr).with_edit(cr, ""));
             content = before;
         }
         // RFC 8461 §3.2: every line holds a field, so an empty (or all-blank) line matches nothing.
-        if content.iter().all(|&b| is_wsp(b)) {
+        if is_blank(content) {
             let start = self.offset(content);
             let end = start + content.len() + term.len();
-            self.blank_run = Some(match self.blank_run {
-                Some((first, _, count)) => (first, end, count + 1),
-                None => (start, end, 1),
+            self.blank_run = Some(match self.blank_run.take() {
+                Some(run) => BlankRun {
+                    span: Span::new(run.span.start, end),
+                    whole: Span::new(run.whole.start, whole.end),
+                    last_line: number,
+                    ..run
+                },
+                None => BlankRun { span: Span::new(start, end), whole, first_line: number, last_line: number },
             });
             return;
         }
@@ -295,47 +416,64 @@ impl<'a> Reader<'a> {
         // RFC 8461 §3.2: a CR without LF is no `sts-policy-term` and not a legal value character either.
         if content.contains(&b'\r') {
             let at = self.offset(content) + content.iter().position(|&b| b == b'\r').unwrap_or(0);
-            self.push(err(
-                Code::PolicyBareCr,
-                format!(
-                    "Line {number} contains a bare CR (carriage return without a line feed). RFC 8461 §3.2 ends \
-                     lines only with LF or CR LF, so senders see one long line; only Snawoot's resolver splits \
-                     there. This is the old Mac line ending: save the file with LF or CR LF endings."
-                ),
-                Span::new(at, at + 1),
-            ));
+            let edits = self.bare_cr_edits(content, term);
+            self.push(with_edits(message::policy::bare_cr(number).with_span(Span::new(at, at + 1)), edits));
+            self.whole_line = None;
             for segment in segments.by_ref() {
-                if !segment.iter().all(|&b| is_wsp(b)) {
+                if !is_blank(segment) {
                     self.field(number, segment);
                 }
             }
         } else if let Some(segment) = segments.next() {
+            self.whole_line = Some(whole);
             self.field(number, segment);
         }
     }
 
+    /// The edits that make each bare CR of a line a line break, when the pieces it separates are all fields:
+    /// a CR between two fields becomes the line's own terminator, any other CR goes, with the blanks before
+    /// the first field.
+    fn bare_cr_edits(&self, content: &'a [u8], term: &[u8]) -> Vec<(Span, String)> {
+        let pieces: Vec<&[u8]> = content.split(|&b| b == b'\r').collect();
+        let fields = pieces.iter().filter(|p| !is_blank(p));
+        if fields.clone().next().is_none() || !fields.clone().all(|p| p.contains(&b':')) {
+            return Vec::new();
+        }
+        let newline = match term {
+            b"\n" => "\n",
+            b"\r\n" => "\r\n",
+            _ => self.newline,
+        };
+        let mut edits = Vec::new();
+        let mut field_before = false;
+        for (i, piece) in pieces[..pieces.len() - 1].iter().enumerate() {
+            let cr = self.offset(piece) + piece.len();
+            if !field_before && is_blank(piece) {
+                edits.push((Span::new(self.offset(piece), cr + 1), String::new()));
+                continue;
+            }
+            field_before = true;
+            let replacement = if is_blank(pieces[i + 1]) { "" } else { newline };
+            edits.push((Span::new(cr, cr + 1), replacement.to_owned()));
+        }
+        edits
+    }
+
     fn flush_blank_run(&mut self, at_end: bool) {
-        let Some((start, end, count)) = self.blank_run.take() else { return };
+        let Some(run) = self.blank_run.take() else { return };
         if self.fields == 0 && at_end {
             // Nothing but blank lines: reported once, as an empty policy.
             return;
         }
-        let lines = if count == 1 { "a blank line".to_owned() } else { format!("{count} blank lines") };
-        let message = if at_end {
-            format!(
-                "The policy ends with {lines}. The grammar allows one line break after the last \
-                 field but no empty line (RFC 8461 §3.2); mox and go-mtasts (maddy) reject the policy, while \
-                 chasquid, Snawoot, Stalwart and KumoMTA skip it. Delete the trailing empty line."
-            )
-        } else {
-            format!(
-                "The policy has {lines} between fields. RFC 8461 §3.2 allows no empty lines; mox and go-mtasts \
-                 (maddy) reject the policy, while chasquid, Snawoot, Stalwart and KumoMTA skip it. Delete the \
-                 empty line."
-            )
+        let (first, last) = (run.first_line, run.last_line);
+        let finding = match (at_end, first == last) {
+            (false, true) => message::policy::blank_line(first),
+            (false, false) => message::policy::blank_lines(first, last),
+            (true, true) => message::policy::blank_line_at_end(first),
+            (true, false) => message::policy::blank_lines_at_end(first, last),
         };
         // RFC 8461 §3.2: `sts-policy-term` separates fields; it never stands alone on a line.
-        self.push(err(Code::PolicyBlankLine, message, Span::new(start, end)).with_fix("Delete the blank line."));
+        self.push(finding.with_span(run.span).with_edit(run.whole, ""));
     }
 
     /// Characters the grammar never allows, wherever they sit on the line.
@@ -348,39 +486,46 @@ impl<'a> Reader<'a> {
         if let Err(e) = std::str::from_utf8(segment) {
             let start = self.offset(segment) + e.valid_up_to();
             let len = e.error_len().unwrap_or(segment.len() - e.valid_up_to());
-            self.push(err(
-                Code::PolicyNotUtf8,
-                format!(
-                    "Line {number} is not valid UTF-8. Policies are text; extension values may carry UTF-8 \
-                     (RFC 8461 §3.2) but nothing else. Save the file as UTF-8 (not Latin-1 or UTF-16)."
-                ),
-                Span::new(start, start + len),
-            ));
+            self.push(message::policy::not_utf8(number).with_span(Span::new(start, start + len)));
         }
         // RFC 8461 §3.2: `sts-policy-ext-value` excludes CTLs, and the other productions never allow them.
         if let Some(i) = segment.iter().position(|&b| b == 0) {
             let at = self.offset(segment) + i;
-            self.push(err(
-                Code::PolicyControlCharacter,
-                format!(
-                    "Line {number} contains a NUL byte. Control characters are not allowed anywhere in a \
-                     policy (RFC 8461 §3.2); check how the file is generated or uploaded."
-                ),
-                Span::new(at, at + 1),
-            ));
+            let finding = message::policy::nul(number).with_span(Span::new(at, at + 1));
+            let edits = self.deletions(segment, |b| b == 0);
+            self.push(with_edits(finding, edits));
         }
-        if let Some(i) = segment.iter().position(|&b| (b < 0x20 && b != b'\t' && b != 0) || b == 0x7F) {
+        if let Some(i) = segment.iter().position(|&b| is_other_control(b)) {
             let at = self.offset(segment) + i;
-            self.push(err(
-                Code::PolicyControlCharacter,
-                format!(
-                    "Line {number} contains the control character U+{:04X}. Control characters are not allowed \
-                     anywhere in a policy (RFC 8461 §3.2); remove it.",
-                    segment[i]
-                ),
-                Span::new(at, at + 1),
-            ));
+            let finding = message::policy::control_character(number, format!("{:04X}", segment[i]))
+                .with_span(Span::new(at, at + 1));
+            let edits = self.deletions(segment, is_other_control);
+            self.push(with_edits(finding, edits));
         }
+    }
+
+    /// The edits that delete every byte of the line that `unwanted` picks, unless the line would then break a
+    /// rule it did not break before (a name or value that only the deleted bytes kept from being checked).
+    fn deletions(&self, segment: &'a [u8], unwanted: impl Fn(u8) -> bool) -> Vec<(Span, String)> {
+        if self.nested {
+            return Vec::new();
+        }
+        let kept: Vec<u8> = segment.iter().copied().filter(|&b| !unwanted(b)).collect();
+        if is_blank(&kept) {
+            return Vec::new();
+        }
+        let before = line_errors(segment);
+        if line_errors(&kept).iter().any(|code| !before.contains(code)) {
+            return Vec::new();
+        }
+        let start = self.offset(segment);
+        let unwanted = &unwanted;
+        segment
+            .iter()
+            .enumerate()
+            .filter(|&(_, &b)| unwanted(b))
+            .map(|(i, _)| (Span::new(start + i, start + i + 1), String::new()))
+            .collect()
     }
 
     fn field(&mut self, number: usize, segment: &'a [u8]) {
@@ -389,18 +534,9 @@ impl<'a> Reader<'a> {
         let Ok((after_lead, lead)) = wsp0(segment) else { return };
         // RFC 8461 §3.2: a line starts with `sts-policy-field`, i.e. with the name; no WSP before it.
         if !lead.is_empty() {
-            self.push(
-                err(
-                    Code::PolicyLeadingWhitespace,
-                    format!(
-                        "Line {number} starts with whitespace. RFC 8461 §3.2 allows none before the field name; \
-                         mox, go-mtasts (maddy) and Snawoot then do not recognise the field, while Stalwart, \
-                         chasquid and KumoMTA trim it. Remove the indentation."
-                    ),
-                    self.span(lead),
-                )
-                .with_fix(text(trim_wsp_end(after_lead)).into_owned()),
-            );
+            let span = self.span(lead);
+            let corrected = text(trim_wsp_end(after_lead)).into_owned();
+            self.push(message::policy::leading_whitespace(number, corrected).with_span(span).with_edit(span, ""));
         }
         let Ok((after_name, raw_name)) = until_colon(after_lead) else { return };
         if after_name.is_empty() {
@@ -414,20 +550,11 @@ impl<'a> Reader<'a> {
         let value_text = text(value);
         // RFC 8461 §3.2: `sts-policy-field-delim = ":" *WSP` follows the name directly.
         if name.len() != raw_name.len() {
-            self.push(
-                err(
-                    Code::PolicySpaceBeforeColon,
-                    format!(
-                        "Line {number} has whitespace between `{name_text}` and the colon. RFC 8461 §3.2 puts \
-                         the colon right after the name; mox, go-mtasts (maddy) and Snawoot reject or ignore \
-                         the field, others trim it."
-                    ),
-                    self.span(&raw_name[name.len()..]),
-                )
-                .with_fix(format!("{name_text}: {value_text}")),
-            );
+            let span = self.span(&raw_name[name.len()..]);
+            let finding = message::policy::space_before_colon(number, &name_text, &value_text);
+            self.push(finding.with_span(span).with_edit(span, ""));
         }
-        if !self.check_name(number, name, &name_text) {
+        if !self.check_name(number, name, &name_text, value, &value_text) {
             return;
         }
         match name {
@@ -440,19 +567,16 @@ impl<'a> Reader<'a> {
     }
 
     /// `sts-policy-ext-name`; every field name, known or not, has this shape.
-    fn check_name(&mut self, number: usize, name: &'a [u8], name_text: &str) -> bool {
+    fn check_name(&mut self, number: usize, name: &'a [u8], name_text: &str, value: &[u8], value_text: &str) -> bool {
         if all_consuming(ext_name).parse(name).is_ok() {
             return true;
         }
         let span = self.span(name);
-        let message = if name.is_empty() {
-            format!("Line {number} starts with a colon: the field name is missing (RFC 8461 §3.2).")
+        let mut typo = None;
+        let finding = if name.is_empty() {
+            message::policy::name_missing(number)
         } else if name.len() > 32 && name.iter().all(|&b| is_ext_name_char(b)) && is_alphanum(name[0]) {
-            format!(
-                "The field name `{name_text}` on line {number} is {} characters long; RFC 8461 §3.2 allows at \
-                 most 32.",
-                name.len()
-            )
+            message::policy::name_too_long(name_text, number, name.len())
         } else {
             let bad = name_text
                 .chars()
@@ -463,102 +587,88 @@ impl<'a> Reader<'a> {
                 // Already reported for the whole line by `check_characters`.
                 return false;
             }
-            format!(
-                "The field name `{name_text}` on line {number} contains {}; names are letters, digits, `_`, `-` \
-                 and `.`, starting with a letter or digit (RFC 8461 §3.2).",
-                if bad.is_whitespace() {
-                    format!("the character U+{:04X}", u32::from(bad))
-                } else {
-                    format!("`{bad}`")
-                }
-            )
+            if !bad.is_whitespace() {
+                message::policy::name_character(name_text, number, bad)
+            } else if let Some(field) = typo_field(name_text, value) {
+                // `max age`: the line reads as a known field, so it is corrected like a misspelt name.
+                let rename = if valid_value(field, value) { vec![(span, field.to_owned())] } else { Vec::new() };
+                typo = Some((field, rename));
+                message::policy::name_typo(name_text, number, field, value_text)
+            } else {
+                message::policy::name_whitespace(name_text, number, format!("{:04X}", u32::from(bad)))
+            }
         };
         // RFC 8461 §3.2: `sts-policy-ext-name = (sts-policy-alphanum) *31(sts-policy-alphanum / "_" / "-" / ".")`.
-        self.push(err(Code::PolicyFieldNameInvalid, message, span));
+        let finding = finding.with_span(span);
+        match typo {
+            Some((field, rename)) => self.push_typo(finding, field, number, name_text.to_owned(), rename),
+            None => self.push(finding),
+        }
         false
     }
 
     fn no_colon(&mut self, number: usize, content: &'a [u8]) {
-        let shown = text(trim_wsp_end(content));
+        let shown = text(trim_wsp_end(content)).into_owned();
         let word_end = content.iter().position(|&b| is_wsp(b) || b == b'=').unwrap_or(content.len());
-        let (word, rest) = content.split_at(word_end);
-        let rest = trim_wsp_end(rest.strip_prefix(b"=").unwrap_or(rest).trim_ascii_start());
+        let (word, after) = content.split_at(word_end);
+        let after = trim_wsp_start(after);
+        let rest = trim_wsp_end(trim_wsp_start(after.strip_prefix(b"=").unwrap_or(after)));
+        let span = self.span(content);
+        let known = KNOWN_FIELDS.iter().find(|k| k.as_bytes() == word);
         // RFC 8461 §3.2: every line is `sts-policy-field`, a name, `sts-policy-field-delim` (":") and a value.
-        let mut finding = err(
-            Code::PolicyNoColon,
-            format!(
-                "Line {number} (`{shown}`) has no colon, so it is not a `name: value` field (RFC 8461 §3.2). \
-                 mox, go-mtasts (maddy), checkdmarc and KumoMTA reject the whole policy; chasquid, Snawoot and \
-                 mailauth skip the line; Stalwart joins it to the next one."
-            ),
-            self.span(content),
-        );
-        if let Some(&known) = KNOWN_FIELDS.iter().find(|k| k.as_bytes() == word) {
-            self.typos.push((known, number, shown.clone().into_owned()));
-            if !rest.is_empty() {
-                finding = finding.with_fix(format!("{known}: {}", text(rest)));
+        match known {
+            Some(&field) if !rest.is_empty() => {
+                let finding = message::policy::no_colon_field(number, &shown, field, text(rest)).with_span(span);
+                let separator = Span::new(self.offset(content) + word_end, self.offset(rest));
+                let rename = if valid_value(field, rest) { vec![(separator, ": ".to_owned())] } else { Vec::new() };
+                self.push_typo(finding, field, number, shown, rename);
             }
+            Some(&field) => {
+                let finding = message::policy::no_colon(number, &shown).with_span(span);
+                self.push_typo(finding, field, number, shown, Vec::new());
+            }
+            None => self.push(message::policy::no_colon(number, &shown).with_span(span)),
         }
-        self.push(finding);
     }
 
     /// Reports a repeat of a single-valued field; the first occurrence stays in force.
     fn duplicate(&mut self, number: usize, name: &str, first_line: usize, value: &'a [u8], same: bool) {
-        let also = match name {
-            "mode" => "; mimecast keeps the first mode",
-            "max_age" => "; mimecast takes the last max_age",
-            "version" => "; mox requires every version line to say STSv1",
-            _ => "",
+        let span = self.span(value);
+        let finding = if same {
+            // The same text again: deleting the line changes nothing but the repeat.
+            let finding = message::policy::duplicate(name, number, first_line).with_span(span);
+            match self.whole_line {
+                Some(line) => finding.with_edit(line, ""),
+                None => finding,
+            }
+        } else {
+            message::policy::duplicate_different(name, number, first_line).with_span(span)
         };
-        let differs = if same { "" } else { " with a different value" };
-        self.push(
-            Finding::new(
-                Code::PolicyDuplicateField,
-                format!(
-                    "`{name}` appears again on line {number}{differs} (first on line {first_line}). RFC 8461 §3.2 \
-                     says the first one wins, but senders disagree: Snawoot, Stalwart, go-mtasts (maddy) and \
-                     chasquid use the last value, checkdmarc and KumoMTA reject the policy{also}. Keep one \
-                     `{name}` line."
-                ),
-            )
-            .with_span(self.span(value))
-            .with_fix(format!("Delete line {number}.")),
-        );
+        self.push(finding);
     }
 
     fn version(&mut self, number: usize, value: &'a [u8], value_text: &str) {
         // RFC 8461 §3.2: a field present more than once keeps its first value.
         if let Some(first) = &self.version {
-            let line = first.line;
-            return self.duplicate(number, "version", line, value, value == b"STSv1");
+            let (line, same) = (first.line, first.raw == value);
+            return self.duplicate(number, "version", line, value, same);
         }
         // RFC 8461 §3.2: `sts-policy-version-value = %s"STSv1"`, case-sensitive (RFC 7405).
         let ok = value == b"STSv1";
-        self.version = Some(First { line: number, value: ok.then_some(()) });
+        self.version = Some(First { line: number, value: ok.then_some(()), raw: value });
         if ok {
             return;
         }
-        let why = if value.is_empty() {
-            "is empty".to_owned()
+        let finding = if value.is_empty() {
+            message::policy::version_empty(number)
         } else if value.eq_ignore_ascii_case(b"STSv1") {
-            format!(
-                "is `{value_text}`: the value is case-sensitive and must be written exactly `STSv1` (only \
-                     Stalwart accepts other cases)"
-            )
+            message::policy::version_case(number, value_text)
         } else {
-            format!("is `{value_text}`; `STSv1` is the only version that exists")
+            message::policy::version_other(number, value_text)
         };
-        self.push(
-            err(
-                Code::PolicyVersionInvalid,
-                format!(
-                    "The version on line {number} {why}. Senders ignore a policy whose version is not `STSv1` \
-                     (RFC 8461 §3.2)."
-                ),
-                self.span(value),
-            )
-            .with_fix("version: STSv1"),
-        );
+        // `STSv1` is the only version there is, so the fix is never a choice.
+        let span = self.span(value);
+        self.push(finding.with_span(span).with_edit(span, "STSv1"));
     }
 
     fn mode(&mut self, number: usize, value: &'a [u8], value_text: &str) {
@@ -570,53 +680,30 @@ impl<'a> Reader<'a> {
             _ => None,
         };
         if let Some(first) = &self.mode {
-            let line = first.line;
-            let same = first.value.is_some() && first.value == mode;
+            let (line, same) = (first.line, first.raw == value);
             return self.duplicate(number, "mode", line, value, same);
         }
-        self.mode = Some(First { line: number, value: mode });
+        self.mode = Some(First { line: number, value: mode, raw: value });
+        let span = self.span(value);
         match mode {
-            Some(Mode::Testing) => self.push(
-                Finding::new(
-                    Code::PolicyModeTesting,
-                    "The policy is in testing mode: senders that support MTA-STS report TLS problems (to your \
-                     TLS-RPT address) but still deliver over unauthenticated connections. Switch to \
-                     `mode: enforce` once reports show every MX passes.",
-                )
-                .with_span(self.span(value)),
-            ),
+            Some(Mode::Testing) => self.push(message::policy::mode_testing().with_span(span)),
             Some(Mode::None | Mode::Enforce) => {}
             None => {
                 let lower = value_text.to_ascii_lowercase();
-                let (why, fix) = match lower.as_str() {
-                    "enforce" | "testing" | "none" => (
-                        format!(
-                            "is `{value_text}`, but modes are case-sensitive: write `{lower}`. Only mailauth's \
-                             released library ignores case; mox, go-mtasts, chasquid and others reject it"
-                        ),
-                        lower.clone(),
-                    ),
-                    "report" => (
-                        "is `report`, a legacy value from the MTA-STS drafts; RFC 8461 calls it `testing`".to_owned(),
-                        "testing".to_owned(),
-                    ),
-                    "" => ("is empty".to_owned(), "testing".to_owned()),
-                    _ => (
-                        format!("is `{value_text}`; the only modes are `enforce`, `testing` and `none`"),
-                        "testing".to_owned(),
-                    ),
+                let finding = match lower.as_str() {
+                    "enforce" | "testing" | "none" => {
+                        message::policy::mode_case(number, value_text, &lower).with_edit(span, lower.clone())
+                    }
+                    // The drafts' name for `testing`.
+                    "report" => message::policy::mode_report(number).with_edit(span, "testing"),
+                    // Enforce or testing is the administrator's choice.
+                    "" => message::policy::mode_empty(number),
+                    _ => match mode_like(&lower) {
+                        Some(mode) => message::policy::mode_typo(number, value_text, mode).with_edit(span, mode),
+                        None => message::policy::mode_other(number, value_text),
+                    },
                 };
-                self.push(
-                    err(
-                        Code::PolicyModeInvalid,
-                        format!(
-                            "The mode on line {number} {why}. Senders ignore a policy without a valid mode (RFC \
-                             8461 §3.2)."
-                        ),
-                        self.span(value),
-                    )
-                    .with_fix(format!("mode: {fix}")),
-                );
+                self.push(finding.with_span(span));
             }
         }
     }
@@ -627,50 +714,23 @@ impl<'a> Reader<'a> {
         // RFC 8461 §3.2 prose caps it at 31557600 (erratum 7282 notes 10 digits allow more).
         let parsed = digits.and_then(|d| text(d).parse::<u32>().ok()).filter(|&n| n <= MAX_AGE_LIMIT);
         if let Some(first) = &self.max_age {
-            let line = first.line;
-            let same = first.value.is_some() && first.value == parsed;
+            let (line, same) = (first.line, first.raw == value);
             return self.duplicate(number, "max_age", line, value, same);
         }
-        self.max_age = Some(First { line: number, value: parsed });
+        self.max_age = Some(First { line: number, value: parsed, raw: value });
         let span = self.span(value);
+        // How long to cache is the administrator's choice, so a short max_age gets no edit.
         match parsed {
-            Some(n) if n < MAX_AGE_SHORT => {
-                let zero = if n == 0 {
-                    " A max_age of 0 means senders do not cache the policy at all, and chasquid, EFF's checker, \
-                     mimecast and smtp-sts reject it outright."
-                } else {
-                    ""
-                };
-                self.push(
-                    Finding::new(
-                        Code::PolicyMaxAgeShort,
-                        format!(
-                            "max_age is {n} seconds, less than a day. It is legal, but senders forget the policy \
-                             this quickly, so an attacker who blocks the policy fetch just has to wait.{zero} \
-                             RFC 8461 §3.2 expects \"weeks or greater\"; 86400 is not an RFC minimum, only a \
-                             common default. Use at least 604800 (one week)."
-                        ),
-                    )
-                    .with_span(span)
-                    .with_fix(format!("max_age: {MAX_AGE_RECOMMENDED}")),
-                );
-            }
+            Some(0) => self.push(message::policy::max_age_zero(number).with_span(span)),
+            Some(n) if n < MAX_AGE_SHORT => self.push(message::policy::max_age_short(number, n).with_span(span)),
             Some(_) => {}
             None => {
-                let (code, why) = max_age_problem(value, value_text);
-                let mut finding = err(
-                    code,
-                    format!(
-                        "max_age on line {number} {why}. Senders ignore a policy whose max_age is not plain \
-                         digits between 0 and {MAX_AGE_LIMIT} (RFC 8461 §3.2)."
-                    ),
-                    span,
-                );
-                finding = finding.with_fix(match repaired_max_age(value_text) {
-                    Some(n) => format!("max_age: {n}"),
-                    None => format!("max_age: {MAX_AGE_RECOMMENDED}"),
+                let (finding, seconds) = max_age_problem(number, value, value_text);
+                let finding = finding.with_span(span);
+                self.push(match seconds {
+                    Some(seconds) => finding.with_edit(span, seconds.to_string()),
+                    None => finding,
                 });
-                self.push(finding);
             }
         }
     }
@@ -682,44 +742,25 @@ impl<'a> Reader<'a> {
         match MxPattern::parse(value_text) {
             Ok(pattern) => {
                 if pattern.is_broad_wildcard() {
-                    self.push(
-                        Finding::new(
-                            Code::PolicyMxBroadWildcard,
-                            format!(
-                                "`{value_text}` on line {number} accepts any host directly under the top-level \
-                                 domain `{}`: anyone who can get a certificate for such a name passes as your MX \
-                                 (RFC 8461 §10.4). List your MX hosts, or a wildcard under your own domain.",
-                                pattern.name()
-                            ),
-                        )
-                        .with_span(span),
-                    );
+                    // RFC 8461 §10.4: a wildcard directly under a TLD accepts anyone's certificate there.
+                    let finding = message::policy::mx_broad_wildcard(value_text, number, pattern.name());
+                    self.push(finding.with_span(span));
                 } else if pattern.looks_like_ip() {
                     // RFC 8461 §4.1: the MX record *name* is matched against the patterns.
-                    self.push(err(
-                        Code::PolicyMxIpAddress,
-                        format!(
-                            "`{value_text}` on line {number} looks like an IP address. The grammar allows it, but MX \
-                             hosts are names and certificates are checked against names, so it can never match \
-                             (postfix-tlspol broke on such patterns, issue #70). Write the MX host name instead."
-                        ),
-                        span,
-                    ));
+                    self.push(message::policy::mx_ip_address(value_text, number).with_span(span));
                 }
                 self.mx.push(pattern);
             }
             Err(e) => {
-                let message = format!(
-                    "The mx pattern on line {number} is invalid: {}. Senders that check the grammar (mox, mailauth) \
-                     reject the whole policy; others keep it but it can never match an MX host. {}",
-                    e.reason,
-                    mx_disagreement(value_text)
-                );
-                let mut finding = err(Code::PolicyMxInvalid, message.trim_end().to_owned(), span);
-                if let Some(fixed) = MxPattern::suggest(value_text) {
-                    finding = finding.with_fix(format!("mx: {fixed}"));
-                }
-                self.push(finding);
+                let finding = match MxPattern::suggest(value_text) {
+                    // The pattern as meant: no trailing dot, the A-label, `*.` for the drafts' leading dot.
+                    Some(fixed) if std::str::from_utf8(value).is_ok() => {
+                        message::policy::mx_repairable(number, &e.reason, &fixed).with_edit(span, fixed)
+                    }
+                    Some(fixed) => message::policy::mx_repairable(number, &e.reason, fixed),
+                    None => message::policy::mx_invalid(number, &e.reason),
+                };
+                self.push(finding.with_span(span));
             }
         }
     }
@@ -729,121 +770,100 @@ impl<'a> Reader<'a> {
         // other control characters were reported for the whole line already.
         if all_consuming(ext_value).parse(value).is_err() {
             if value.is_empty() {
-                self.push(err(
-                    Code::PolicyExtensionValueInvalid,
-                    format!(
-                        "The field `{name_text}` on line {number} has no value; an extension field needs one \
-                         (RFC 8461 §3.2 `sts-policy-ext-value`)."
-                    ),
-                    self.span(name),
-                ));
+                self.push(message::policy::extension_empty(name_text, number).with_span(self.span(name)));
             } else if let Some(i) = value.iter().position(|&b| b == b'\t') {
                 let at = self.offset(value) + i;
-                self.push(err(
-                    Code::PolicyExtensionValueInvalid,
-                    format!(
-                        "The field `{name_text}` on line {number} has a tab inside its value; only spaces may \
-                         separate words of an extension value (RFC 8461 §3.2 `sts-policy-ext-value`)."
-                    ),
-                    Span::new(at, at + 1),
-                ));
+                let tabs = value.iter().enumerate().filter(|&(_, &b)| b == b'\t');
+                let edits = tabs.map(|(i, _)| (self.span(&value[i..=i]), " ".to_owned())).collect();
+                let finding = message::policy::extension_tab(name_text, number).with_span(Span::new(at, at + 1));
+                self.push(with_edits(finding, edits));
             }
         }
         // RFC 8461 §3.2: unknown fields are extensions; senders MUST accept and ignore them.
         self.extensions.push((name_text.to_owned(), value_text.to_owned()));
-        let colon = if value.contains(&b':') {
-            " Its value contains a colon, which go-mtasts (maddy) and checkdmarc reject and EFF's checker \
-             skips."
-        } else {
-            ""
-        };
-        let mut finding = Finding::new(
-            Code::PolicyUnknownField,
-            match known_name_like(name_text) {
-                Some(known) => format!(
-                    "`{name_text}` on line {number} is not a policy field. Did you mean `{known}`? Field names are \
-                     case-sensitive and exact (RFC 8461 §3.2), so senders ignore this line.{colon}"
-                ),
-                None => format!(
-                    "`{name_text}` on line {number} is not a field RFC 8461 defines. Senders must ignore it (RFC \
-                     8461 §3.2), but checkdmarc and smtp-sts reject policies with unknown fields; remove it \
-                     unless you need it.{colon}"
-                ),
-            },
-        )
-        .with_span(self.span(name));
-        if let Some(known) = known_name_like(name_text) {
-            finding = finding.with_fix(format!("{known}: {value_text}"));
-            self.typos.push((known, number, name_text.to_owned()));
+        let span = self.span(name);
+        match typo_field(name_text, value) {
+            Some(field) => {
+                let finding = message::policy::unknown_field_typo(name_text, number, field, value_text).with_span(span);
+                let rename = if valid_value(field, value) { vec![(span, field.to_owned())] } else { Vec::new() };
+                self.push_typo(finding, field, number, name_text.to_owned(), rename);
+            }
+            None if value.contains(&b':') => {
+                self.push(message::policy::unknown_field_colon(name_text, number).with_span(span));
+            }
+            None => self.push(message::policy::unknown_field(name_text, number).with_span(span)),
         }
-        self.push(finding);
+    }
+
+    /// Settles the misspelt lines once every line is read. One that stands in for a missing field gets its
+    /// correction as edits (the first such line of a single-valued field, every line that reads as `mx`); an
+    /// unknown field that reads like a single-valued field the policy sets says so instead.
+    fn settle_typos(&mut self) {
+        for i in 0..self.typos.len() {
+            let typo = &self.typos[i];
+            let set = match typo.field {
+                "version" => self.version.as_ref().map(|f| f.line),
+                "mode" => self.mode.as_ref().map(|f| f.line),
+                "max_age" => self.max_age.as_ref().map(|f| f.line),
+                _ => None,
+            };
+            let finding = &mut self.findings[typo.finding];
+            if let Some(first) = set {
+                if finding.code == Code::PolicyUnknownField {
+                    let span = finding.span;
+                    *finding = message::policy::unknown_field_set(&typo.name, typo.line, typo.field, first);
+                    finding.span = span;
+                }
+            } else if typo.field == "mx" || self.typos[..i].iter().all(|t| t.field != typo.field) {
+                for (span, replacement) in &typo.rename {
+                    finding.edits.push(Edit { span: *span, replacement: replacement.clone() });
+                }
+            }
+        }
+    }
+
+    /// The first line that stands in for `field`.
+    fn typo_of(&self, field: &str) -> Option<&Typo> {
+        self.typos.iter().find(|t| t.field == field)
     }
 
     /// The required fields that never appeared, each with a hint when a misspelt name stood in for it.
     fn missing_fields(&mut self, end: Span) {
-        let typo_note = |typos: &[(&'static str, usize, String)], field: &str| {
-            typos.iter().find(|(known, _, _)| *known == field).map_or(String::new(), |(_, line, name)| {
-                format!(" Line {line} has `{name}`, which senders do not read as `{field}`.")
-            })
-        };
         // RFC 8461 §3.2: version, mode and max_age are each required once.
         if self.version.is_none() {
-            let note = typo_note(&self.typos, "version");
-            self.push(
-                err(
-                    Code::PolicyVersionMissing,
-                    format!(
-                        "The policy has no `version` field.{note} RFC 8461 §3.2 requires `version: STSv1`; \
-                         Stalwart and checkdmarc accept a policy without it, every other sender ignores the \
-                         policy."
-                    ),
-                    end,
-                )
-                .with_fix("version: STSv1"),
-            );
+            let finding = if let Some(t) = self.typo_of("version") {
+                with_edits(message::policy::version_missing_typo(t.line, &t.name), t.rename.clone())
+            } else {
+                // `version: STSv1` is the only version line there is: it goes first, after any BOM.
+                let at = if self.body.starts_with(UTF8_BOM) { UTF8_BOM.len() } else { 0 };
+                let line = format!("version: STSv1{}", self.newline);
+                message::policy::version_missing().with_edit(Span::new(at, at), line)
+            };
+            self.push(finding.with_span(end));
         }
+        // The values of mode, max_age and mx are the administrator's to choose: edits only for a typo.
         if self.mode.is_none() {
-            let note = typo_note(&self.typos, "mode");
-            self.push(
-                err(
-                    Code::PolicyModeMissing,
-                    format!(
-                        "The policy has no `mode` field.{note} RFC 8461 §3.2 requires one; most senders ignore \
-                         the policy, Stalwart and checkdmarc treat it as `none`, smtp-sts as `enforce`. Start \
-                         with `testing`, then `enforce`."
-                    ),
-                    end,
-                )
-                .with_fix("mode: testing"),
-            );
+            let finding = match self.typo_of("mode") {
+                Some(t) => with_edits(message::policy::mode_missing_typo(t.line, &t.name), t.rename.clone()),
+                None => message::policy::mode_missing(),
+            };
+            self.push(finding.with_span(end));
         }
         if self.max_age.is_none() {
-            let note = typo_note(&self.typos, "max_age");
-            self.push(
-                err(
-                    Code::PolicyMaxAgeMissing,
-                    format!(
-                        "The policy has no `max_age` field.{note} RFC 8461 §3.2 requires one; most senders \
-                         ignore the policy, Stalwart assumes one day and checkdmarc zero."
-                    ),
-                    end,
-                )
-                .with_fix(format!("max_age: {MAX_AGE_RECOMMENDED}")),
-            );
+            let finding = match self.typo_of("max_age") {
+                Some(t) => with_edits(message::policy::max_age_missing_typo(t.line, &t.name), t.rename.clone()),
+                None => message::policy::max_age_missing(),
+            };
+            self.push(finding.with_span(end));
         }
         let mode = self.mode.as_ref().and_then(|m| m.value);
         if self.mx_lines == 0 && mode != Some(Mode::None) {
-            let note = typo_note(&self.typos, "mx");
+            let finding = match self.typo_of("mx") {
+                Some(t) => with_edits(message::policy::mx_missing_typo(t.line, &t.name), t.rename.clone()),
+                None => message::policy::mx_missing(),
+            };
             // RFC 8461 §3.2: `mx` is required at least once unless the mode is `none`.
-            self.push(err(
-                Code::PolicyMxMissing,
-                format!(
-                    "The policy has no `mx` line.{note} Unless the mode is `none`, RFC 8461 §3.2 requires at \
-                     least one, and with none no MX host can pass. Add one `mx:` line per MX host (or a \
-                     `*.example.com` style wildcard)."
-                ),
-                end,
-            ));
+            self.push(finding.with_span(end));
         }
     }
 
@@ -854,34 +874,20 @@ impl<'a> Reader<'a> {
         }
         // RFC 8461 §3.2: `sts-policy-record` holds at least one `sts-policy-field`.
         if self.fields == 0 {
-            self.push(err(
-                Code::PolicyEmpty,
-                "The policy is empty. A policy needs at least `version: STSv1`, a `mode`, a `max_age` and, \
-                 unless the mode is `none`, one `mx` line per MX host (RFC 8461 §3.2)."
-                    .to_owned(),
-                end,
-            ));
+            self.push(message::policy::empty().with_span(end));
             return Parsed { value: None, findings: self.findings };
         }
+        self.settle_typos();
         self.missing_fields(end);
         let mode = self.mode.as_ref().and_then(|m| m.value);
+        // RFC 8461 §8.3: mode `none` is how a domain withdraws MTA-STS.
         if mode == Some(Mode::None) {
             let line = self.mode.as_ref().map_or(0, |m| m.line);
-            let without_mx = if self.mx_lines == 0 {
-                " It has no mx line, which RFC 8461 allows in this mode, but Stalwart and chasquid reject such a \
-                 policy, so they keep using the policy they cached before; add an mx line listing your MX \
-                 host so they see the withdrawal too."
+            self.push(if self.mx_lines == 0 {
+                message::policy::mode_none_without_mx(line)
             } else {
-                ""
-            };
-            self.push(Finding::new(
-                Code::PolicyModeNone,
-                format!(
-                    "The policy is in mode `none` (line {line}): senders treat the domain as having no MTA-STS \
-                     policy. That is the way to withdraw MTA-STS (RFC 8461 §8.3): keep serving it until \
-                     cached policies have expired, then remove the record.{without_mx}"
-                ),
-            ));
+                message::policy::mode_none(line)
+            });
         }
         let errors = self.findings.iter().any(|f| f.severity == Severity::Error);
         let value = match (&self.version, mode, self.max_age.as_ref().and_then(|m| m.value)) {
@@ -902,53 +908,72 @@ fn looks_like_utf16(body: &[u8]) -> bool {
             && (body[1] == 0 && body[3] == 0 && body[0] != 0 || body[0] == 0 && body[2] == 0 && body[1] != 0))
 }
 
-/// Names the rule a `max_age` value that is not `1*10(DIGIT)` within the cap breaks, and what is wrong.
-fn max_age_problem(value: &[u8], value_text: &str) -> (Code, String) {
+/// The finding for a `max_age` value that is not `1*10(DIGIT)` within the cap, and the number of seconds
+/// to write instead when what was meant is clear.
+fn max_age_problem(number: usize, value: &[u8], value_text: &str) -> (Finding, Option<u64>) {
     let all_digits = !value.is_empty() && value.iter().all(u8::is_ascii_digit);
     let within_cap = value_text.parse::<u64>().is_ok_and(|n| n <= u64::from(MAX_AGE_LIMIT));
     // RFC 8461 §3.2 prose: "maximum value of 31557600" (erratum 7282: ten digits allow more). A number
     // above it with eleven digits or more breaks `1*10(DIGIT)` too; the cap is the rule to name.
     if all_digits && !within_cap {
-        return (
-            Code::PolicyMaxAgeTooLarge,
-            format!(
-                "is {value_text}, above the maximum of {MAX_AGE_LIMIT} (one year; erratum 7282). mox, go-mtasts \
-                 and KumoMTA accept it, postfix-tlspol and mimecast cap it, Stalwart falls back to one day, \
-                 chasquid, Snawoot, checkdmarc and mailauth reject the policy"
-            ),
-        );
+        return (message::policy::max_age_too_large(number, value_text), Some(u64::from(MAX_AGE_LIMIT)));
     }
     // RFC 8461 §3.2: `sts-policy-max-age-value = 1*10(DIGIT)`.
-    let why = if value.is_empty() {
-        "is empty".to_owned()
-    } else if all_digits {
-        // Within the cap only with leading zeros, e.g. `00000086400`.
-        format!("is `{value_text}`: more than 10 digits; drop the leading zeros")
-    } else if matches!(value[0], b'+' | b'-') {
-        format!(
-            "is `{value_text}`: no sign is allowed. Lenient parsers (Python's int(), Go's Atoi) accept `+`, \
-             strict ones (mox, mailauth) reject the policy"
-        )
-    } else if value.starts_with(b"0x") || value.starts_with(b"0X") {
-        format!("is `{value_text}`, a hexadecimal number; write the seconds in decimal digits")
+    if value.is_empty() {
+        return (message::policy::max_age_empty(number), None);
+    }
+    if let Some(seconds) = repaired_max_age(value_text) {
+        let finding = if value[0] == b'+' {
+            message::policy::max_age_plus(number, value_text, seconds)
+        } else if value.contains(&b'_') {
+            message::policy::max_age_separator(number, value_text, seconds)
+        } else if value.iter().any(|&b| is_wsp(b)) {
+            message::policy::max_age_whitespace(number, value_text, seconds)
+        } else {
+            // Within the cap only with leading zeros, e.g. `00000086400`.
+            message::policy::max_age_leading_zeros(number, value_text, seconds)
+        };
+        return (finding, Some(seconds));
+    }
+    let hex = value_text
+        .strip_prefix("0x")
+        .or_else(|| value_text.strip_prefix("0X"))
+        .filter(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_hexdigit()))
+        .and_then(|digits| u64::from_str_radix(digits, 16).ok())
+        .filter(|&n| n <= u64::from(MAX_AGE_LIMIT));
+    if value[0] == b'-' {
+        (message::policy::max_age_negative(number, value_text), None)
+    } else if let Some(seconds) = hex {
+        (message::policy::max_age_hex(number, value_text, seconds), Some(seconds))
+    } else if let Some(seconds) = exponent_value(value_text) {
+        (message::policy::max_age_exponent(number, value_text, seconds), Some(seconds))
     } else if value.contains(&b'.') || value.contains(&b',') {
-        format!("is `{value_text}`: whole seconds only, no decimal point or separator")
-    } else if value.contains(&b'_') {
-        format!("is `{value_text}`: digit separators are not allowed")
-    } else if value.iter().any(|&b| is_wsp(b)) {
-        format!("is `{value_text}`: it has whitespace between the digits")
-    } else if value.iter().any(|b| b.eq_ignore_ascii_case(&b'e')) && value[0].is_ascii_digit() {
-        format!("is `{value_text}`: exponent notation is not allowed; write all the digits")
+        (message::policy::max_age_fraction(number, value_text), None)
     } else {
-        format!("is `{value_text}`, not a number of seconds")
-    };
-    (Code::PolicyMaxAgeInvalid, why)
+        (message::policy::max_age_not_number(number, value_text), None)
+    }
 }
 
-/// A corrected `max_age` for the fix line, when the intent is clear.
+/// `6e5`, `8.64e4`: exponent notation for a whole number of seconds within the cap, worked out exactly.
+fn exponent_value(value_text: &str) -> Option<u64> {
+    let (mantissa, exponent) = value_text.split_once(['e', 'E'])?;
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let exponent: u32 = exponent.strip_prefix('+').unwrap_or(exponent).parse().ok()?;
+    let fraction = fraction.trim_end_matches('0');
+    let shift = exponent.checked_sub(u32::try_from(fraction.len()).ok()?)?;
+    let n = format!("{whole}{fraction}").parse::<u64>().ok()?.checked_mul(10u64.checked_pow(shift)?)?;
+    (n <= u64::from(MAX_AGE_LIMIT)).then_some(n)
+}
+
+/// A corrected `max_age` for a value that is digits apart from a leading `+`, digit separators or spaces.
 fn repaired_max_age(value_text: &str) -> Option<u64> {
     let digits = value_text.trim().trim_start_matches('+');
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'_' || b == b' ') {
+    let allowed = |b: u8| b.is_ascii_digit() || b == b'_' || b == b' ' || b == b'\t';
+    if !digits.bytes().any(|b| b.is_ascii_digit()) || !digits.bytes().all(allowed) {
         return None;
     }
     let n: u64 = digits
@@ -958,25 +983,15 @@ fn repaired_max_age(value_text: &str) -> Option<u64> {
     Some(n.min(u64::from(MAX_AGE_LIMIT)))
 }
 
-/// The §5.1 disagreements about malformed mx values worth telling an administrator.
-fn mx_disagreement(value: &str) -> &'static str {
-    if value.ends_with('.') {
-        "With a trailing dot, go-mtasts (maddy) and chasquid strip it, Stalwart and KumoMTA keep it and never \
-         match, mox and smtp-sts reject the policy."
-    } else if !value.is_ascii() {
-        "go-mtasts (maddy) and chasquid convert Unicode names, mox rejects them."
-    } else {
-        ""
-    }
-}
-
 impl Policy {
     /// Reads a policy body, raw bytes as served. The value is present only when no `error` finding was
     /// reported; every problem is reported, line by line.
     pub fn parse(body: &[u8]) -> Parsed<Policy> {
         let mut reader = Reader::new(body);
         reader.run();
-        reader.finish()
+        let mut parsed = reader.finish();
+        crate::finding::preview_edits(&mut parsed.findings, |_| Some(body));
+        parsed
     }
 
     /// Best-effort reading of a policy that may be invalid: tolerates a BOM, any line ending, indentation,
@@ -1110,7 +1125,9 @@ mod tests {
     fn typo_hints() {
         let parsed = Policy::parse(b"version: STSv1\nMode: enforce\nmx: a.example\nmax_age: 86400\n");
         let unknown = parsed.findings.iter().find(|f| f.code == Code::PolicyUnknownField).unwrap();
-        assert_eq!(unknown.fix.as_deref(), Some("mode: enforce"));
+        assert!(unknown.message.contains("Did you mean `mode`?"), "{}", unknown.message);
+        assert_eq!(unknown.fix.as_deref(), Some("Correct the name:\nmode: enforce"));
+        assert_eq!(unknown.edits, [Edit { span: Span::new(15, 19), replacement: "mode".to_owned() }]);
         for (name, known) in [("nmx", "mx"), ("max-age", "max_age"), ("maxage", "max_age"), ("MX", "mx")] {
             assert_eq!(known_name_like(name), Some(known));
         }
@@ -1129,6 +1146,209 @@ mod tests {
         for big in ["31557601", "4294967296", "9999999999", "99999999999", "000000000031557601"] {
             assert_eq!(codes(&body(big)), ["policy-max-age-too-large"], "{big}");
         }
+    }
+
+    /// The body with the edits of the first finding of `code` applied.
+    fn fixed(body: &str, code: Code) -> String {
+        let parsed = Policy::parse(body.as_bytes());
+        let finding = parsed.findings.iter().find(|f| f.code == code);
+        let finding = finding.unwrap_or_else(|| panic!("{body:?}: no {code}: {:#?}", parsed.findings));
+        assert!(!finding.edits.is_empty(), "{body:?}: {code} has no edits");
+        String::from_utf8(crate::finding::apply_edits(body.as_bytes(), &finding.edits)).unwrap()
+    }
+
+    #[test]
+    fn edits_make_the_fix() {
+        const REST: &str = "mx: a.example\nmax_age: 86400\n";
+        let cases: &[(&str, Code, &str)] = &[
+            ("\u{FEFF}version: STSv1\nmode: enforce\n", Code::PolicyBom, "version: STSv1\nmode: enforce\n"),
+            ("version: STSv1\r\r\nmode: enforce\n", Code::PolicyCrCrLf, "version: STSv1\r\nmode: enforce\n"),
+            ("version: STSv1\rmode: enforce\n", Code::PolicyBareCr, "version: STSv1\nmode: enforce\n"),
+            ("version: STSv1\rmode: enforce\r\r", Code::PolicyBareCr, "version: STSv1\nmode: enforce\n"),
+            ("version: STSv1\n\n \t\nmode: enforce\n", Code::PolicyBlankLine, "version: STSv1\nmode: enforce\n"),
+            ("version: STSv1\nmode: enforce\n\r\r\n", Code::PolicyBlankLine, "version: STSv1\nmode: enforce\n"),
+            ("version: STSv1\n\tmode: enforce\n", Code::PolicyLeadingWhitespace, "version: STSv1\nmode: enforce\n"),
+            ("version: STSv1\nmode \t: enforce\n", Code::PolicySpaceBeforeColon, "version: STSv1\nmode: enforce\n"),
+            (
+                "version: STSv1\nmode: enf\x01orce\x7f\n",
+                Code::PolicyControlCharacter,
+                "version: STSv1\nmode: enforce\n",
+            ),
+            (
+                "version: STSv1\nmode: enforce\nversion: STSv1\n",
+                Code::PolicyDuplicateField,
+                "version: STSv1\nmode: enforce\n",
+            ),
+            ("version: stsv1\nmode: enforce\n", Code::PolicyVersionInvalid, "version: STSv1\nmode: enforce\n"),
+            ("version:\nmode: enforce\n", Code::PolicyVersionInvalid, "version:STSv1\nmode: enforce\n"),
+            ("version: STSv1\nmode: Enforce\n", Code::PolicyModeInvalid, "version: STSv1\nmode: enforce\n"),
+            ("version: STSv1\nmode: report\n", Code::PolicyModeInvalid, "version: STSv1\nmode: testing\n"),
+            ("version: STSv1\nmode: enforced\n", Code::PolicyModeInvalid, "version: STSv1\nmode: enforce\n"),
+            (
+                "version: STSv1\nmode: enforce\nnote: a\tb\n",
+                Code::PolicyExtensionValueInvalid,
+                "version: STSv1\nmode: enforce\nnote: a b\n",
+            ),
+            ("version: STSv1\nMode: enforce\n", Code::PolicyUnknownField, "version: STSv1\nmode: enforce\n"),
+            ("version: STSv1\nMode: enforce\n", Code::PolicyModeMissing, "version: STSv1\nmode: enforce\n"),
+            ("version: STSv1\nmode enforce\n", Code::PolicyNoColon, "version: STSv1\nmode: enforce\n"),
+            ("version: STSv1\nmode = enforce\n", Code::PolicyNoColon, "version: STSv1\nmode: enforce\n"),
+            ("mode: enforce\n", Code::PolicyVersionMissing, "version: STSv1\nmode: enforce\n"),
+        ];
+        for &(head, code, want) in cases {
+            let body = format!("{head}{REST}");
+            assert_eq!(fixed(&body, code), format!("{want}{REST}"), "{code} in {body:?}");
+        }
+        let max_age = |v: &str| format!("version: STSv1\nmode: enforce\nmx: a.example\nmax_age: {v}\n");
+        for (value, want) in [
+            ("+86400", "86400"),
+            ("86_400", "86400"),
+            ("86 400", "86400"),
+            ("86\t400", "86400"),
+            ("00000086400", "86400"),
+            ("0x15180", "86400"),
+            ("8.64e4", "86400"),
+            ("31557601", "31557600"),
+        ] {
+            let code = if value == "31557601" { Code::PolicyMaxAgeTooLarge } else { Code::PolicyMaxAgeInvalid };
+            assert_eq!(fixed(&max_age(value), code), max_age(want), "{value}");
+        }
+        let mx = |v: &str| format!("version: STSv1\nmode: enforce\nmx: {v}\nmax_age: 86400\n");
+        for (value, want) in [
+            ("mail.example.com.", "mail.example.com"),
+            (".example.com", "*.example.com"),
+            ("bücher.example", "xn--bcher-kva.example"),
+        ] {
+            assert_eq!(fixed(&mx(value), Code::PolicyMxInvalid), mx(want), "{value}");
+        }
+        let named = "version: STSv1\nmode: enforce\nmx: a.example\nmax age: 86400\n";
+        assert_eq!(fixed(named, Code::PolicyFieldNameInvalid), named.replace("max age", "max_age"));
+        assert_eq!(fixed(named, Code::PolicyMaxAgeMissing), named.replace("max age", "max_age"));
+        let typo = "version: STSv1\nmode: enforce\nMX: a.example\nmax_age: 86400\n";
+        assert_eq!(fixed(typo, Code::PolicyMxMissing), typo.replace("MX", "mx"));
+        let mac = "version: STSv1\rmode: enforce\rmx: a.example\rmax_age: 86400\r";
+        assert_eq!(
+            fixed(mac, Code::PolicyBareCr),
+            "version: STSv1\r\nmode: enforce\r\nmx: a.example\r\nmax_age: 86400"
+        );
+        let final_cr = "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 86400\r";
+        assert_eq!(fixed(final_cr, Code::PolicyBareCr), final_cr.trim_end_matches('\r'));
+        let crlf = "\u{FEFF}mode: enforce\r\nmx: a.example\r\nmax_age: 86400\r\n";
+        assert_eq!(fixed(crlf, Code::PolicyVersionMissing), crlf.replace("mode:", "version: STSv1\r\nmode:"));
+    }
+
+    /// A fix that needs the administrator's choice offers words, not edits.
+    #[test]
+    fn no_edits_where_the_fix_is_a_choice() {
+        for body in [
+            "version: STSv1\nmode: on\nmx: a.example\nmax_age: 86400\n",
+            "version: STSv1\nmode:\nmx: a.example\nmax_age: 86400\n",
+            "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: -1\n",
+            "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 86400.5\n",
+            "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 60\n",
+            "version: STSv1\nmode: enforce\nmode: testing\nmx: a.example\nmax_age: 86400\n",
+            "version: STSv1\nmx: a.example\nmax_age: 86400\n",
+            "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 86400\nMode: testing\n",
+            "version: STSv1\nMode: Enforce\nmx: a.example\nmax_age: 86400\n",
+            "version: STSv1\nmode: enforce\nmx: mail.example.com, backup.example.com\nmax_age: 86400\n",
+            "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 86400\nnote:\n",
+            "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 86400\nthis is not a field\n",
+            // Without the control character the name is `ab c`, which breaks another rule.
+            "version: STSv1\nmode: enforce\nmx: a.example\nmax_age: 86400\na\x01b c: d\n",
+        ] {
+            let parsed = Policy::parse(body.as_bytes());
+            let with_edits: Vec<_> = parsed.findings.iter().filter(|f| !f.edits.is_empty()).collect();
+            let choices: Vec<_> = with_edits
+                .iter()
+                .filter(|f| !matches!(f.code, Code::PolicyUnknownField) || f.message.contains("Did you mean"))
+                .map(|f| f.code)
+                .collect();
+            assert!(choices.is_empty(), "{body:?}: edits for {choices:?}");
+        }
+    }
+
+    /// What `tests/fixtures.rs` checks over the corpus: one finding's edits remove that finding and add no
+    /// error the body did not have.
+    fn edits_fix_their_findings(body: &[u8]) -> Result<(), TestCaseError> {
+        let before = Policy::parse(body);
+        let count = |p: &Parsed<Policy>, code| p.findings.iter().filter(|f| f.code == code).count();
+        for finding in before.findings.iter().filter(|f| !f.edits.is_empty()) {
+            let fixed = crate::finding::apply_edits(body, &finding.edits);
+            let after = Policy::parse(&fixed);
+            prop_assert!(
+                count(&after, finding.code) < count(&before, finding.code),
+                "{}: {:?} gives {:?}",
+                finding.code,
+                String::from_utf8_lossy(body),
+                String::from_utf8_lossy(&fixed)
+            );
+            for new in after.findings.iter().filter(|f| f.severity == Severity::Error) {
+                prop_assert!(
+                    before.findings.iter().any(|f| f.code == new.code),
+                    "{}: {:?} gives {:?}, with {}",
+                    finding.code,
+                    String::from_utf8_lossy(body),
+                    String::from_utf8_lossy(&fixed),
+                    new.code
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// One line of a policy with the mistakes people make.
+    fn policy_line() -> impl Strategy<Value = String> {
+        const NAMES: &[&str] =
+            &["version", "mode", "max_age", "mx", "Mode", "max-age", "max age", "MX", "nmx", "note", "_x", ""];
+        const DELIMITERS: &[&str] = &[":", ": ", " : ", "=", " ", ":\t"];
+        const VALUES: &[&str] = &[
+            "STSv1",
+            "stsv1",
+            "STSv2",
+            "enforce",
+            "Enforce",
+            "testing",
+            "report",
+            "none",
+            "enforced",
+            "on",
+            "",
+            "86400",
+            "+86400",
+            "86_400",
+            "86 400",
+            "0x15180",
+            "6e5",
+            "8.5",
+            "-1",
+            "00000086400",
+            "31557601",
+            "0",
+            "mail.example.com",
+            "mail.example.com.",
+            ".example.com",
+            "*.com",
+            "192.0.2.1",
+            "bücher.example",
+            "a\tb",
+            "a:b",
+            "a\u{1}b",
+            "a\u{0}b",
+            "\u{7f}",
+            "x\u{1b} y",
+        ];
+        const ENDS: &[&str] = &["\n", "\r\n", "\r", "\r\r\n", "", "\r\n\r\n", "  \n"];
+        (
+            "[ \t]?",
+            proptest::sample::select(NAMES),
+            proptest::sample::select(DELIMITERS),
+            proptest::sample::select(VALUES),
+            "[ \t\u{1}]?",
+            proptest::sample::select(ENDS),
+        )
+            .prop_map(|(lead, name, delimiter, value, trail, end)| {
+                format!("{lead}{name}{delimiter}{value}{trail}{end}")
+            })
     }
 
     #[test]
@@ -1173,6 +1393,7 @@ mod tests {
                 prop_assert_eq!(f.severity, f.code.default_severity());
             }
             let _ = Policy::salvage(&body);
+            edits_fix_their_findings(&body)?;
         }
 
         #[test]
@@ -1183,6 +1404,15 @@ mod tests {
                 prop_assert!(!f.code.is_group(), "{:?}", f);
                 prop_assert_eq!(f.severity, f.code.default_severity());
             }
+        }
+
+        #[test]
+        fn every_edit_fixes_its_finding(
+            bom in any::<bool>(),
+            lines in proptest::collection::vec(policy_line(), 0..8),
+        ) {
+            let body = format!("{}{}", if bom { "\u{FEFF}" } else { "" }, lines.concat());
+            edits_fix_their_findings(body.as_bytes())?;
         }
 
         #[test]

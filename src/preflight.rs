@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::Domain;
 use crate::evaluate::{MxHost, check_coverage, evaluate};
-use crate::finding::{Code, Finding, Parsed};
+use crate::finding::{Finding, Parsed};
+use crate::message::evaluate as words;
 use crate::observe::{Observations, PolicyResult};
 use crate::policy::Policy;
 use crate::record::{StsRecord, fresh_id};
@@ -57,7 +58,8 @@ pub struct Preflight {
 /// Checks `draft` on its own and, when it names a domain and `live` observations of that domain are
 /// given, against the live state.
 pub fn preflight(draft: &Draft, live: Option<&Observations>, now: u64) -> Preflight {
-    let d = draft.domain.as_ref().map(Domain::as_str);
+    let domain = draft.domain.as_ref();
+    let d = domain.map(Domain::as_str);
     let new_id = fresh_id(now);
     let mut findings = Vec::new();
 
@@ -79,11 +81,11 @@ pub fn preflight(draft: &Draft, live: Option<&Observations>, now: u64) -> Prefli
         .map(|report| report.mx.iter().map(|h| MxHost { pattern: None, ..h.clone() }).collect())
         .unwrap_or_default();
     if let Some(policy) = &draft_policy
-        && let Some(d) = d
+        && let Some(domain) = domain
         && !mx.is_empty()
     {
         // RFC 8461 §4.1 against the live MX hosts, exactly as the live check does it.
-        check_coverage(policy, &mut mx, d, &new_id, &mut findings);
+        check_coverage(policy, &mut mx, domain, &new_id, &mut findings);
     }
 
     let live_body = live.and_then(|obs| match obs.policy.as_ref().map(|p| &p.result) {
@@ -105,23 +107,10 @@ pub fn preflight(draft: &Draft, live: Option<&Observations>, now: u64) -> Prefli
     let next_id = draft_record.as_ref().map_or(live_id, |r| Some(r.id.as_str()));
     // A live report exists only for a named domain, so `d` is known whenever the policy changed.
     if policy_changed
-        && let Some(d) = d
+        && let Some(domain) = domain
         && let Some(id) = next_id.filter(|id| Some(*id) == live_id)
     {
-        findings.push(
-            Finding::new(
-                Code::PolicyIdUnchanged,
-                format!(
-                    "The draft policy differs from the one live at https://mta-sts.{d}/.well-known/mta-sts.txt, \
-                     but the TXT record keeps id={id}. Senders that cached the live policy only fetch it again \
-                     when the id changes, so they would keep applying the old policy for up to its max_age."
-                ),
-            )
-            .with_fix(format!(
-                "1. Publish the new policy file first.\n2. Then change the TXT record at _mta-sts.{d} to \
-                 `v=STSv1; id={new_id};` (RFC 8461 §8.1: policy first, then the id)."
-            )),
-        );
+        findings.push(words::policy_id_unchanged(domain.policy_url(), id, domain.sts_record_name(), &new_id));
     }
 
     Preflight {

@@ -6,14 +6,14 @@
 //!
 //! The version, the delimiters, the extensions and the record-set filter are the shared tag=value parser
 //! (`crate::tagvalue`, also used by [`crate::tlsrpt`]); this module holds what is the STS record's own: its
-//! words and codes, and the `id` field. Decisions where the RFC or the implementations disagree
+//! table of messages (the words are in [`crate::message::record`]) and the `id` field. Decisions where the RFC or the implementations disagree
 //! (requirements.md §4, §5.3):
 //!
 //! * `v=STSv1 ;` (erratum 6285) is counted as an STS record, as mox does, and warned about;
 //! * a record that is exactly `v=STSv1` does not begin with `v=STSv1;`, so it is discarded (RFC 8461 §3.1)
-//!   and a real STS record beside it applies; that is a warning, because senders with a `v=STSv1` prefix
-//!   filter (postfix-mta-sts-resolver, postfix-tlspol, EFF) count it and see two records
-//!   (`record-discarded`). Alone, it is reported as the STS record it was meant to be, lacking its `;`
+//!   and a real STS record beside it applies; that is a warning, because senders that select records by
+//!   the prefix `v=STSv1` alone (postfix-mta-sts-resolver, per [`crate::senders`]) count it and see two
+//!   records (`record-discarded`). Alone, it is reported as the STS record it was meant to be, lacking its `;`
 //!   and `id` (`record-delimiter-missing`, an error);
 //! * `V=STSv1;` and ` v=STSv1;` are not STS records for RFC-following senders: when no real STS record
 //!   exists they are reported with the rule they break (`record-version-case`, `record-leading-whitespace`,
@@ -24,9 +24,12 @@
 
 use crate::abnf::{is_alphanum, is_ext_name_char, is_txt_ext_value_char};
 use crate::finding::{ArtifactKind, Code, Finding, Parsed, Span};
+use crate::message::Emit;
+use crate::message::record as words;
+use crate::tagvalue::ReadFields;
 use crate::tagvalue::{
-    self, Checker, Codes, Fields, Grammar, TagValueRecord, ascii, bad_bytes, capitalise, ext_name, ext_value,
-    extension, extension_problem, lenient_pairs, matches, show,
+    self, Checker, Fields, Grammar, Repair, TagValueRecord, Words, ascii, bad_bytes, ext_name, ext_value, extension,
+    lenient_pairs, matches, show,
 };
 use nom::bytes::complete::{tag, take_while_m_n};
 use nom::sequence::preceded;
@@ -46,75 +49,47 @@ pub struct StsRecord {
 pub const EXAMPLE_ID: &str = "20250101120000";
 
 const VERSION: &str = "v=STSv1";
-const NO_POLICY: &str = "Senders that follow RFC 8461 ignore an invalid record and treat the domain as having no \
-                         MTA-STS policy, so mail to it is not protected.";
-const CHOOSE_ID: &str = "choose a new id of 1–32 letters and digits, e.g. a timestamp like 20250101120000";
 
-/// The `_mta-sts` record for the shared tag=value parser (RFC 8461 §3.1).
+/// The `_mta-sts` record for the shared tag=value parser (RFC 8461 §3.1): its messages are
+/// [`crate::message::record`].
 static GRAMMAR: Grammar = Grammar {
     version: VERSION,
     prefix: "v=STSv1;",
-    rfc: "RFC 8461 §3.1",
-    rfc_number: "RFC 8461",
-    name: "MTA-STS",
-    a_record: "an MTA-STS record",
-    owner: "_mta-sts",
-    readers: "senders",
-    consequence: NO_POLICY,
-    codes: Codes {
-        invalid: Code::RecordInvalid,
-        not_ascii: Code::RecordNotAscii,
-        version_missing: Code::RecordVersionMissing,
-        version_invalid: Code::RecordVersionInvalid,
-        version_case: Code::RecordVersionCase,
-        version_not_first: Code::RecordVersionNotFirst,
-        leading_whitespace: Code::RecordLeadingWhitespace,
-        delimiter_missing: Code::RecordDelimiterMissing,
-        field_empty: Code::RecordFieldEmpty,
-        field_invalid: Code::RecordFieldInvalid,
-        field_whitespace: Code::RecordFieldWhitespace,
-        trailing_whitespace: Code::RecordTrailingWhitespace,
-        extension_invalid: Code::RecordExtensionInvalid,
-        missing: Code::RecordMissing,
-        multiple: Code::RecordMultiple,
-        ambiguous_delimiter: Code::RecordAmbiguousDelimiter,
-        discarded: Code::RecordDiscarded,
-    },
-    not_ascii: "MTA-STS records must be plain US-ASCII (perhaps a typographic quote, dash or non-breaking space was \
-                pasted in).",
-    case_readers: "Senders that follow the RFC (mox, chasquid, go-mtasts, postfix-mta-sts-resolver) discard the \
-                   record; only a few (Stalwart, checkdmarc, mailauth) accept it.",
-    near_case_readers: "mox, chasquid and go-mtasts discard it, while Stalwart, checkdmarc and mailauth accept it",
-    not_first: ". The record must begin with it; senders that follow the RFC (mox, chasquid, Snawoot, checkdmarc) \
-                discard the record, though a few (Stalwart, go-mtasts, KumoMTA) accept any order",
-    field_empty: "The record has an empty field (`;;` or `; ;`). The grammar allows only one `;` between fields and \
-                  at most one at the end; mox and checkdmarc reject the record.",
-    field_whitespace_readers: " (mox, go-mtasts and Snawoot reject it)",
-    trailing_whitespace: "`;`, so remove it (or end the record with `;`)",
-    ambiguous_delimiter: "The record has whitespace before the first `;` (`v=STSv1 ;`). The grammar allows it, but \
-                          RFC 8461 §3.1 also says senders discard records that do not begin with `v=STSv1;` \
-                          (erratum 6285). Senders that filter on that exact prefix (chasquid, and the RFC's literal \
-                          text) discard the record and see no policy; others (EFF, tlspol, Snawoot, which look for \
-                          `v=STSv1` only) keep it. Remove the space.",
-    bare_beside_record: "This record is only `v=STSv1`, without the `;` and the `id`. RFC 8461 §3.1 discards records \
-                         that do not begin with `v=STSv1;`, so senders that follow it (mox, chasquid, mailauth) use \
-                         the other record. But senders that only look for the prefix `v=STSv1` \
-                         (postfix-mta-sts-resolver, postfix-tlspol, EFF) count it as a second MTA-STS record and \
-                         then ignore MTA-STS, go-mtasts (maddy) needs `_mta-sts` to hold a single TXT record, and \
-                         KumoMTA joins all of them into one. Delete it.",
-    two_records: "then ignore MTA-STS",
-    multiple_consequence: "there is no MTA-STS policy, so mail is not protected",
-    multiple_fix: "Delete all but one record",
+    invalid: Code::RecordInvalid,
     example: "v=STSv1; id=20250101120000;",
-    // RFC 8461 §3.1: without a `v=STSv1;` record there is no policy to fetch.
-    missing: "There is no MTA-STS TXT record at `_mta-sts.<your domain>` (none begins with `v=STSv1;`), so senders \
-              do not look for a policy and mail to the domain is not protected by MTA-STS.",
-    missing_fix: [
-        "Publish a TXT record at _mta-sts.<your domain> once the policy is served at \
-         https://mta-sts.<your domain>/.well-known/mta-sts.txt: ",
-        " (any 1–32 letters and digits; change the id whenever the policy changes)",
-    ],
+    words: Words {
+        not_ascii: Emit::new(&words::Templates::not_ascii),
+        version_invalid: Emit::new(&words::Templates::version_invalid),
+        version_unknown: Emit::new(&words::Templates::version_unknown),
+        version_missing: Emit::new(&words::Templates::version_missing),
+        version_case: Emit::new(&words::Templates::version_case),
+        leading_whitespace: Emit::new(&words::Templates::leading_whitespace),
+        version_not_first: Emit::new(&words::Templates::version_not_first),
+        delimiter_missing: Emit::new(&words::Templates::delimiter_missing),
+        field_empty: Emit::new(&words::Templates::field_empty),
+        trailing_whitespace: Emit::new(&words::Templates::trailing_whitespace),
+        field_invalid: Emit::new(&words::Templates::field_invalid),
+        field_whitespace: Emit::new(&words::Templates::field_whitespace),
+        extension_name_empty: Emit::new(&words::Templates::extension_name_empty),
+        extension_name_start: Emit::new(&words::Templates::extension_name_start),
+        extension_name_chars: Emit::new(&words::Templates::extension_name_chars),
+        extension_name_long: Emit::new(&words::Templates::extension_name_long),
+        extension_value_empty: Emit::new(&words::Templates::extension_value_empty),
+        extension_value_chars: Emit::new(&words::Templates::extension_value_chars),
+        extension_invalid: Emit::new(&words::Templates::extension_invalid),
+        ambiguous_delimiter: Emit::new(&words::Templates::ambiguous_delimiter),
+        discarded_bare: Emit::new(&words::Templates::discarded_bare),
+        discarded_leading_whitespace: Emit::new(&words::Templates::discarded_leading_whitespace),
+        discarded_case: Emit::new(&words::Templates::discarded_case),
+        discarded_delimiter: Emit::new(&words::Templates::discarded_delimiter),
+        discarded_not_first: Emit::new(&words::Templates::discarded_not_first),
+        // RFC 8461 §3.1: without a `v=STSv1;` record there is no policy to fetch.
+        missing: Emit::new(&words::Templates::missing),
+        multiple: Emit::new(&words::Templates::multiple),
+    },
     other_txt: Some(other_txt),
+    artifact: ArtifactKind::StsRecord,
+    repair,
 };
 
 /// `sts-id          = %s"id=" 1*32(ALPHA / DIGIT)     ; id=...`
@@ -122,19 +97,19 @@ fn sts_id(input: &[u8]) -> IResult<&[u8], &[u8]> {
     preceded(tag(&b"id="[..]), take_while_m_n(1, 32, is_alphanum)).parse(input)
 }
 
-/// Why an `id=` value is not `1*32(ALPHA / DIGIT)`.
-fn id_problem(value: &[u8]) -> String {
+/// The findings of an `id=` value that is not `1*32(ALPHA / DIGIT)`: one per problem.
+fn id_findings(value: &[u8], corrected: &str) -> Vec<Finding> {
     if value.is_empty() {
-        return "`id=` is empty".to_owned();
+        return vec![words::id_empty(corrected)];
     }
-    let mut why = Vec::new();
+    let mut found = Vec::new();
     if !value.iter().all(|&b| is_alphanum(b)) {
-        why.push(format!("contains {}, but only letters and digits are allowed", bad_bytes(value, is_alphanum)));
+        found.push(words::id_chars(show(value), bad_bytes(value, is_alphanum), corrected));
     }
     if value.len() > 32 {
-        why.push(format!("is {} characters long, but at most 32 are allowed", value.len()));
+        found.push(words::id_long(show(value), value.len(), corrected));
     }
-    format!("the id `{}` {}", show(value), why.join(" and "))
+    found
 }
 
 /// The fields of an STS record: the `id` and the extensions.
@@ -143,17 +118,12 @@ pub(crate) struct StsFields<'a> {
     id: Option<&'a [u8]>,
     id_invalid: bool,
     extensions: Vec<(String, String)>,
+    /// Where the name of an extension that is `id` in another case is (`ID=1`).
+    id_other_case: Option<Span>,
 }
 
 fn duplicate(checker: &mut Checker<'_>, span: Span, name: &[u8]) {
-    let message = format!(
-        "The field `{}` appears more than once. RFC 8461 §3.2 says every entry after the first is ignored, so the \
-         first one counts; but mox and checkdmarc reject such a record and Snawoot, Stalwart, go-mtasts and KumoMTA \
-         use the last one. Keep only one `{}` field.",
-        show(name),
-        show(name)
-    );
-    checker.findings.push(Finding::new(Code::RecordDuplicateField, message).with_span(span));
+    checker.push(words::duplicate_field(show(name)), span);
 }
 
 impl<'a> StsFields<'a> {
@@ -167,38 +137,36 @@ impl<'a> StsFields<'a> {
             // RFC 8461 §3.2 (last paragraph, covers TXT records): later duplicates are ignored.
             duplicate(checker, span, name);
             if !matches(extension, text) && !contains_non_ascii && name.len() == raw_name.len() {
-                // RFC 8461 §3.1: the ignored repeat is still an `sts-id` or `sts-extension`.
-                let why = extension_problem(name, value);
-                checker.error(Code::RecordIdInvalid, span, format!("In the repeated `id` field, {why}. {NO_POLICY}"));
+                // RFC 8461 §3.1: the ignored repeat is still an `sts-id` or `sts-extension` (whitespace after
+                // the `=` is reported as such).
+                let field = show(text);
+                let finding = if value.is_empty() {
+                    Some(words::repeated_id_empty(field, &checker.corrected))
+                } else if !value.iter().all(|&b| is_txt_ext_value_char(b)) {
+                    let bad = bad_bytes(value, is_txt_ext_value_char);
+                    Some(words::repeated_id_chars(field, bad, &checker.corrected))
+                } else {
+                    None
+                };
+                if let Some(finding) = finding {
+                    checker.push(finding, span);
+                }
             }
         } else if matches(sts_id, text) {
             self.id = Some(value);
         } else {
             // RFC 8461 §3.1: `sts-id = %s"id=" 1*32(ALPHA / DIGIT)`; a bad id is not an extension (§4 item 5).
             self.id_invalid = true;
-            if !contains_non_ascii && name.len() == raw_name.len() && value.len() == raw_value.len() {
-                checker.error(
-                    Code::RecordIdInvalid,
-                    span,
-                    format!(
-                        "{}. The id must be 1 to 32 letters and digits (no `-`, `:`, `.` or spaces). Some senders \
-                         (Stalwart, KumoMTA, Snawoot) accept any id, but mox and mailauth (strict) reject the \
-                         record. {NO_POLICY}",
-                        capitalise(&id_problem(value))
-                    ),
-                );
-            } else if !contains_non_ascii
-                && (!value.iter().all(|&b| is_alphanum(b)) || value.is_empty() || value.len() > 32)
-            {
-                checker.error(Code::RecordIdInvalid, span, format!("{}. {NO_POLICY}", capitalise(&id_problem(value))));
+            if !contains_non_ascii {
+                for finding in id_findings(value, &checker.corrected) {
+                    checker.push(finding, span);
+                }
             }
         }
     }
 }
 
-impl<'a> Fields<'a> for StsFields<'a> {
-    type Value = StsRecord;
-
+impl<'a> ReadFields<'a> for StsFields<'a> {
     fn field(&mut self, checker: &mut Checker<'a>, text: &'a [u8], start: usize, version_missing: bool) {
         let span = Span::new(start, start + text.len());
         let contains_non_ascii = !text.is_ascii();
@@ -245,6 +213,9 @@ impl<'a> Fields<'a> for StsFields<'a> {
             duplicate(checker, span, name);
             return;
         }
+        if name.eq_ignore_ascii_case(b"id") {
+            self.id_other_case.get_or_insert(Span::new(start, start + name.len()));
+        }
         // RFC 8461 §3.2 (last paragraph): unknown fields MUST be accepted and are ignored.
         self.extensions.push((ascii(name), ascii(value)));
     }
@@ -254,27 +225,23 @@ impl<'a> Fields<'a> for StsFields<'a> {
             return;
         }
         let record = checker.record;
+        let whole = Span::new(0, record.len());
         let bare = record.trim_ascii_end() == VERSION.as_bytes();
         // RFC 8461 §3.1: a bare `v=STSv1` does not begin with `v=STSv1;`; otherwise "sts-id record is required".
-        let code = if bare { Code::RecordDelimiterMissing } else { Code::RecordIdMissing };
-        let message = if bare {
-            format!(
-                "The record is only `v=STSv1`: it has no `;` and no `id`. Senders discard records that do not begin \
-                 with `v=STSv1;`, and a record without an id is invalid. {NO_POLICY}"
-            )
-        } else if let Some((n, _)) = self.extensions.iter().find(|(n, _)| n.eq_ignore_ascii_case("id")) {
-            format!(
-                "The record has no `id` field: `{n}=` is not `id=`, because field names are case-sensitive. \
-                 {NO_POLICY}"
-            )
+        let finding = if bare {
+            words::bare_version(&checker.corrected)
+        } else if let Some(name) = self.id_other_case {
+            // Field names are case-sensitive: `ID=` is an extension, not the id.
+            words::id_case(show(&record[name.start..name.end]), &checker.corrected).with_edit(name, "id")
         } else {
-            format!(
-                "The record has no `id` field. The id is required; it tells senders when to fetch the policy again. \
-                 {NO_POLICY}"
-            )
+            words::id_missing(&checker.corrected)
         };
-        checker.error(code, Span::new(0, record.len()), message);
+        checker.push(finding, whole);
     }
+}
+
+impl<'a> Fields<'a> for StsFields<'a> {
+    type Value = StsRecord;
 
     fn value(self) -> Option<StsRecord> {
         let extensions = self.extensions;
@@ -282,8 +249,9 @@ impl<'a> Fields<'a> for StsFields<'a> {
     }
 }
 
-/// A corrected record for a fix, or an instruction when no usable id can be salvaged.
-fn repair(record: &[u8]) -> String {
+/// A corrected record for a fix; without an id that can be salvaged it has the example id, and is not
+/// complete.
+fn repair(record: &[u8]) -> Repair {
     let mut id: Option<Vec<u8>> = None;
     let mut extensions: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
     for (name, value) in lenient_pairs(record) {
@@ -305,13 +273,13 @@ fn repair(record: &[u8]) -> String {
         }
     }
     let id = id.filter(|id| !id.is_empty());
-    let rendered = StsRecord {
+    let text = StsRecord {
         version: "STSv1".to_owned(),
         id: id.as_deref().map_or_else(|| EXAMPLE_ID.to_owned(), ascii),
         extensions: extensions.iter().map(|(n, v)| (ascii(n), ascii(v))).collect(),
     }
     .to_text();
-    if id.is_some() { rendered } else { format!("{CHOOSE_ID}: {rendered}") }
+    Repair { text, complete: id.is_some() }
 }
 
 impl TagValueRecord for StsRecord {
@@ -321,37 +289,18 @@ impl TagValueRecord for StsRecord {
     fn to_text(&self) -> String {
         StsRecord::to_text(self)
     }
-
-    const ARTIFACT: ArtifactKind = ArtifactKind::StsRecord;
-
-    fn repair(record: &[u8]) -> String {
-        repair(record)
-    }
-
-    /// Without a salvageable id the repair asks the user to choose one first.
-    fn repair_is_complete(fix: &str) -> bool {
-        !fix.starts_with(CHOOSE_ID)
-    }
 }
 
 /// An unrelated TXT record at `_mta-sts`.
 fn other_txt(record: &[u8]) -> Finding {
-    let loose = if record.starts_with(VERSION.as_bytes()) {
-        " It begins with `v=STSv1` without the `;`, so senders that only look for that prefix (Snawoot, EFF, \
-         tlspol) count it as a second MTA-STS record; rename or delete it."
-    } else {
-        ""
-    };
-    let what = if record.is_empty() { "An empty TXT record".to_owned() } else { format!("`{}`", show(record)) };
     // RFC 8461 §3.1: "Records that do not begin with "v=STSv1;" are discarded."
-    let finding = Finding::new(
-        Code::RecordOtherTxt,
-        format!(
-            "{what} is not an MTA-STS record (it does not begin with `v=STSv1;`); senders discard it, so it is \
-             harmless (checkdmarc wrongly reports it as an error, go-mtasts expects a single TXT record and \
-             KumoMTA joins all records, so keeping `_mta-sts` for MTA-STS alone is safest).{loose}"
-        ),
-    );
+    let finding = if record.is_empty() {
+        words::other_txt_empty()
+    } else if record.starts_with(VERSION.as_bytes()) {
+        words::other_txt_prefix(show(record))
+    } else {
+        words::other_txt(show(record))
+    };
     finding.with_span(Span::new(0, record.len()))
 }
 
@@ -489,23 +438,71 @@ mod tests {
         assert_eq!(parsed.findings[1].span, Some(Span::new(9, 15)));
     }
 
+    /// Every grammar error's fix ends with the corrected record, which is also its artefact unless the
+    /// user has an id to choose.
     #[test]
     fn fixes_are_corrected_records() {
+        // (record, corrected record, complete)
         let cases = [
-            ("v=STSv1; id=2024-01-01T00:00:00Z;", "v=STSv1; id=20240101T000000Z;"),
-            ("v=STSv1; id = 42 ;; ext=1", "v=STSv1; id=42; ext=1;"),
-            ("id=7; v=STSv1", "v=STSv1; id=7;"),
-            ("V=STSv1; id=7", "v=STSv1; id=7;"),
-            ("v=STSv1 id=7", "v=STSv1; id=7;"),
-            (
-                "v=STSv1; id=---;",
-                "choose a new id of 1–32 letters and digits, e.g. a timestamp like 20250101120000: v=STSv1; id=20250101120000;",
-            ),
+            ("v=STSv1; id=2024-01-01T00:00:00Z;", "v=STSv1; id=20240101T000000Z;", true),
+            ("v=STSv1; id = 42 ;; ext=1", "v=STSv1; id=42; ext=1;", true),
+            ("id=7; v=STSv1", "v=STSv1; id=7;", true),
+            ("V=STSv1; id=7", "v=STSv1; id=7;", true),
+            ("v=STSv1 id=7", "v=STSv1; id=7;", true),
+            ("v=STSv1; id=---;", "v=STSv1; id=20250101120000;", false),
         ];
-        for (record, fix) in cases {
+        for (record, fix, complete) in cases {
             let parsed = StsRecord::parse(record.as_bytes());
             let found = parsed.findings.iter().find(|f| f.code.group() == Code::RecordInvalid).expect(record);
-            assert_eq!(found.fix.as_deref(), Some(fix), "{record}");
+            let text = found.fix.as_deref().unwrap_or_default();
+            assert!(text.ends_with(&format!("Corrected record: {fix}")), "{record}: {text}");
+            let artifacts: Vec<&str> = found.artifacts.iter().map(|a| a.text.as_str()).collect();
+            assert_eq!(artifacts, if complete { vec![fix] } else { vec![] }, "{record}");
+        }
+        let without_id = StsRecord::parse(b"v=STSv1; id=---;");
+        assert!(without_id.findings[0].fix.as_deref().is_some_and(|f| f.starts_with("Write the id with letters")));
+    }
+
+    /// Where the fix is a local edit, applying it gives the record without the problem.
+    #[test]
+    fn edits_fix_the_record() {
+        // (record, code, record after that finding's edits)
+        let cases = [
+            ("v=STSv1; id = 1;", Code::RecordFieldWhitespace, "v=STSv1; id=1;"),
+            ("v=STSv1; x\t=\t1; id=1", Code::RecordFieldWhitespace, "v=STSv1; x=1; id=1"),
+            ("v=STSv1;; id=1;", Code::RecordFieldEmpty, "v=STSv1; id=1;"),
+            ("v=STSv1; id=1;;", Code::RecordFieldEmpty, "v=STSv1; id=1;"),
+            ("v=STSv1; id=1 ", Code::RecordTrailingWhitespace, "v=STSv1; id=1"),
+            ("V=STSv1; id=1;", Code::RecordVersionCase, "v=STSv1; id=1;"),
+            ("v=stsv1; id=1;", Code::RecordVersionCase, "v=STSv1; id=1;"),
+            (" v=STSv1; id=1;", Code::RecordLeadingWhitespace, "v=STSv1; id=1;"),
+            ("v=STSv1 id=1", Code::RecordDelimiterMissing, "v=STSv1; id=1"),
+            ("id=1; v=STSv1;", Code::RecordVersionNotFirst, "v=STSv1; id=1;"),
+            ("id=1; v=STSv1", Code::RecordVersionNotFirst, "v=STSv1; id=1"),
+            ("id=1; v=STSv1; x=2", Code::RecordVersionNotFirst, "v=STSv1; id=1; x=2"),
+            ("v=STSv1 ; id=1;", Code::RecordAmbiguousDelimiter, "v=STSv1; id=1;"),
+            ("v=STSv1; ID=20240101;", Code::RecordIdMissing, "v=STSv1; id=20240101;"),
+            ("v=STSv1; id=1;\r\n", Code::RecordFieldInvalid, "v=STSv1; id=1;"),
+        ];
+        for (record, code, fixed) in cases {
+            // The record-set filter alone sees the ambiguous delimiter.
+            for parsed in [StsRecord::parse(record.as_bytes()), StsRecord::parse_rrset(&[record])] {
+                let Some(found) = parsed.findings.iter().find(|f| f.code == code) else {
+                    assert_eq!(code, Code::RecordAmbiguousDelimiter, "{record}: {:#?}", parsed.findings);
+                    continue;
+                };
+                let edited = crate::finding::apply_edits(record.as_bytes(), &found.edits);
+                assert_eq!(String::from_utf8_lossy(&edited), fixed, "{record}: {found:#?}");
+            }
+        }
+        // No edit where it would bring out another error: the version is fixed, the id is still wrong.
+        let parsed = StsRecord::parse_rrset(&["V=STSv1; id=a-b;"]);
+        assert_eq!(parsed.codes(), [Code::RecordVersionCase]);
+        assert!(parsed.findings[0].edits.is_empty(), "{:#?}", parsed.findings);
+        // Nor where the user has a choice to make.
+        for record in ["v=STSv1; id=a-b;", "v=STSv1; id=1; foo;", "v=STSv1", "v=STSv1; id=1; id=2;"] {
+            let parsed = StsRecord::parse_rrset(&[record]);
+            assert!(parsed.findings.iter().all(|f| f.edits.is_empty()), "{record}: {:#?}", parsed.findings);
         }
     }
 
@@ -545,10 +542,13 @@ mod tests {
                 if let Some(span) = finding.span {
                     prop_assert!(span.start <= span.end && span.end <= text.len());
                 }
-                if let Some(fix) = finding.fix.as_deref().filter(|f| f.starts_with("v=STSv1;") && finding.code.group() == Code::RecordInvalid) {
-                    prop_assert!(StsRecord::parse(fix.as_bytes()).valid(), "fix {} of {}", fix, text);
+                for artifact in &finding.artifacts {
+                    prop_assert!(StsRecord::parse(artifact.text.as_bytes()).valid(), "fix {} of {}", artifact.text, text);
                 }
             }
+            // The corrected record every grammar error offers is valid, chosen id or not.
+            let repaired = repair(text.as_bytes()).text;
+            prop_assert!(StsRecord::parse(repaired.as_bytes()).valid(), "fix {} of {}", repaired, text);
         }
 
         #[test]

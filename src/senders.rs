@@ -70,6 +70,41 @@ pub enum Behaviour {
     Other,
 }
 
+impl Behaviour {
+    /// Every behaviour, in the order a message lists them.
+    pub const ALL: [Behaviour; 8] = [
+        Behaviour::IgnoresPolicy,
+        Behaviour::IgnoresRecord,
+        Behaviour::IgnoresField,
+        Behaviour::Accepts,
+        Behaviour::FirstWins,
+        Behaviour::LastWins,
+        Behaviour::Merges,
+        Behaviour::Other,
+    ];
+
+    /// The verb phrase a message uses after the senders' names; `Other` is said by each row's detail.
+    pub fn phrase(self, plural: bool) -> &'static str {
+        match (self, plural) {
+            (Behaviour::Accepts, false) => "uses it as if it were valid",
+            (Behaviour::Accepts, true) => "use it as if it were valid",
+            (Behaviour::IgnoresPolicy, false) => "ignores the whole policy",
+            (Behaviour::IgnoresPolicy, true) => "ignore the whole policy",
+            (Behaviour::IgnoresRecord, false) => "ignores the record",
+            (Behaviour::IgnoresRecord, true) => "ignore the record",
+            (Behaviour::IgnoresField, false) => "skips that line or field and reads the rest",
+            (Behaviour::IgnoresField, true) => "skip that line or field and read the rest",
+            (Behaviour::FirstWins, false) => "uses the first",
+            (Behaviour::FirstWins, true) => "use the first",
+            (Behaviour::LastWins, false) => "uses the last",
+            (Behaviour::LastWins, true) => "use the last",
+            (Behaviour::Merges, false) => "merges them into one",
+            (Behaviour::Merges, true) => "merge them into one",
+            (Behaviour::Other, _) => "handles it differently",
+        }
+    }
+}
+
 /// One sender's behaviour for one rule of the finding catalogue.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Deviation {
@@ -78,6 +113,10 @@ pub struct Deviation {
     /// The [`Sender::id`].
     pub sender: &'static str,
     pub behaviour: Behaviour,
+    /// The case the behaviour is limited to, when it does not hold for every finding of the rule
+    /// (completes "…ignores the record when …").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub when: Option<&'static str>,
     /// One plain sentence: what the sender does.
     pub detail: &'static str,
     /// A GitHub permalink with line anchor to the code that does it, or a vendor documentation URL.
@@ -188,7 +227,19 @@ const fn row(
     detail: &'static str,
     source: &'static str,
 ) -> Deviation {
-    Deviation { code, sender, behaviour, detail, source }
+    Deviation { code, sender, behaviour, when: None, detail, source }
+}
+
+/// A row whose behaviour holds only in the case `when` describes.
+const fn row_when(
+    code: &'static str,
+    sender: &'static str,
+    behaviour: Behaviour,
+    when: &'static str,
+    detail: &'static str,
+    source: &'static str,
+) -> Deviation {
+    Deviation { code, sender, behaviour, when: Some(when), detail, source }
 }
 
 use Behaviour::{Accepts, FirstWins, IgnoresField, IgnoresPolicy, IgnoresRecord, LastWins, Merges, Other};
@@ -202,10 +253,11 @@ pub const DEVIATIONS: &[Deviation] = &[
         "Treats a record beginning `v=STSv1 ;` (whitespace before the first semicolon) as an STS record and uses it, instead of discarding it.",
         mox!("mtasts/mtasts.go#L205-L222"),
     ),
-    row(
+    row_when(
         "record-duplicate-field",
         "mox",
         IgnoresRecord,
+        "the repeated field is `id`",
         "A second `id=` field is left unparsed, so the record fails with leftover characters and the domain is treated as having no valid record.",
         mox!("mtasts/parse.go#L56-L71"),
     ),
@@ -224,10 +276,10 @@ pub const DEVIATIONS: &[Deviation] = &[
         mox!("mtasts/parse.go#L204-L207"),
     ),
     row(
-        "policy-max-age-invalid",
+        "policy-max-age-too-large",
         "mox",
         Accepts,
-        "Accepts any max_age of up to 10 digits that fits a signed 32-bit integer; values above 31557600 are not rejected.",
+        "A max_age above 31557600 is not rejected: any value of up to 10 digits that fits a signed 32-bit integer is used.",
         mox!("mtasts/parse.go#L262-L270"),
     ),
     row(
@@ -322,10 +374,11 @@ pub const DEVIATIONS: &[Deviation] = &[
         "A field name followed by whitespace before the colon matches no known field and the line is silently skipped.",
         gomtasts!("mtasts.go#L97-L119"),
     ),
-    row(
+    row_when(
         "policy-unknown-field",
         "maddy",
         IgnoresPolicy,
+        "the line has a second colon",
         "A line with more than one colon, such as an extension whose value contains `:`, makes the whole policy malformed.",
         gomtasts!("mtasts.go#L90-L93"),
     ),
@@ -340,7 +393,14 @@ pub const DEVIATIONS: &[Deviation] = &[
         "policy-max-age-invalid",
         "maddy",
         Accepts,
-        "max_age is read with strconv.Atoi: a sign is accepted and there is no upper bound.",
+        "max_age is read with strconv.Atoi, so a sign is accepted.",
+        gomtasts!("mtasts.go#L111-L116"),
+    ),
+    row(
+        "policy-max-age-too-large",
+        "maddy",
+        Accepts,
+        "max_age is read with strconv.Atoi and has no upper bound.",
         gomtasts!("mtasts.go#L111-L116"),
     ),
     row(
@@ -424,10 +484,11 @@ pub const DEVIATIONS: &[Deviation] = &[
         "A max_age of 0 (or one that does not parse) makes the policy invalid.",
         chasquid!("#L137-L142"),
     ),
-    row(
+    row_when(
         "policy-mode-none",
         "chasquid",
         IgnoresPolicy,
+        "the policy has no mx line",
         "At least one mx is required even with `mode: none`, so a `none` policy without mx is rejected.",
         chasquid!("#L148-L152"),
     ),
@@ -567,7 +628,7 @@ pub const DEVIATIONS: &[Deviation] = &[
         tlspol!("mta-sts.go#L66-L85"),
     ),
     row(
-        "policy-max-age-invalid",
+        "policy-max-age-too-large",
         "postfix-tlspol",
         Accepts,
         "A max_age above 31557600 (up to 10 digits) is clamped to 31557600 instead of rejected.",
@@ -767,7 +828,7 @@ pub const DEVIATIONS: &[Deviation] = &[
         stalwart!("parse.rs#L26-L52"),
     ),
     row(
-        "policy-max-age-invalid",
+        "policy-max-age-too-large",
         "stalwart",
         Accepts,
         "A max_age of 31557600 or more is not rejected; the policy is used and cached for 86400 s.",
@@ -780,10 +841,11 @@ pub const DEVIATIONS: &[Deviation] = &[
         "A max_age below 3600 (such as 0) is cached for 86400 s, longer than the domain asked.",
         stalwart!("lookup.rs#L90-L98"),
     ),
-    row(
+    row_when(
         "policy-mode-none",
         "stalwart",
         IgnoresPolicy,
+        "the policy has no mx line",
         "At least one mx is required even with `mode: none`, so a `none` policy without mx is rejected.",
         stalwart!("parse.rs#L73-L82"),
     ),
@@ -900,7 +962,14 @@ pub const DEVIATIONS: &[Deviation] = &[
         "policy-max-age-invalid",
         "kumomta",
         Accepts,
-        "max_age is parsed as u64: a `+` sign is accepted and there is no upper bound.",
+        "max_age is parsed as u64, so a `+` sign is accepted.",
+        kumo!("policy.rs#L68-L75"),
+    ),
+    row(
+        "policy-max-age-too-large",
+        "kumomta",
+        Accepts,
+        "max_age is parsed as u64 and has no upper bound.",
         kumo!("policy.rs#L68-L75"),
     ),
     row(
@@ -1071,6 +1140,40 @@ pub fn deviations(code: &str) -> impl Iterator<Item = &'static Deviation> {
     DEVIATIONS.iter().filter(move |d| d.code == code)
 }
 
+/// What a finding's message says of a row: the detail only where the behaviour is `Other`, and no source.
+/// Messages read this table, not [`DEVIATIONS`], so a page that shows findings but not the rule table
+/// carries neither the 130-odd details nor their permalinks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Said {
+    pub code: &'static str,
+    pub sender: &'static str,
+    pub behaviour: Behaviour,
+    pub when: Option<&'static str>,
+    /// The row's detail when the behaviour is [`Behaviour::Other`], which no phrase can say.
+    pub other: Option<&'static str>,
+}
+
+// Built at compile time from a `const` table: only the strings the result points to end up in the binary.
+static SAID: [Said; DEVIATIONS.len()] = {
+    let mut out = [Said { code: "", sender: "", behaviour: Other, when: None, other: None }; DEVIATIONS.len()];
+    let mut i = 0;
+    while i < DEVIATIONS.len() {
+        let d = &DEVIATIONS[i];
+        let other = match d.behaviour {
+            Other => Some(d.detail),
+            _ => None,
+        };
+        out[i] = Said { code: d.code, sender: d.sender, behaviour: d.behaviour, when: d.when, other };
+        i += 1;
+    }
+    out
+};
+
+/// The rows of [`DEVIATIONS`] for this finding code, as a message says them.
+pub fn said(code: &str) -> impl Iterator<Item = &'static Said> {
+    SAID.iter().filter(move |d| d.code == code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1078,6 +1181,17 @@ mod tests {
 
     fn is_commit(s: &str) -> bool {
         s.len() == 40 && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    }
+
+    /// The messages' table says every row of the full one, in the same order.
+    #[test]
+    fn said_is_the_table_without_details_and_sources() {
+        assert_eq!(SAID.len(), DEVIATIONS.len());
+        for (said, d) in SAID.iter().zip(DEVIATIONS) {
+            let other = (d.behaviour == Other).then_some(d.detail);
+            assert_eq!(*said, Said { code: d.code, sender: d.sender, behaviour: d.behaviour, when: d.when, other });
+        }
+        assert!(said("policy-duplicate-field").count() > 1);
     }
 
     #[test]

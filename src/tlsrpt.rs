@@ -3,7 +3,8 @@
 //! Same structure as the MTA-STS record ([`crate::record`]): a case-sensitive version, `;`-separated fields,
 //! a required `rua` field with a comma-separated list of URIs. The version, the delimiters, the extensions
 //! and the record-set filter are the shared tag=value parser (`crate::tagvalue`); this module holds the
-//! record's words and codes and the `rua` field. Decisions where the RFC or the implementations disagree (requirements.md §4, §5.5):
+//! record's table of messages (the words are in [`crate::message::tlsrpt`]) and the `rua` field. Decisions
+//! where the RFC or the implementations disagree (requirements.md §4, §5.5):
 //!
 //! * `v=TLSRPTv1 ;` is counted as a TLS-RPT record (as mox does) and reported as a
 //!   `tlsrpt-ambiguous-delimiter` warning: the grammar allows it, the record set filter (`v=TLSRPTv1;`)
@@ -25,8 +26,11 @@
 
 use crate::abnf::{is_alpha, is_alphanum, is_digit, is_wsp};
 use crate::finding::{ArtifactKind, Code, Finding, Parsed, Severity, Span};
+use crate::message::Emit;
+use crate::message::tlsrpt as words;
+use crate::tagvalue::ReadFields;
 use crate::tagvalue::{
-    self, Checker, Codes, Fields, Grammar, TagValueRecord, ascii, bad_bytes, capitalise, ext_name, ext_value,
+    self, Checker, Fields, Grammar, Repair, TagValueRecord, Words, ascii, bad_bytes, deletes, ext_name, ext_value,
     extension, lenient_pairs, matches, show,
 };
 use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
@@ -47,67 +51,50 @@ pub struct TlsRptRecord {
 }
 
 const RUA: &[u8] = b"rua=";
-const NO_REPORTS: &str = "Senders that follow RFC 8460 ignore an invalid TLS-RPT record, so you receive no reports \
-                          about failed TLS connections (MTA-STS itself still works).";
 /// The placeholder report address used in fixes.
 pub const EXAMPLE_RUA: &str = "mailto:tlsrpt@<your domain>";
 
-/// The `_smtp._tls` record for the shared tag=value parser (RFC 8460 §3).
+/// The `_smtp._tls` record for the shared tag=value parser (RFC 8460 §3): its messages are
+/// [`crate::message::tlsrpt`].
 static GRAMMAR: Grammar = Grammar {
     version: "v=TLSRPTv1",
     prefix: "v=TLSRPTv1;",
-    rfc: "RFC 8460 §3",
-    rfc_number: "RFC 8460",
-    name: "TLS-RPT",
-    a_record: "a TLS-RPT record",
-    owner: "_smtp._tls",
-    readers: "reporters",
-    consequence: NO_REPORTS,
-    codes: Codes {
-        invalid: Code::TlsrptInvalid,
-        not_ascii: Code::TlsrptNotAscii,
-        version_missing: Code::TlsrptVersionMissing,
-        version_invalid: Code::TlsrptVersionInvalid,
-        version_case: Code::TlsrptVersionCase,
-        version_not_first: Code::TlsrptVersionNotFirst,
-        leading_whitespace: Code::TlsrptLeadingWhitespace,
-        delimiter_missing: Code::TlsrptDelimiterMissing,
-        field_empty: Code::TlsrptFieldEmpty,
-        field_invalid: Code::TlsrptFieldInvalid,
-        field_whitespace: Code::TlsrptFieldWhitespace,
-        trailing_whitespace: Code::TlsrptTrailingWhitespace,
-        extension_invalid: Code::TlsrptExtensionInvalid,
-        missing: Code::TlsrptMissing,
-        multiple: Code::TlsrptMultiple,
-        ambiguous_delimiter: Code::TlsrptAmbiguousDelimiter,
-        discarded: Code::TlsrptDiscarded,
-    },
-    not_ascii: "a TLS-RPT record must be plain ASCII, and non-ASCII characters in a URI must be percent-encoded.",
-    case_readers: "Most reporters (mox, checkdmarc, sys4) discard the record; only a few (Stalwart) accept it.",
-    near_case_readers: "only Stalwart accepts another case",
-    not_first: "; the record must begin with it",
-    field_empty: "The record has an empty field (`;;`); the grammar allows one `;` between fields and at most one at \
-                  the end.",
-    field_whitespace_readers: "",
-    trailing_whitespace: "`;` and `,` (mox tolerates it, a strict reporter does not); remove it",
-    ambiguous_delimiter: "The record has whitespace before the first `;` (`v=TLSRPTv1 ;`). The grammar allows it, \
-                          but RFC 8460 §3 says reporters discard records that do not begin with `v=TLSRPTv1;`, so \
-                          reporters that filter on that exact prefix send you no reports. Remove the space.",
-    bare_beside_record: "This record is only `v=TLSRPTv1`, without the `;` and a `rua`. RFC 8460 §3 discards \
-                         records that do not begin with `v=TLSRPTv1;`, so reporters that follow it use the other \
-                         record; reporters that only look for the prefix `v=TLSRPTv1` count two records and send no \
-                         reports. Delete it.",
-    two_records: "send no reports",
-    multiple_consequence: "the domain does not use TLS-RPT, so you receive no reports",
-    multiple_fix: "Delete all but one record, merging their addresses",
+    invalid: Code::TlsrptInvalid,
     example: "v=TLSRPTv1; rua=mailto:tlsrpt@<your domain>",
-    // RFC 8461 §6 recommends TLS-RPT alongside MTA-STS.
-    missing: "There is no TLS-RPT record at `_smtp._tls.<your domain>` (none begins with `v=TLSRPTv1;`). Mail still \
-              flows, but senders cannot tell you when TLS or MTA-STS fails, so a broken policy goes unnoticed. RFC \
-              8461 recommends publishing one.",
-    missing_fix: ["Publish a TXT record at _smtp._tls.<your domain>: ", ""],
-    // RFC 8460 §3: other records are discarded silently (checkdmarc wrongly reports them as errors).
+    words: Words {
+        not_ascii: Emit::new(&words::Templates::not_ascii),
+        version_invalid: Emit::new(&words::Templates::version_invalid),
+        version_unknown: Emit::new(&words::Templates::version_unknown),
+        version_missing: Emit::new(&words::Templates::version_missing),
+        version_case: Emit::new(&words::Templates::version_case),
+        leading_whitespace: Emit::new(&words::Templates::leading_whitespace),
+        version_not_first: Emit::new(&words::Templates::version_not_first),
+        delimiter_missing: Emit::new(&words::Templates::delimiter_missing),
+        field_empty: Emit::new(&words::Templates::field_empty),
+        trailing_whitespace: Emit::new(&words::Templates::trailing_whitespace),
+        field_invalid: Emit::new(&words::Templates::field_invalid),
+        field_whitespace: Emit::new(&words::Templates::field_whitespace),
+        extension_name_empty: Emit::new(&words::Templates::extension_name_empty),
+        extension_name_start: Emit::new(&words::Templates::extension_name_start),
+        extension_name_chars: Emit::new(&words::Templates::extension_name_chars),
+        extension_name_long: Emit::new(&words::Templates::extension_name_long),
+        extension_value_empty: Emit::new(&words::Templates::extension_value_empty),
+        extension_value_chars: Emit::new(&words::Templates::extension_value_chars),
+        extension_invalid: Emit::new(&words::Templates::extension_invalid),
+        ambiguous_delimiter: Emit::new(&words::Templates::ambiguous_delimiter),
+        discarded_bare: Emit::new(&words::Templates::discarded_bare),
+        discarded_leading_whitespace: Emit::new(&words::Templates::discarded_leading_whitespace),
+        discarded_case: Emit::new(&words::Templates::discarded_case),
+        discarded_delimiter: Emit::new(&words::Templates::discarded_delimiter),
+        discarded_not_first: Emit::new(&words::Templates::discarded_not_first),
+        // RFC 8461 §6 recommends TLS-RPT alongside MTA-STS.
+        missing: Emit::new(&words::Templates::missing),
+        multiple: Emit::new(&words::Templates::multiple),
+    },
+    // RFC 8460 §3: other records are discarded silently.
     other_txt: None,
+    artifact: ArtifactKind::TlsrptRecord,
+    repair,
 };
 
 /// `scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )` (RFC 3986 §3.1, part of `URI`)
@@ -151,47 +138,57 @@ fn is_uri_char(b: u8) -> bool {
         || matches!(b, b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b'=')
 }
 
-/// Why a URI is not a `tlsrpt-uri`.
-fn uri_problem(uri: &[u8]) -> String {
-    if uri.is_empty() {
-        return "the list has an empty entry (two commas in a row, or a comma at the start or end)".to_owned();
-    }
+/// The findings of a non-empty `rua` entry that is not a `tlsrpt-uri` (`at` is its offset in the record):
+/// one per problem.
+fn uri_findings(uri: &[u8], at: usize, corrected: &str) -> Vec<Finding> {
+    let shown = show(uri);
     let colon = uri.iter().position(|&b| b == b':');
     let Some(colon) = colon.filter(|&c| matches(scheme, &uri[..c])) else {
-        return format!(
-            "`{}` is not a URI: it needs a scheme such as `mailto:` or `https:` (if a comma belongs inside a URI, \
-             encode it as %2C)",
-            show(uri)
-        );
+        return vec![words::uri_no_scheme(shown, corrected)];
     };
     let rest = &uri[colon + 1..];
     if rest.is_empty() {
-        return format!("`{}` is a scheme with nothing after it", show(uri));
+        return vec![words::uri_scheme_only(shown, corrected)];
     }
-    let mut why = Vec::new();
+    let mut found = Vec::new();
     if rest.contains(&b'!') {
         // RFC 8460 §3: "exclamation points (ASCII 0x21) ... MUST be encoded".
-        why.push("contains `!`, which RFC 8460 requires to be written %21".to_owned());
+        let mut finding = words::uri_exclamation(&shown, corrected);
+        for (i, _) in uri.iter().enumerate().filter(|&(_, &b)| b == b'!') {
+            finding = finding.with_edit(Span::new(at + i, at + i + 1), "%21");
+        }
+        found.push(finding);
     }
     let others = bad_bytes(rest, |b| is_uri_char(b) || b == b'%' || b == b'!');
     if !others.is_empty() {
-        why.push(format!(
-            "contains {others}, which a URI cannot hold unencoded (percent-encode it, e.g. space as %20)"
-        ));
+        found.push(words::uri_chars(&shown, others, corrected));
     }
     let bad_percent =
         rest.iter().enumerate().any(|(i, &b)| b == b'%' && !matches(pct_encoded, rest.get(i..i + 3).unwrap_or(&[])));
     if bad_percent {
-        why.push("has a `%` that is not followed by two hexadecimal digits".to_owned());
+        found.push(words::uri_percent(&shown, corrected));
     }
-    if why.is_empty() {
-        why.push("is not a valid URI".to_owned());
+    if found.is_empty() {
+        found.push(words::uri_invalid(&shown, corrected));
     }
-    format!("the URI `{}` {}", show(uri), why.join(" and "))
+    found
 }
 
-/// Whether a syntactically valid URI can receive reports; `Err` says why not, `Ok(false)` = other scheme.
-fn usable(uri: &[u8]) -> Result<bool, String> {
+/// What a syntactically valid URI is to a reporter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Destination {
+    /// `mailto:` with an address, `https:` with a host.
+    Usable,
+    /// Another scheme.
+    OtherScheme,
+    /// `mailto:` without an address.
+    NoAddress,
+    /// `https:` without a host.
+    NoHost,
+}
+
+/// Whether a syntactically valid URI can receive reports.
+fn destination(uri: &[u8]) -> Destination {
     let colon = uri.iter().position(|&b| b == b':').unwrap_or(0);
     let (scheme, rest) = (&uri[..colon], &uri[colon + 1..]);
     // RFC 3986 §3.1: schemes are case-insensitive.
@@ -199,13 +196,7 @@ fn usable(uri: &[u8]) -> Result<bool, String> {
         let to = &rest[..rest.iter().position(|&b| b == b'?').unwrap_or(rest.len())];
         let at = to.iter().rposition(|&b| b == b'@');
         let has_address = at.is_some_and(|at| at > 0 && at + 1 < to.len());
-        if !has_address {
-            return Err(format!(
-                "`{}` has no e-mail address (`mailto:` must be followed by an address like tlsrpt@example.com)",
-                show(uri)
-            ));
-        }
-        return Ok(true);
+        return if has_address { Destination::Usable } else { Destination::NoAddress };
     }
     if scheme.eq_ignore_ascii_case(b"https") {
         let host = rest.strip_prefix(b"//").map(|after| {
@@ -216,15 +207,9 @@ fn usable(uri: &[u8]) -> Result<bool, String> {
                 host_port.iter().rposition(|&b| b == b':').filter(|&i| host_port[i + 1..].iter().all(|&b| is_digit(b)));
             if host_port.first() == Some(&b'[') { host_port } else { &host_port[..port.unwrap_or(host_port.len())] }
         });
-        if host.is_none_or(<[u8]>::is_empty) {
-            return Err(format!(
-                "`{}` is not a usable https URL: it needs a host, like https://reports.example.com/tlsrpt",
-                show(uri)
-            ));
-        }
-        return Ok(true);
+        return if host.is_none_or(<[u8]>::is_empty) { Destination::NoHost } else { Destination::Usable };
     }
-    Ok(false)
+    Destination::OtherScheme
 }
 
 /// The fields of a TLS-RPT record: the `rua` URIs and the extensions.
@@ -235,71 +220,85 @@ pub(crate) struct TlsRptFields {
     rua: Vec<String>,
     usable: usize,
     extensions: Vec<(String, String)>,
+    /// Where the name of an extension that is `rua` in another case is (`RUA=…`).
+    rua_other_case: Option<Span>,
 }
 
 impl TlsRptFields {
     fn rua(&mut self, checker: &mut Checker<'_>, text: &[u8], start: usize) {
-        self.rua_fields.push(Span::new(start, start + text.len()));
+        let field = Span::new(start, start + text.len());
+        self.rua_fields.push(field);
         let list = &text[RUA.len()..];
         let list_start = start + RUA.len();
         let grammatical = matches(tlsrpt_rua, text);
         if list.is_empty() {
             // RFC 8460 §3: `tlsrpt-rua = %s"rua=" tlsrpt-uri ...`: at least one URI.
-            checker.error(
-                Code::TlsrptRuaInvalid,
-                Span::new(start, start + text.len()),
-                format!("`rua=` lists no address; give at least one `mailto:` or `https:` URI. {NO_REPORTS}"),
-            );
+            checker.push(words::rua_empty(&checker.corrected), field);
             return;
         }
-        if !grammatical && list.first().is_some_and(|&b| is_wsp(b)) {
+        let lead = list.iter().take_while(|&&b| is_wsp(b)).count();
+        if !grammatical && lead > 0 {
             // RFC 8460 §3: `%s"rua=" tlsrpt-uri`: nothing between `=` and the first URI.
-            checker.error(
-                Code::TlsrptFieldWhitespace,
-                Span::new(start, start + text.len()),
-                format!("There is whitespace after `rua=`; the grammar allows none. {NO_REPORTS}"),
-            );
+            let finding = words::rua_whitespace(&checker.corrected);
+            checker.push(deletes(finding, [Span::new(list_start, list_start + lead)]), field);
         }
         let mut offset = 0;
         for raw in list.split(|&b| b == b',') {
+            let entry = Span::new(list_start + offset, list_start + offset + raw.len());
             let lead = raw.iter().take_while(|&&b| is_wsp(b)).count();
             let uri = raw[lead..].trim_ascii_end();
-            let span = Span::new(list_start + offset + lead, list_start + offset + lead + uri.len());
+            let span = Span::new(entry.start + lead, entry.start + lead + uri.len());
             offset += raw.len() + 1;
             if grammatical || matches(tlsrpt_uri, uri) {
-                match usable(uri) {
-                    Ok(true) => self.usable += 1,
-                    Ok(false) => {
-                        // RFC 8460 §3: "Two URI schemes are supported: "mailto" and "https"".
-                        checker.findings.push(
-                            Finding::new(
-                                Code::TlsrptRuaScheme,
-                                format!(
-                                    "The report address `{}` uses a scheme other than `mailto:` or `https:`; RFC \
-                                     8460 supports only those two, so reporters will not deliver reports there.",
-                                    show(uri)
-                                ),
-                            )
-                            .with_span(span),
-                        );
+                let finding = match destination(uri) {
+                    Destination::Usable => {
+                        self.usable += 1;
+                        None
                     }
+                    // RFC 8460 §3: "Two URI schemes are supported: "mailto" and "https"".
+                    Destination::OtherScheme => Some(words::rua_scheme(show(uri))),
                     // RFC 8460 §3: a `mailto` URI names an address, an `https` URI a host to POST to.
-                    Err(why) => {
-                        checker.error(Code::TlsrptRuaInvalid, span, format!("{}. {NO_REPORTS}", capitalise(&why)));
-                    }
+                    Destination::NoAddress => Some(words::rua_no_address(show(uri), &checker.corrected)),
+                    Destination::NoHost => Some(words::rua_no_host(show(uri), &checker.corrected)),
+                };
+                if let Some(finding) = finding {
+                    checker.push(finding, span);
                 }
                 self.rua.push(ascii(uri));
+            } else if uri.is_empty() {
+                // RFC 8460 §3: `tlsrpt-uri *(*WSP "," *WSP tlsrpt-uri)`: no empty entry. The edit deletes the
+                // entry with the comma after it, or, at the end of the list, with the comma before it.
+                let comma = if entry.end < list_start + list.len() {
+                    Some(Span::new(entry.start, entry.end + 1))
+                } else {
+                    (entry.start > list_start).then(|| Span::new(entry.start - 1, entry.end))
+                };
+                checker.push(deletes(words::uri_empty(&checker.corrected), comma), span);
             } else if uri.is_ascii() {
                 // RFC 8460 §3: `tlsrpt-uri = URI`, with `,`, `!` and `;` encoded.
-                checker.error(Code::TlsrptRuaInvalid, span, format!("In `rua`, {}. {NO_REPORTS}", uri_problem(uri)));
+                for finding in uri_findings(uri, span.start, &checker.corrected) {
+                    checker.push(finding, span);
+                }
             }
         }
     }
 }
 
-impl<'a> Fields<'a> for TlsRptFields {
-    type Value = TlsRptRecord;
+/// The edits that merge every `rua` field into the first: its list gets the others' URIs, and the others
+/// are deleted with the `;` before them. None when a field is not exactly `rua=…`.
+fn merge_edits(record: &[u8], fields: &[Span]) -> Vec<(Span, String)> {
+    let lists: Option<Vec<&[u8]>> = fields.iter().map(|s| record[s.start..s.end].strip_prefix(RUA)).collect();
+    let (Some(lists), Some(&first)) = (lists, fields.first()) else { return Vec::new() };
+    let merged = [RUA, &lists.join(&b","[..])].concat();
+    let mut edits = vec![(first, ascii(&merged))];
+    for field in &fields[1..] {
+        let delimiter = record[..field.start].iter().rposition(|&b| b == b';').unwrap_or(field.start);
+        edits.push((Span::new(delimiter, field.end), String::new()));
+    }
+    edits
+}
 
+impl<'a> ReadFields<'a> for TlsRptFields {
     fn field(&mut self, checker: &mut Checker<'a>, text: &'a [u8], start: usize, _version_missing: bool) {
         let span = Span::new(start, start + text.len());
         if text.starts_with(RUA) {
@@ -308,6 +307,9 @@ impl<'a> Fields<'a> for TlsRptFields {
         }
         if matches(extension, text) {
             let eq = text.iter().position(|&b| b == b'=').unwrap_or(0);
+            if text[..eq].eq_ignore_ascii_case(b"rua") {
+                self.rua_other_case.get_or_insert(Span::new(start, start + eq));
+            }
             // RFC 8460 §3: "unknown fields SHALL be ignored"; kept in the value, repeats included.
             self.extensions.push((ascii(&text[..eq]), ascii(&text[eq + 1..])));
             return;
@@ -345,34 +347,23 @@ impl<'a> Fields<'a> for TlsRptFields {
     /// The rules about the `rua` fields as a whole: required, usable, and best given once.
     fn end(&mut self, checker: &mut Checker<'a>) {
         let record = checker.record;
+        let whole = Span::new(0, record.len());
         if self.rua_fields.is_empty() {
-            let hint = self
-                .extensions
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("rua"))
-                .map(|(n, _)| format!(" `{n}=` is not `rua=`: field names are case-sensitive (Stalwart accepts it)."))
-                .unwrap_or_default();
             // RFC 8460 §3: "the tlsrpt-rua record is required".
-            checker.error(
-                Code::TlsrptRuaMissing,
-                Span::new(0, record.len()),
-                format!(
-                    "The record has no `rua` field, the required list of addresses that receive reports.{hint} \
-                     {NO_REPORTS}"
-                ),
-            );
+            let finding = match self.rua_other_case {
+                // Field names are case-sensitive: `RUA=` is an extension, not the `rua` field.
+                Some(name) => {
+                    words::rua_case(show(&record[name.start..name.end]), &checker.corrected).with_edit(name, "rua")
+                }
+                None => words::rua_missing(&checker.corrected),
+            };
+            checker.push(finding, whole);
         } else if self.usable == 0
             && !self.rua.is_empty()
             && checker.findings.iter().all(|f| f.severity != Severity::Error)
         {
             // RFC 8460 §3: "Two URI schemes are supported: "mailto" and "https"."
-            checker.error(
-                Code::TlsrptRuaUnusable,
-                Span::new(0, record.len()),
-                "No `rua` address uses `mailto:` or `https:`, the only schemes RFC 8460 supports, so no report can be \
-                 delivered. Add a `mailto:` or `https:` address."
-                    .to_owned(),
-            );
+            checker.push(words::rua_unusable(&checker.corrected), whole);
         }
         if let Some(&second) = self.rua_fields.get(1) {
             let merged = TlsRptRecord {
@@ -381,18 +372,15 @@ impl<'a> Fields<'a> for TlsRptFields {
                 extensions: self.extensions.clone(),
             };
             // RFC 8460 §3: "The record supports the ability to declare more than one rua": grammatical.
-            checker.findings.push(
-                Finding::new(
-                    Code::TlsrptRuaFields,
-                    "The record has several `rua` fields. The grammar allows it and most reporters (mox, Stalwart) \
-                     use every address, but checkdmarc rejects the record and the sys4 parser reads only the first \
-                     field. List all addresses in one `rua` field, separated by commas.",
-                )
-                .with_span(second)
-                .with_fix(merged.to_text()),
-            );
+            let finding =
+                tagvalue::with_edits(words::rua_fields(merged.to_text()), merge_edits(record, &self.rua_fields));
+            checker.push(finding, second);
         }
     }
+}
+
+impl Fields<'_> for TlsRptFields {
+    type Value = TlsRptRecord;
 
     fn value(self) -> Option<TlsRptRecord> {
         Some(TlsRptRecord { version: "TLSRPTv1".to_owned(), rua: self.rua, extensions: self.extensions })
@@ -400,7 +388,8 @@ impl<'a> Fields<'a> for TlsRptFields {
 }
 
 /// A corrected record for a fix: valid URIs kept (`!` and spaces percent-encoded), valid extensions kept.
-fn repair(record: &[u8]) -> String {
+/// Without a usable URI it has the example address, and is not complete.
+fn repair(record: &[u8]) -> Repair {
     let mut rua: Vec<String> = Vec::new();
     let mut extensions = Vec::new();
     for (name, value) in lenient_pairs(record) {
@@ -421,7 +410,7 @@ fn repair(record: &[u8]) -> String {
                         let _ = write!(fixed, "%{b:02X}");
                     }
                 }
-                if matches(tlsrpt_uri, fixed.as_bytes()) && usable(fixed.as_bytes()) == Ok(true) {
+                if matches(tlsrpt_uri, fixed.as_bytes()) && destination(fixed.as_bytes()) == Destination::Usable {
                     rua.push(fixed);
                 }
             }
@@ -432,10 +421,11 @@ fn repair(record: &[u8]) -> String {
             extensions.push((ascii(name), ascii(&value)));
         }
     }
-    if rua.is_empty() {
+    let complete = !rua.is_empty();
+    if !complete {
         rua.push(EXAMPLE_RUA.to_owned());
     }
-    TlsRptRecord { version: "TLSRPTv1".to_owned(), rua, extensions }.to_text()
+    Repair { text: TlsRptRecord { version: "TLSRPTv1".to_owned(), rua, extensions }.to_text(), complete }
 }
 
 impl TagValueRecord for TlsRptRecord {
@@ -444,17 +434,6 @@ impl TagValueRecord for TlsRptRecord {
 
     fn to_text(&self) -> String {
         TlsRptRecord::to_text(self)
-    }
-
-    const ARTIFACT: ArtifactKind = ArtifactKind::TlsrptRecord;
-
-    fn repair(record: &[u8]) -> String {
-        repair(record)
-    }
-
-    /// Without a usable address the repair names the example one, which is not the user's.
-    fn repair_is_complete(fix: &str) -> bool {
-        !fix.contains(EXAMPLE_RUA)
     }
 }
 
@@ -577,18 +556,73 @@ mod tests {
         }
     }
 
+    /// Every grammar error's fix ends with the corrected record, which is also its artefact unless the
+    /// user has an address to choose.
     #[test]
     fn fixes_are_corrected_records() {
+        // (record, corrected record, complete)
         let cases = [
-            ("v=TLSRPTv1; rua=mailto:a!b@x.com", "v=TLSRPTv1; rua=mailto:a%21b@x.com"),
-            ("v=TLSRPTv1; rua = mailto:a@x.com", "v=TLSRPTv1; rua=mailto:a@x.com"),
-            ("v=TLSRPTv1", "v=TLSRPTv1; rua=mailto:tlsrpt@<your domain>"),
-            ("v=TLSRPTv1; rua=mailto:%zz@x.com", "v=TLSRPTv1; rua=mailto:%25zz@x.com"),
+            ("v=TLSRPTv1; rua=mailto:a!b@x.com", "v=TLSRPTv1; rua=mailto:a%21b@x.com", true),
+            ("v=TLSRPTv1; rua = mailto:a@x.com", "v=TLSRPTv1; rua=mailto:a@x.com", true),
+            ("v=TLSRPTv1", "v=TLSRPTv1; rua=mailto:tlsrpt@<your domain>", false),
+            ("v=TLSRPTv1; rua=mailto:%zz@x.com", "v=TLSRPTv1; rua=mailto:%25zz@x.com", true),
         ];
-        for (record, fix) in cases {
+        for (record, fix, complete) in cases {
             let parsed = TlsRptRecord::parse(record.as_bytes());
             let found = parsed.findings.iter().find(|f| f.code.group() == Code::TlsrptInvalid).expect(record);
-            assert_eq!(found.fix.as_deref(), Some(fix), "{record}");
+            let text = found.fix.as_deref().unwrap_or_default();
+            assert!(text.ends_with(&format!("Corrected record: {fix}")), "{record}: {text}");
+            let artifacts: Vec<&str> = found.artifacts.iter().map(|a| a.text.as_str()).collect();
+            assert_eq!(artifacts, if complete { vec![fix] } else { vec![] }, "{record}");
+        }
+    }
+
+    /// Where the fix is a local edit, applying it gives the record without the problem.
+    #[test]
+    fn edits_fix_the_record() {
+        // (record, code, record after that finding's edits)
+        let cases = [
+            ("v=TLSRPTv1; rua = mailto:a@x.com", Code::TlsrptFieldWhitespace, "v=TLSRPTv1; rua=mailto:a@x.com"),
+            ("v=TLSRPTv1; rua= mailto:a@x.com", Code::TlsrptFieldWhitespace, "v=TLSRPTv1; rua=mailto:a@x.com"),
+            ("v=TLSRPTv1; rua=mailto:a!b@x.com", Code::TlsrptRuaInvalid, "v=TLSRPTv1; rua=mailto:a%21b@x.com"),
+            ("v=TLSRPTv1; rua=mailto:a@x.com,", Code::TlsrptRuaInvalid, "v=TLSRPTv1; rua=mailto:a@x.com"),
+            ("v=TLSRPTv1; rua=,mailto:a@x.com", Code::TlsrptRuaInvalid, "v=TLSRPTv1; rua=mailto:a@x.com"),
+            (
+                "v=TLSRPTv1; rua=mailto:a@x.com, ,mailto:b@x.com",
+                Code::TlsrptRuaInvalid,
+                "v=TLSRPTv1; rua=mailto:a@x.com,mailto:b@x.com",
+            ),
+            ("v=TLSRPTv1; RUA=mailto:a@x.com", Code::TlsrptRuaMissing, "v=TLSRPTv1; rua=mailto:a@x.com"),
+            ("v=TLSRPTv1; rua=mailto:a@x.com ", Code::TlsrptTrailingWhitespace, "v=TLSRPTv1; rua=mailto:a@x.com"),
+            ("v=TLSRPTv1;; rua=mailto:a@x.com", Code::TlsrptFieldEmpty, "v=TLSRPTv1; rua=mailto:a@x.com"),
+            ("v=tlsrptv1; rua=mailto:a@x.com", Code::TlsrptVersionCase, "v=TLSRPTv1; rua=mailto:a@x.com"),
+            (" v=TLSRPTv1; rua=mailto:a@x.com", Code::TlsrptLeadingWhitespace, "v=TLSRPTv1; rua=mailto:a@x.com"),
+            ("v=TLSRPTv1 rua=mailto:a@x.com", Code::TlsrptDelimiterMissing, "v=TLSRPTv1; rua=mailto:a@x.com"),
+            ("rua=mailto:a@x.com; v=TLSRPTv1", Code::TlsrptVersionNotFirst, "v=TLSRPTv1; rua=mailto:a@x.com"),
+            (
+                "v=TLSRPTv1; rua=mailto:a@x.com; x=1; rua=https://r.x.com",
+                Code::TlsrptRuaFields,
+                "v=TLSRPTv1; rua=mailto:a@x.com,https://r.x.com; x=1",
+            ),
+            ("v=TLSRPTv1 ; rua=mailto:a@x.com", Code::TlsrptAmbiguousDelimiter, "v=TLSRPTv1; rua=mailto:a@x.com"),
+        ];
+        for (record, code, fixed) in cases {
+            // The record-set filter alone sees the ambiguous delimiter.
+            for parsed in [TlsRptRecord::parse(record.as_bytes()), TlsRptRecord::parse_rrset(&[record])] {
+                let Some(found) = parsed.findings.iter().find(|f| f.code == code) else {
+                    assert_eq!(code, Code::TlsrptAmbiguousDelimiter, "{record}: {:#?}", parsed.findings);
+                    continue;
+                };
+                let edited = crate::finding::apply_edits(record.as_bytes(), &found.edits);
+                assert_eq!(String::from_utf8_lossy(&edited), fixed, "{record}: {found:#?}");
+            }
+        }
+        // No edit where it would bring out another error, nor where the user has a choice to make.
+        for record in
+            ["v=TLSRPTv1; rua = ftp://x", "v=TLSRPTv1; rua=reports@example.com", "v=TLSRPTv1; rua=mailto:%zz@x.com"]
+        {
+            let parsed = TlsRptRecord::parse_rrset(&[record]);
+            assert!(parsed.findings.iter().all(|f| f.edits.is_empty()), "{record}: {:#?}", parsed.findings);
         }
     }
 

@@ -10,7 +10,9 @@
 //! ```
 //!
 //! * `policy`: `input` is the body as a string, or `input_base64` for bytes that are not UTF-8;
-//! * `record`, `tlsrpt`: `input` is the RRset, an array of records (character-strings joined);
+//! * `record`, `tlsrpt`: `input` is the RRset, an array of records (character-strings joined); with
+//!   `"single": true`, `input` is one record read on its own (`StsRecord::parse`, as a draft is), which
+//!   reaches the version rules that the RRset filter never lets through;
 //! * `mx`: `pattern`, `host`, and `matches` (`true`, `false`, or `null` for a malformed pattern);
 //! * `codes` lists every finding code expected, in any order; `value` (optional) is compared with the
 //!   parsed value's JSON; `spans` (optional) maps a code to the `[start, end)` byte span one of its
@@ -41,6 +43,11 @@ fn cases(kind: &str) -> Vec<(String, Value)> {
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+/// A record read on its own rather than as an RRset.
+fn single(case: &Value) -> bool {
+    case.get("single").and_then(Value::as_bool).unwrap_or(false)
 }
 
 fn rrset(case: &Value) -> Vec<Vec<u8>> {
@@ -116,6 +123,37 @@ fn check<T: Serialize>(case: &Value, parsed: &Parsed<T>) -> Vec<String> {
     problems
 }
 
+/// Every fix that offers edits fixes its finding: with one finding's edits applied to the input it refers
+/// to, the parser reports that rule fewer times and no error appears that was not there before.
+fn check_edits<T>(inputs: &[Vec<u8>], parse: impl Fn(&[Vec<u8>]) -> Parsed<T>) -> Vec<String> {
+    let before = parse(inputs);
+    let count = |p: &Parsed<T>, code| p.findings.iter().filter(|f| f.code == code).count();
+    let mut problems = Vec::new();
+    for finding in before.findings.iter().filter(|f| !f.edits.is_empty()) {
+        // The shells show the change from the preview alone.
+        if finding.preview.is_none() {
+            problems.push(format!("{}: edits without a preview", finding.code));
+        }
+        let index = finding.record_index.unwrap_or(0);
+        let mut fixed = inputs.to_vec();
+        fixed[index] = mta_sts::apply_edits(&inputs[index], &finding.edits);
+        let after = parse(&fixed);
+        if count(&after, finding.code) >= count(&before, finding.code) {
+            problems.push(format!(
+                "{}: its edits give {:?}, which still has the problem",
+                finding.code,
+                String::from_utf8_lossy(&fixed[index])
+            ));
+        }
+        for new in after.findings.iter().filter(|f| f.severity == mta_sts::Severity::Error) {
+            if !before.findings.iter().any(|f| f.code == new.code) {
+                problems.push(format!("{}: its edits introduce {}", finding.code, new.code));
+            }
+        }
+    }
+    problems
+}
+
 fn run(kind: &str, evaluate: impl Fn(&Value) -> Vec<String>) -> usize {
     let cases = cases(kind);
     let mut failures = Vec::new();
@@ -146,20 +184,36 @@ fn policy_fixtures() {
             }
             _ => panic!("policy fixture needs `input` or `input_base64`"),
         };
-        check(case, &Policy::parse(&body))
+        let mut problems = check(case, &Policy::parse(&body));
+        problems.extend(check_edits(&[body], |inputs| Policy::parse(&inputs[0])));
+        problems
     });
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn record_fixtures() {
-    run("record", |case| check(case, &StsRecord::parse_rrset(&rrset(case))));
+    run("record", |case| {
+        if single(case) {
+            return check(case, &StsRecord::parse(&rrset(case)[0]));
+        }
+        let mut problems = check(case, &StsRecord::parse_rrset(&rrset(case)));
+        problems.extend(check_edits(&rrset(case), StsRecord::parse_rrset));
+        problems
+    });
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn tlsrpt_fixtures() {
-    run("tlsrpt", |case| check(case, &TlsRptRecord::parse_rrset(&rrset(case))));
+    run("tlsrpt", |case| {
+        if single(case) {
+            return check(case, &TlsRptRecord::parse(&rrset(case)[0]));
+        }
+        let mut problems = check(case, &TlsRptRecord::parse_rrset(&rrset(case)));
+        problems.extend(check_edits(&rrset(case), TlsRptRecord::parse_rrset));
+        problems
+    });
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
@@ -202,7 +256,9 @@ fn every_spanned_rule_has_a_fixture_pinning_its_span() {
                     }
                     _ => Vec::new(),
                 },
+                "record" if single(&case) => StsRecord::parse(&rrset(&case)[0]).findings,
                 "record" => StsRecord::parse_rrset(&rrset(&case)).findings,
+                _ if single(&case) => TlsRptRecord::parse(&rrset(&case)[0]).findings,
                 _ => TlsRptRecord::parse_rrset(&rrset(&case)).findings,
             };
             spanned.extend(findings.iter().filter(|f| f.span.is_some()).map(|f| f.code.as_str()));

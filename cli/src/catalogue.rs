@@ -4,10 +4,11 @@
 
 use std::fmt::Write as _;
 
-use mta_sts::finding::{Category, Rule};
+use mta_sts::finding::{Category, CheckedBy, Rule};
 use mta_sts::{Code, Severity};
 use serde_json::json;
 
+use crate::examples;
 use crate::render::{self, BOLD, DIM, Out};
 use crate::{Ctx, Done, Failure};
 
@@ -98,8 +99,9 @@ pub(crate) fn explain(text: &str, ctx: Ctx) -> Result<Done, Failure> {
     };
     let rule = code.rule();
     let members: Vec<Code> = code.members().collect();
+    let example = examples::example(code);
     if ctx.json {
-        let value = json!({ "kind": "explain", "rule": rule, "members": members });
+        let value = json!({ "kind": "explain", "rule": rule, "members": members, "example": example });
         return crate::commands::json_done(&value, true);
     }
     let p = ctx.painter;
@@ -109,6 +111,43 @@ pub(crate) fn explain(text: &str, ctx: Ctx) -> Result<Done, Failure> {
     let group = if rule.group == code { String::new() } else { format!(" · group: {}", rule.group) };
     out.line(format_args!("severity: {} · about: {}{group}", severity(&rule), rule.category.title()));
     out.line(format_args!("{}: “{}”", rule.rfc, rule.rfc_text));
+    let checked_by = match rule.checked_by {
+        CheckedBy::Every => None,
+        CheckedBy::CertificateShell => Some(
+            "Checked only where the policy host's certificate and each address family are seen: by this CLI and \
+             `mta-sts serve`, not by the edge worker.",
+        ),
+        CheckedBy::Preflight => {
+            Some("Checked only by `mta-sts preflight`, which compares a draft with the live state.")
+        }
+    };
+    if let Some(note) = checked_by {
+        out.line(note);
+    }
+    if !rule.messages.is_empty() {
+        out.blank();
+        out.line(p.paint(BOLD, "What it reports ({placeholders} are filled in)"));
+        for template in &rule.messages {
+            out.line(format_args!("  • {}", template.text));
+            if let Some(fix) = template.fix {
+                out.line(format_args!("    {} {fix}", p.paint(DIM, "fix:")));
+            }
+        }
+    }
+    if let Some(example) = &example {
+        out.blank();
+        out.line(format_args!(
+            "{} {}",
+            p.paint(BOLD, format!("Example: a {}", example.kind)),
+            p.paint(DIM, format!("(from the test corpus, {})", example.fixture))
+        ));
+        for line in &example.input {
+            out.line(format_args!("    {}", render::clean(line)));
+        }
+        out.blank();
+        let source = example.source.as_ref().map(|(label, bytes, lines)| render::Source::new(*label, bytes, *lines));
+        render::finding(&mut out, p, "", &example.finding, source.as_ref());
+    }
     if !rule.senders.is_empty() {
         out.blank();
         out.line(p.paint(BOLD, "What real senders do differently"));

@@ -91,12 +91,7 @@ pub(crate) struct CheckArgs {
     concurrency: u16,
     /// Judge as of this Unix time instead of now: the report's certificate dates (expired, not yet
     /// valid, expiring soon) and the fresh ids in fixes.
-    ///
-    /// Only the judgement moves: DNS and the policy are read now, and every TLS handshake (the policy
-    /// host's, the resolver's) is verified against the real clock, as a sender connecting now would. So
-    /// a certificate expired by the real clock still fails the fetch (policy-tls-invalid) whatever --now
-    /// says, and one valid now but expired at --now is fetched, then reported as expired as of --now.
-    #[arg(long, value_name = "UNIX_SECONDS")]
+    #[arg(long, value_name = "UNIX_SECONDS", long_help = concat!("Judge as of this Unix time instead of now: the report's certificate dates (expired, not yet valid, expiring soon) and the fresh ids in fixes.", "\n\n", crate::fetch::now_clock_note!()))]
     now: Option<u64>,
     #[command(flatten)]
     fetch: FetchArgs,

@@ -4,6 +4,17 @@
 //! the design requires: the policy host's addresses are read (with the core's decoder) from the A and
 //! AAAA probes, so that the fetcher connects to exactly the addresses the SSRF guard validated.
 
+/// The paragraph of `--now`'s help that `check` and `preflight` share: which clock wins.
+macro_rules! now_clock_note {
+    () => {
+        "Only the judgement moves: DNS and the policy are read now, and every TLS handshake (the policy \
+             host's, the resolver's) is verified against the real clock, as a sender connecting now would. So \
+             a certificate expired by the real clock still fails the fetch (policy-tls-invalid) whatever --now \
+             says, and one valid now but expired at --now is fetched, then reported as expired as of --now."
+    };
+}
+pub(crate) use now_clock_note;
+
 use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;

@@ -6,6 +6,7 @@
 mod catalogue;
 mod check;
 mod commands;
+mod examples;
 mod fetch;
 mod guard;
 mod input;

@@ -32,12 +32,7 @@ pub(crate) struct PreflightArgs {
     offline: bool,
     /// Check as of this Unix time instead of now: the fresh ids in fixes and, against a live domain, the
     /// certificate dates (expired, not yet valid, expiring soon); for reproducible output.
-    ///
-    /// Only the judgement moves: the live domain is read now, and every TLS handshake (the policy
-    /// host's, the resolver's) is verified against the real clock, as a sender connecting now would. So
-    /// a certificate expired by the real clock still fails the fetch (policy-tls-invalid) whatever --now
-    /// says, and one valid now but expired at --now is fetched, then reported as expired as of --now.
-    #[arg(long, value_name = "UNIX_SECONDS")]
+    #[arg(long, value_name = "UNIX_SECONDS", long_help = concat!("Check as of this Unix time instead of now: the fresh ids in fixes and, against a live domain, the certificate dates (expired, not yet valid, expiring soon); for reproducible output.", "\n\n", crate::fetch::now_clock_note!()))]
     now: Option<u64>,
     #[command(flatten)]
     fetch: FetchArgs,

@@ -3,6 +3,7 @@
 use std::fmt::Display;
 
 use anstyle::{AnsiColor, Style};
+use mta_sts::finding::ArtifactKind;
 use mta_sts::{Finding, Severity, Span};
 
 /// Text accumulated for one write to stdout, so a closed pipe is handled in one place.
@@ -68,20 +69,10 @@ pub(crate) fn clean(text: &str) -> String {
         .collect()
 }
 
-/// Input bytes shown on one line: lossy UTF-8, no control characters (including line breaks).
+/// Input bytes shown on one line: lossy UTF-8, control characters (line breaks included) and a BOM shown
+/// as visible symbols (`␍`, `␉`, `<BOM>`), as the core's fix previews show them.
 fn visible(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes)
-        .chars()
-        .map(|c| {
-            if c == '\t' {
-                ' '
-            } else if c.is_control() {
-                '\u{fffd}'
-            } else {
-                c
-            }
-        })
-        .collect()
+    mta_sts::finding::visible(bytes)
 }
 
 fn keep_last(text: &str, max: usize) -> String {
@@ -172,15 +163,36 @@ pub(crate) fn finding(out: &mut Out, p: Painter, indent: &str, f: &Finding, sour
     }
     out.line(format_args!("{indent}  {} {}", p.paint(CYAN, "= rfc:"), clean(&f.rfc)));
     if let Some(fix) = &f.fix {
-        let fix = clean(fix);
-        let mut lines = fix.lines();
-        out.line(format_args!("{indent}  {} {}", p.paint(CYAN, "= fix:"), lines.next().unwrap_or("")));
-        for line in lines {
-            if line.is_empty() {
-                out.blank();
-            } else {
-                out.line(format_args!("{indent}         {line}"));
-            }
+        block(out, indent, &p.paint(CYAN, "= fix:"), fix);
+    }
+    if let Some(preview) = &f.preview {
+        out.line(format_args!("{indent}  {} line {}", p.paint(CYAN, "= change:"), preview.line));
+        let shown = |text: &str| if text.is_empty() { "(nothing)".to_owned() } else { clean(text) };
+        out.line(format_args!("{indent}         {} {}", p.paint(RED, "-"), shown(&preview.before)));
+        out.line(format_args!("{indent}         {} {}", p.paint(GREEN, "+"), shown(&preview.after)));
+    }
+    // The complete artefacts, unless the fix's words already quote them.
+    for artifact in f.artifacts.iter().filter(|a| !f.fix.as_deref().is_some_and(|fix| fix.contains(a.text.trim()))) {
+        let what = match artifact.kind {
+            ArtifactKind::PolicyFile => "= publish the policy file:",
+            ArtifactKind::StsRecord => "= publish the _mta-sts TXT record:",
+            ArtifactKind::TlsrptRecord => "= publish the _smtp._tls TXT record:",
+        };
+        out.line(format_args!("{indent}  {}", p.paint(CYAN, what)));
+        block(out, indent, "      ", &artifact.text);
+    }
+}
+
+/// A labelled block of text: the first line after the label, the others indented under it.
+fn block(out: &mut Out, indent: &str, label: &str, text: &str) {
+    let text = clean(text);
+    let mut lines = text.lines();
+    out.line(format_args!("{indent}  {label} {}", lines.next().unwrap_or("")));
+    for line in lines {
+        if line.is_empty() {
+            out.blank();
+        } else {
+            out.line(format_args!("{indent}         {line}"));
         }
     }
 }

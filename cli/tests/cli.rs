@@ -663,6 +663,27 @@ fn codes_lists_the_whole_rule_table_and_explain_one_rule() {
     let members: Vec<&str> = value["members"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
     assert!(members.len() > 10 && members.iter().all(|m| m.starts_with("policy-")), "{members:?}");
 
+    // Every rule's messages come from the table, each with its fix where it has one.
+    let bom = codes.iter().find(|r| r["code"] == "policy-bom").unwrap();
+    let messages = bom["messages"].as_array().unwrap();
+    assert!(!messages.is_empty() && messages.iter().all(|m| m["fix"].is_string()), "{bom}");
+    assert_eq!(codes.iter().find(|r| r["code"] == "policy-id-unchanged").unwrap()["checked_by"], "preflight");
+
+    // An example and its fix: the smallest corpus input that has the problem, run through the parser.
+    let example = run(&["explain", "policy-bom"]);
+    assert!(example.stdout.contains("Example: a policy file"), "{}", example.stdout);
+    assert!(example.stdout.contains("<BOM>version: STSv1"), "the invisible byte shown: {}", example.stdout);
+    assert!(example.stdout.contains("✖ error[policy-bom]") && example.stdout.contains("= fix:"), "{}", example.stdout);
+    let json = run(&["--json", "explain", "policy-bom"]);
+    let value: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["example"]["finding"]["code"], "policy-bom");
+    assert!(value["example"]["fixture"].as_str().is_some_and(|f| f.starts_with("policy/")), "{value}");
+    // A rule only a whole check reports: its example is a scenario, evaluated.
+    let covered: Value = serde_json::from_str(&run(&["--json", "explain", "mx-not-covered"]).stdout).unwrap();
+    assert_eq!(covered["example"]["finding"]["code"], "mx-not-covered");
+    assert_eq!(covered["example"]["kind"], "domain");
+    assert!(covered["example"]["input"].as_array().unwrap().iter().any(|l| l.as_str().unwrap().contains(" MX ")));
+
     let typo = run(&["explain", "policy-contnet-type"]);
     assert_eq!(typo.code, 2);
     assert!(typo.stderr.contains("Did you mean `policy-content-type`?"), "{}", typo.stderr);

@@ -5,13 +5,12 @@
 //! MTA-STS" (§3.3); otherwise the policy's mode applies, and every MX host is checked against its `mx`
 //! patterns (§4.1).
 
-use std::fmt::Write as _;
-
 use serde::{Deserialize, Serialize};
 
 use crate::dns::{self, DnsResponse, Rcode};
 use crate::domain::{Domain, DomainError};
 use crate::finding::{Code, Finding, Severity};
+use crate::message::evaluate as words;
 use crate::observe::{CertificateInfo, DnsResult, ErrorClass, Observations, PolicyHeaders};
 use crate::plan::ProbeKind;
 use crate::policy::{Mode, Policy, PolicyDraft};
@@ -153,7 +152,7 @@ enum Lookup {
 /// Interprets the probe of `kind`, and records it in the evidence.
 fn lookup(obs: &Observations, kind: ProbeKind, evidence: &mut Evidence) -> Lookup {
     let Some(observation) = obs.dns(kind) else {
-        return Lookup::Failed("the check did not run this DNS query".to_owned());
+        return Lookup::Failed(words::reason_not_run());
     };
     let mut entry = DnsEvidence {
         probe: kind,
@@ -165,8 +164,8 @@ fn lookup(obs: &Observations, kind: ProbeKind, evidence: &mut Evidence) -> Looku
     };
     let outcome = match &observation.result {
         DnsResult::Failed { error, .. } => Lookup::Failed(match error.class {
-            ErrorClass::Timeout => "the DNS-over-HTTPS resolver did not answer in time".to_owned(),
-            class => format!("the DNS-over-HTTPS resolver could not be reached ({} error)", class.as_str()),
+            ErrorClass::Timeout => words::reason_timeout(),
+            class => words::reason_unreachable(class.as_str()),
         }),
         DnsResult::Response { http_status, body, .. } => {
             entry.http_status = Some(*http_status);
@@ -176,16 +175,14 @@ fn lookup(obs: &Observations, kind: ProbeKind, evidence: &mut Evidence) -> Looku
                         entry.response = Some(response.clone());
                         match response.rcode {
                             Rcode::NoError | Rcode::NxDomain if !response.truncated => Lookup::Answer(response),
-                            Rcode::NoError | Rcode::NxDomain => {
-                                Lookup::Failed("the resolver's answer was truncated".to_owned())
-                            }
-                            rcode => Lookup::Failed(format!("the resolver answered {}", rcode.as_str())),
+                            Rcode::NoError | Rcode::NxDomain => Lookup::Failed(words::reason_truncated()),
+                            rcode => Lookup::Failed(words::reason_rcode(rcode.as_str())),
                         }
                     }
                     Err(error) => Lookup::Failed(error.to_string()),
                 }
             } else {
-                Lookup::Failed(format!("the DNS-over-HTTPS resolver answered HTTP {http_status}"))
+                Lookup::Failed(words::reason_http_status(http_status))
             }
         }
     };
@@ -221,34 +218,18 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
     let mut findings = Vec::new();
     let mut evidence = Evidence { resolver: obs.resolver.clone(), ..Evidence::default() };
     let new_id = fresh_id(now);
-    let txt_fix = format!("Publish this TXT record at _mta-sts.{d}:\n\nv=STSv1; id={new_id};");
+    let record_name = domain.sts_record_name();
 
     // RFC 8461 §3.1: the TXT record announces the policy and its id.
     let (record, record_state) = match lookup(obs, ProbeKind::StsRecord, &mut evidence) {
         Lookup::Failed(reason) => {
-            findings.push(Finding::new(
-                Code::RecordLookupFailed,
-                format!(
-                    "The lookup of the TXT record _mta-sts.{d} failed: {reason}. Senders that hit the same \
-                     failure keep using a policy they cached earlier, or deliver without MTA-STS. This is \
-                     usually temporary: run the check again; if it persists, check the domain's name servers."
-                ),
-            ));
+            findings.push(words::record_lookup_failed(&record_name, reason));
             (None, RecordState::LookupFailed)
         }
         Lookup::Answer(response) => {
             if let Some(last) = response.cname_chain.last() {
                 let chain: Vec<&str> = response.cname_chain.iter().map(|l| l.target.as_str()).collect();
-                findings.push(Finding::new(
-                    Code::RecordCname,
-                    format!(
-                        "_mta-sts.{d} is a CNAME to {} (chain: {}); senders follow it (RFC 8461 §3.1). This is \
-                         how MTA-STS is delegated to a provider; the policy host mta-sts.{d} must still serve \
-                         a certificate for mta-sts.{d} itself.",
-                        last.target,
-                        chain.join(" → ")
-                    ),
-                ));
+                findings.push(words::record_cname(&record_name, &last.target, chain.join(" → "), domain.policy_host()));
             }
             let parsed = StsRecord::parse_rrset(&response.txt_records());
             let state = if parsed.valid() {
@@ -260,27 +241,14 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
             };
             for mut finding in parsed.findings {
                 if finding.code == Code::RecordMissing {
-                    finding.message = format!(
-                        "{d} publishes no MTA-STS record: there is no TXT record at _mta-sts.{d} that begins \
-                         with v=STSv1. Senders will not look for a policy and deliver without requiring TLS."
-                    );
-                    finding.fix = Some(format!(
-                        "To deploy MTA-STS: first publish the policy file at https://mta-sts.{d}/.well-known/\
-                         mta-sts.txt (start with mode: testing), then {}",
-                        lowercase_first(&txt_fix)
-                    ));
+                    let told = words::record_missing(d, &record_name, domain.policy_url(), &new_id);
+                    finding.message = told.message;
+                    finding.fix = told.fix;
                 }
                 findings.push(finding);
             }
             if state == RecordState::Usable && !response.authenticated_data {
-                findings.push(Finding::new(
-                    Code::DnssecUnsigned,
-                    format!(
-                        "The resolver did not mark the answer for _mta-sts.{d} as DNSSEC-validated. Without \
-                         DNSSEC an attacker on the path can hide the record on a sender's first contact \
-                         (RFC 8461 §10.2); DANE (RFC 7672) closes that gap where DNSSEC is available."
-                    ),
-                ));
+                findings.push(words::dnssec_unsigned(&record_name));
             }
             (parsed.value, state)
         }
@@ -288,19 +256,13 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
 
     // RFC 8461 §3.3: the policy host and the policy body.
     let addresses = policy_host_addresses(obs, &mut evidence);
-    let policy_state = evaluate_policy(obs, d, record_state, addresses, now, &mut findings, &mut evidence);
+    let policy_state = evaluate_policy(obs, &domain, record_state, addresses, now, &mut findings, &mut evidence);
 
     // RFC 8461 §4.1: every MX host must match an `mx` pattern.
     let mut mx = Vec::new();
     let mut mx_known = false;
     match lookup(obs, ProbeKind::Mx, &mut evidence) {
-        Lookup::Failed(reason) => findings.push(Finding::new(
-            Code::MxLookupFailed,
-            format!(
-                "The MX lookup for {d} failed: {reason}, so the check cannot tell whether the policy covers \
-                 the mail servers. Run the check again."
-            ),
-        )),
+        Lookup::Failed(reason) => findings.push(words::mx_lookup_failed(d, reason)),
         Lookup::Answer(response) => {
             mx = mx_hosts(&response, d, &mut findings);
             mx_known = true;
@@ -308,12 +270,12 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
     }
     if let PolicyState::Invalid(draft) = &policy_state {
         // The whole corrected file goes with the first error; the others keep their line-level fixes.
-        let (corrected, policy) = corrected_policy(draft, &mx, d, &new_id);
+        let (corrected, policy) = corrected_policy(draft, &mx, &domain, &new_id);
         if let Some(finding) =
             findings.iter_mut().find(|f| f.code.group() == Code::PolicyInvalid && f.severity == Severity::Error)
         {
             finding.fix = Some(match finding.fix.take() {
-                Some(line) => format!("{line}\n\nOr, in full:\n{corrected}"),
+                Some(line) => words::fix_or_in_full(line, corrected),
                 None => corrected,
             });
             finding.artifacts = republish(&policy, &new_id);
@@ -324,17 +286,14 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
         _ => None,
     };
     if let Some(policy) = applied.filter(|_| mx_known) {
-        check_coverage(policy, &mut mx, d, &new_id, &mut findings);
+        check_coverage(policy, &mut mx, &domain, &new_id, &mut findings);
     }
 
     // RFC 8460 §3 (recommended by RFC 8461 §6): TLS reporting.
     let tlsrpt = if domain.tlsrpt_record_name_fits() {
         match lookup(obs, ProbeKind::TlsrptRecord, &mut evidence) {
             Lookup::Failed(reason) => {
-                findings.push(Finding::new(
-                    Code::TlsrptLookupFailed,
-                    format!("The lookup of the TLS-RPT record _smtp._tls.{d} failed: {reason}. Run the check again."),
-                ));
+                findings.push(words::tlsrpt_lookup_failed(domain.tlsrpt_record_name(), reason));
                 None
             }
             Lookup::Answer(response) => {
@@ -345,16 +304,8 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
         }
     } else {
         // RFC 1035 §2.3.4: a name has at most 253 octets, so no record can exist there (plan() skips it).
-        findings.push(Finding::new(
-            Code::TlsrptMissing,
-            format!(
-                "{d} is {} octets long, so the TLS-RPT record name _smtp._tls.{d} would be {} octets, over \
-                 the 253 that DNS allows: no TLS-RPT record can be published for this domain, and senders \
-                 cannot report TLS failures to it.",
-                d.len(),
-                domain.tlsrpt_record_name().len()
-            ),
-        ));
+        let name = domain.tlsrpt_record_name();
+        findings.push(words::tlsrpt_name_too_long(d, d.len(), &name, name.len()));
         None
     };
 
@@ -368,7 +319,7 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
         },
         (RecordState::Unusable | RecordState::Usable, _) => Verdict::Invalid,
     };
-    personalise_fixes(&mut findings, d, &new_id, record_state == RecordState::Usable);
+    personalise_fixes(&mut findings, &record_name, &new_id, record_state == RecordState::Usable);
     let valid = !findings.iter().any(|f| f.severity == Severity::Error);
     let summary = summarise(verdict, d, &findings);
     let policy = match policy_state {
@@ -380,7 +331,7 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
 
 /// The parsers do not know the date or the domain; here their fixes get a real fresh id, and edits to
 /// the policy file get the reminder that senders only refetch it when the id changes (RFC 8461 §8.1).
-fn personalise_fixes(findings: &mut [Finding], d: &str, new_id: &str, record_usable: bool) {
+fn personalise_fixes(findings: &mut [Finding], record_name: &str, new_id: &str, record_usable: bool) {
     for finding in findings.iter_mut() {
         let Some(fix) = finding.fix.as_mut() else { continue };
         if finding.code.category() == crate::finding::Category::Record {
@@ -390,57 +341,32 @@ fn personalise_fixes(findings: &mut [Finding], d: &str, new_id: &str, record_usa
             finding.code.group(),
             Code::PolicyInvalid | Code::PolicyDuplicateField | Code::PolicyUnknownField | Code::PolicyMaxAgeShort
         ) && !fix.contains("_mta-sts.");
+        // RFC 8461 §8.1: senders fetch the policy again only when the id changes.
         if line_level_policy_fix && record_usable {
-            let _ = write!(
-                fix,
-                "\n\nAfter editing the policy file, change the TXT record at _mta-sts.{d} to \
-                 `v=STSv1; id={new_id};`: senders fetch the policy again only when the id changes (RFC 8461 §8.1)."
-            );
+            *fix = words::fix_then_new_id(&*fix, record_name, new_id);
         }
     }
-}
-
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    chars.next().map(|c| c.to_lowercase().chain(chars).collect()).unwrap_or_default()
 }
 
 fn summarise(verdict: Verdict, d: &str, findings: &[Finding]) -> String {
     let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
-    let problems = match errors {
-        0 => String::new(),
-        1 => " One problem needs fixing.".to_owned(),
-        n => format!(" {n} problems need fixing."),
-    };
-    match verdict {
-        Verdict::Enforce => format!(
-            "MTA-STS is enforced for {d}: senders that support it deliver only over TLS with a valid \
-             certificate, to the MX hosts the policy lists.{problems}"
-        ),
-        Verdict::Testing => format!(
-            "MTA-STS is in testing mode for {d}: senders report TLS problems but still deliver without \
-             requiring TLS.{problems}"
-        ),
-        Verdict::None => {
-            format!("MTA-STS is switched off for {d} (mode none): senders drop the policy they cached.{problems}")
-        }
-        Verdict::NotDeployed => {
-            format!("{d} does not publish MTA-STS: senders deliver to it without requiring TLS.{problems}")
-        }
+    let verdict_sentence = match verdict {
+        Verdict::Enforce => words::summary_enforce(d),
+        Verdict::Testing => words::summary_testing(d),
+        Verdict::None => words::summary_none(d),
+        Verdict::NotDeployed => words::summary_not_deployed(d),
         Verdict::Invalid => {
-            let why = findings
-                .iter()
-                .find(|f| f.severity == Severity::Error)
-                .map(|f| format!(" The first problem: {}", f.message))
-                .unwrap_or_default();
-            format!(
-                "{d} publishes MTA-STS, but senders ignore it and deliver without requiring TLS, as if there were \
-                 no policy.{why}"
-            )
+            return match findings.iter().find(|f| f.severity == Severity::Error) {
+                Some(first) => words::summary_invalid_first(d, &first.message),
+                None => words::summary_invalid(d),
+            };
         }
-        Verdict::LookupFailed => format!(
-            "The DNS lookup for {d} failed, so the result is unknown. This is usually temporary: try again in a \
-             minute."
-        ),
-    }
+        Verdict::LookupFailed => return words::summary_lookup_failed(d),
+    };
+    let problems = match errors {
+        0 => return verdict_sentence,
+        1 => words::summary_one_problem(),
+        n => words::summary_problems(n),
+    };
+    format!("{verdict_sentence} {problems}")
 }

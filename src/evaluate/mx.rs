@@ -3,7 +3,9 @@
 
 use super::MxHost;
 use crate::dns::{DnsResponse, RecordData};
-use crate::finding::{Artifact, ArtifactKind, Code, Finding, Severity};
+use crate::domain::Domain;
+use crate::finding::{Artifact, ArtifactKind, Finding, Severity};
+use crate::message::evaluate as words;
 use crate::mx::MxPattern;
 use crate::policy::{Mode, Policy, PolicyDraft};
 
@@ -22,22 +24,12 @@ pub(super) fn mx_hosts(response: &DnsResponse, d: &str, findings: &mut Vec<Findi
     hosts.sort_by(|a, b| a.preference.cmp(&b.preference).then_with(|| a.host.cmp(&b.host)));
     if hosts.len() == 1 && hosts[0].host.is_empty() {
         // RFC 7505: a single MX with an empty exchange ("null MX") says the domain accepts no mail.
-        findings.push(Finding::new(
-            Code::MxNull,
-            format!("{d} publishes a null MX (RFC 7505): it accepts no mail, so MTA-STS has nothing to protect."),
-        ));
+        findings.push(words::mx_null(d));
         return Vec::new();
     }
     if hosts.is_empty() {
         // RFC 5321 §5.1: without MX records, the domain itself is the mail host.
-        findings.push(Finding::new(
-            Code::MxNone,
-            format!(
-                "{d} publishes no MX records, so senders deliver to the domain's own address (the implicit MX of \
-                 RFC 5321 §5.1). If {d} receives mail, publish MX records; the policy must then cover the host \
-                 name {d}."
-            ),
-        ));
+        findings.push(words::mx_none(d));
         hosts.push(MxHost { host: d.to_owned(), preference: 0, pattern: None, implicit: true });
     }
     hosts
@@ -54,7 +46,7 @@ pub(super) fn republish(policy: &Policy, new_id: &str) -> Vec<Artifact> {
 
 /// A valid policy built from what could be read of an invalid one, covering the live MX hosts: the
 /// instructions, and the policy itself.
-pub(super) fn corrected_policy(draft: &PolicyDraft, mx: &[MxHost], d: &str, new_id: &str) -> (String, Policy) {
+pub(super) fn corrected_policy(draft: &PolicyDraft, mx: &[MxHost], domain: &Domain, new_id: &str) -> (String, Policy) {
     let mut patterns: Vec<MxPattern> = draft.mx.iter().filter_map(|p| MxPattern::parse(p).ok()).collect();
     for host in mx {
         if !patterns.iter().any(|p| p.matches(&host.host))
@@ -71,16 +63,18 @@ pub(super) fn corrected_policy(draft: &PolicyDraft, mx: &[MxHost], d: &str, new_
         mx: patterns,
         extensions: Vec::new(),
     };
-    let text = format!(
-        "1. Replace the file at https://mta-sts.{d}/.well-known/mta-sts.txt with:\n\n{}\n2. Then change the TXT \
-         record at _mta-sts.{d} to `v=STSv1; id={new_id};` so that senders fetch the corrected policy (policy \
-         first, then the id: RFC 8461 §8.1).",
-        policy.to_text()
-    );
+    // RFC 8461 §8.1: the policy first, then the id that makes senders fetch it.
+    let text = words::fix_replace_policy(domain.policy_url(), policy.to_text(), domain.sts_record_name(), new_id);
     (text, policy)
 }
 
-pub(crate) fn check_coverage(policy: &Policy, mx: &mut [MxHost], d: &str, new_id: &str, findings: &mut Vec<Finding>) {
+pub(crate) fn check_coverage(
+    policy: &Policy,
+    mx: &mut [MxHost],
+    domain: &Domain,
+    new_id: &str,
+    findings: &mut Vec<Finding>,
+) {
     if policy.mode == Mode::None {
         return;
     }
@@ -99,66 +93,40 @@ pub(crate) fn check_coverage(policy: &Policy, mx: &mut [MxHost], d: &str, new_id
                 corrected.mx.push(pattern);
             }
         }
-        let fix = format!(
-            "1. Publish this policy at https://mta-sts.{d}/.well-known/mta-sts.txt:\n\n{}\n2. Then change the TXT \
-             record at _mta-sts.{d} to `v=STSv1; id={new_id};` so that senders fetch the new policy (policy \
-             first, then the id: RFC 8461 §8.1).",
-            corrected.to_text()
-        );
-        let (severity, consequence) = if policy.mode == Mode::Enforce {
-            (
-                Severity::Error,
-                "senders that enforce MTA-STS refuse to deliver to it: mail routed there bounces or waits",
-            )
-        } else {
-            (
-                Severity::Warning,
-                "in testing mode senders still deliver, but report a failure; in enforce mode this would bounce mail",
-            )
-        };
+        let (url, text, name) = (domain.policy_url(), corrected.to_text(), domain.sts_record_name());
+        // RFC 8461 §5: only `enforce` refuses delivery; under `testing` the failure is reported.
+        let enforce = policy.mode == Mode::Enforce;
+        let severity = if enforce { Severity::Error } else { Severity::Warning };
         for host in &uncovered {
-            findings.push(
-                Finding::new(
-                    Code::MxNotCovered,
-                    format!(
-                        "The MX host {host} matches no mx pattern of the policy, so {consequence}.{}",
-                        wildcard_depth_hint(policy, host)
-                    ),
-                )
-                .with_severity(severity)
-                .with_fix(fix.clone())
-                .with_artifacts(republish(&corrected, new_id)),
-            );
+            let finding = match (wildcard_near_miss(policy, host), enforce) {
+                (None, true) => words::mx_not_covered(host, &url, &text, &name, new_id),
+                (None, false) => words::mx_not_covered_testing(host, &url, &text, &name, new_id),
+                (Some((pattern, parent)), true) => {
+                    words::mx_not_covered_deep(host, pattern, parent, &url, &text, &name, new_id)
+                }
+                (Some((pattern, parent)), false) => {
+                    words::mx_not_covered_deep_testing(host, pattern, parent, &url, &text, &name, new_id)
+                }
+            };
+            findings.push(finding.with_severity(severity).with_artifacts(republish(&corrected, new_id)));
         }
     }
     let unused: Vec<String> =
         policy.mx.iter().filter(|p| !mx.iter().any(|h| p.matches(&h.host))).map(ToString::to_string).collect();
     for pattern in unused {
-        findings.push(Finding::new(
-            Code::PolicyMxUnused,
-            format!(
-                "The mx pattern {pattern} matches none of {d}'s MX hosts. That is harmless (and normal while \
-                 migrating), but a stale entry lets a server you no longer use receive mail under the policy."
-            ),
-        ));
+        findings.push(words::policy_mx_unused(pattern, domain.as_str()));
     }
 }
 
-/// The classic trap (field notes D.28): `*.example.com` does not cover `a.b.example.com`.
-pub(super) fn wildcard_depth_hint(policy: &Policy, host: &str) -> String {
+/// The classic trap (field notes D.28): `*.example.com` does not cover `a.b.example.com`. The wildcard
+/// pattern the uncovered `host` lies deeper under, and that pattern's parent.
+pub(super) fn wildcard_near_miss<'p>(policy: &'p Policy, host: &str) -> Option<(&'p MxPattern, &'p str)> {
     let host = host.trim_end_matches('.').to_ascii_lowercase();
-    policy
-        .mx
-        .iter()
-        .find_map(|pattern| match pattern {
-            MxPattern::Wildcard { parent } if host.ends_with(&format!(".{}", parent.to_ascii_lowercase())) => {
-                Some(format!(
-                    " The pattern {pattern} is close but covers exactly one label in place of `*` (RFC 8461 §4.1): \
-                     it matches `mx.{parent}`, not the deeper `{host}`; add `mx: {host}` (or a wildcard one \
-                     level deeper)."
-                ))
-            }
-            _ => None,
-        })
-        .unwrap_or_default()
+    policy.mx.iter().find_map(|pattern| match pattern {
+        // RFC 8461 §4.1: the `*` stands for exactly one label, so a deeper host is not covered.
+        MxPattern::Wildcard { parent } if host.ends_with(&format!(".{}", parent.to_ascii_lowercase())) => {
+            Some((pattern, parent.as_str()))
+        }
+        _ => None,
+    })
 }

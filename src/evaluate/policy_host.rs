@@ -3,7 +3,9 @@
 
 use super::{Evidence, Lookup, PolicyEvidence, PolicyState, RecordState, lookup};
 use crate::dns::RecordData;
-use crate::finding::{Code, Finding};
+use crate::domain::Domain;
+use crate::finding::Finding;
+use crate::message::evaluate as words;
 use crate::observe::{CertificateInfo, CertificateSummary, ErrorClass, Observations, PolicyHeaders, PolicyResult};
 use crate::plan::{POLICY_SIZE_LIMIT, ProbeKind};
 use crate::policy::Policy;
@@ -37,22 +39,17 @@ pub(super) fn line_endings(body: &[u8]) -> &'static str {
 #[allow(clippy::too_many_lines)] // one linear walk through RFC 8461 §3.3's fetch rules reads best in one place
 pub(super) fn evaluate_policy(
     obs: &Observations,
-    d: &str,
+    domain: &Domain,
     record_state: RecordState,
     addresses: Option<usize>,
     now: u64,
     findings: &mut Vec<Finding>,
     evidence: &mut Evidence,
 ) -> PolicyState {
+    let d = domain.as_str();
     let Some(observation) = &obs.policy else {
         if record_state == RecordState::Usable {
-            findings.push(Finding::new(
-                Code::PolicyFetchFailed,
-                format!(
-                    "The check did not fetch the policy from https://mta-sts.{d}/.well-known/mta-sts.txt, so it \
-                     cannot tell whether senders can use it. Run the full check again."
-                ),
-            ));
+            findings.push(words::policy_not_fetched(domain.policy_url()));
         }
         return PolicyState::NotFetched;
     };
@@ -70,72 +67,31 @@ pub(super) fn evaluate_policy(
     // Without a record senders never fetch the policy: a failed fetch is then no news, but a policy that
     // is online is worth checking so that it is right when the record goes up.
     let quiet = record_state == RecordState::Missing;
-    let host = format!("mta-sts.{d}");
+    let host = domain.policy_host();
     let state = match &observation.result {
         PolicyResult::Failed { error, elapsed_ms } => {
             entry.error = Some(format!("{}: {}", error.class.as_str(), error.detail));
             entry.elapsed_ms = *elapsed_ms;
             if !quiet {
+                // What the shell saw; an empty detail is shown as the error class.
+                let detail = if error.detail.is_empty() { error.class.as_str() } else { error.detail.as_str() };
                 if addresses == Some(0) {
-                    findings.push(
-                        Finding::new(
-                            Code::PolicyHostNoAddress,
-                            format!(
-                                "The policy host {host} has no A or AAAA record, so no sender can fetch the \
-                                 policy and all of them ignore MTA-STS for {d}."
-                            ),
-                        )
-                        .with_fix(format!(
-                            "Create an A and/or AAAA record (or a CNAME) for {host} pointing to the web server \
-                             that serves the policy, with a certificate valid for {host}."
-                        )),
-                    );
+                    findings.push(words::host_no_address(&host, d));
                 }
                 if error.class == ErrorClass::NotPublic {
-                    findings.push(
-                        Finding::new(
-                            Code::PolicyHostNotPublic,
-                            format!(
-                                "The policy host {host} resolves to an address that is not reachable from the \
-                                 internet ({}), so no sender can fetch the policy and all of them ignore MTA-STS \
-                                 for {d}. The check does not connect to such addresses.",
-                                error.detail
-                            ),
-                        )
-                        .with_fix(format!(
-                            "Point the A and AAAA records of {host} at the public address of the web server that \
-                             serves the policy."
-                        )),
-                    );
+                    findings.push(words::host_not_public(&host, detail, d));
                 }
-                let (code, what) = match error.class {
+                // RFC 8461 §3.3: no policy fetched means delivery as though there were no policy.
+                let failure = match error.class {
                     // Said in full by policy-host-not-public above.
                     ErrorClass::NotPublic => return finish(PolicyState::Failed, entry, evidence),
-                    ErrorClass::Tls => (
-                        Code::PolicyTlsInvalid,
-                        format!(
-                            "The HTTPS connection to {host} failed: its certificate is not valid for {host} \
-                             (expired, untrusted, or issued for another name), or the TLS handshake failed"
-                        ),
-                    ),
-                    ErrorClass::Dns => (Code::PolicyFetchFailed, format!("The name {host} does not resolve")),
-                    ErrorClass::Connect => {
-                        (Code::PolicyFetchFailed, format!("No HTTPS connection to {host} on port 443 could be made"))
-                    }
-                    ErrorClass::Timeout => (
-                        Code::PolicyFetchFailed,
-                        format!("{host} did not deliver the policy within the check's time budget"),
-                    ),
-                    ErrorClass::Network => (Code::PolicyFetchFailed, format!("The policy fetch from {host} failed")),
+                    ErrorClass::Tls => words::fetch_tls(&host, host_parent(&host), detail, d),
+                    ErrorClass::Dns => words::fetch_dns(&host, detail, d),
+                    ErrorClass::Connect => words::fetch_connect(&host, detail, d),
+                    ErrorClass::Timeout => words::fetch_timeout(&host, detail, d),
+                    ErrorClass::Network => words::fetch_network(&host, domain.policy_url(), detail, d),
                 };
-                findings.push(Finding::new(
-                    code,
-                    format!(
-                        "{what}{}. Senders that cannot fetch the policy deliver as though {d} had no MTA-STS \
-                         policy (RFC 8461 §3.3), unless they cached it earlier.",
-                        if error.detail.is_empty() { String::new() } else { format!(" ({})", error.detail) }
-                    ),
-                ));
+                findings.push(failure);
             }
             PolicyState::Failed
         }
@@ -148,43 +104,16 @@ pub(super) fn evaluate_policy(
             if (300..400).contains(status) {
                 // RFC 8461 §3.3: HTTP 3xx redirects MUST NOT be followed.
                 if !quiet {
-                    let target = headers.location.as_deref().unwrap_or("(no Location header)");
-                    findings.push(
-                        Finding::new(
-                            Code::PolicyRedirect,
-                            format!(
-                                "{} answered with a redirect (HTTP {status} to {target}). Senders must not follow \
-                                 redirects (RFC 8461 §3.3), so they ignore the policy; some checkers follow them \
-                                 silently and report the domain as fine.",
-                                observation.url
-                            ),
-                        )
-                        .with_fix(format!(
-                            "Serve the policy file itself at {} with status 200: remove the redirect (often an \
-                             http→https, www or trailing-slash rule) for /.well-known/mta-sts.txt.",
-                            observation.url
-                        )),
-                    );
+                    findings.push(match headers.location.as_deref() {
+                        Some(target) => words::redirect(&observation.url, status, target),
+                        None => words::redirect_no_location(&observation.url, status),
+                    });
                 }
                 PolicyState::Failed
             } else if *status != 200 {
                 // RFC 8461 §3.3: "Policies fetched via HTTPS are only valid if the HTTP response code is 200".
                 if !quiet {
-                    findings.push(
-                        Finding::new(
-                            Code::PolicyHttpStatus,
-                            format!(
-                                "{} answered HTTP {status} instead of 200, so senders ignore the policy and deliver \
-                                 as though {d} had no MTA-STS policy.",
-                                observation.url
-                            ),
-                        )
-                        .with_fix(format!(
-                            "Make {} return the policy file with status 200 (check the file's path and name: \
-                             .well-known/mta-sts.txt).",
-                            observation.url
-                        )),
-                    );
+                    findings.push(words::http_status(&observation.url, status, d));
                 }
                 PolicyState::Failed
             } else {
@@ -197,16 +126,11 @@ pub(super) fn evaluate_policy(
                 check_headers(headers, &host, findings);
                 if body.len() > POLICY_SIZE_LIMIT || *truncated {
                     // RFC 8461 §3.3: senders MAY impose a size limit; 64 KB is the suggestion.
-                    findings.push(Finding::new(
-                        Code::PolicyTooLarge,
-                        format!(
-                            "The policy body is {}{} bytes; many senders stop reading at 64 KiB (RFC 8461 §3.3 \
-                             suggests that limit), so they would see a cut or no policy. A policy needs only a \
-                             few lines.",
-                            if *truncated { "more than " } else { "" },
-                            body.len()
-                        ),
-                    ));
+                    findings.push(if *truncated {
+                        words::too_large_truncated(body.len())
+                    } else {
+                        words::too_large(body.len())
+                    });
                 }
                 let parsed = Policy::parse(body);
                 let valid = parsed.valid();
@@ -240,25 +164,15 @@ pub(super) fn check_address_families(certificate: &CertificateInfo, host: &str, 
     for attempt in &certificate.addresses {
         let Some(error) = &attempt.error else { continue };
         let family = attempt.family.as_str();
-        findings.push(
-            Finding::new(
-                Code::PolicyHostUnreachable,
-                format!(
-                    "{host} answers over one address family, but not over {family} at {} ({}: {}). Senders that \
-                     connect over {family} cannot fetch the policy and deliver as though there were none \
-                     (RFC 8461 §3.3).",
-                    attempt.address,
-                    error.class.as_str(),
-                    error.detail
-                ),
-            )
-            .with_fix(format!(
-                "Make the web server of {host} listen on {} port 443 with the same certificate, or remove the \
-                 {} record that points there.",
-                attempt.address,
-                if family == "IPv4" { "A" } else { "AAAA" }
-            )),
-        );
+        let record = if family == "IPv4" { "A" } else { "AAAA" };
+        findings.push(words::host_unreachable(
+            host,
+            family,
+            &attempt.address,
+            error.class.as_str(),
+            &error.detail,
+            record,
+        ));
     }
 }
 
@@ -267,51 +181,28 @@ pub(super) fn check_address_families(certificate: &CertificateInfo, host: &str, 
 pub(super) fn check_certificate(leaf: &CertificateSummary, host: &str, now: u64, findings: &mut Vec<Finding>) -> bool {
     const DAY: u64 = 86_400;
     let mut valid = true;
-    if now >= leaf.not_after || now < leaf.not_before {
+    let (from, until) = (crate::civil::format_utc(leaf.not_before), crate::civil::format_utc(leaf.not_after));
+    if now >= leaf.not_after {
         valid = false;
-        let when = if now >= leaf.not_after { "expired" } else { "is not valid yet" };
-        findings.push(
-            Finding::new(
-                Code::PolicyTlsInvalid,
-                format!(
-                    "The certificate of {host} {when} (valid from {} to {}), so senders cannot fetch the policy and \
-                     ignore MTA-STS for this domain (RFC 8461 §3.3).",
-                    crate::civil::format_utc(leaf.not_before),
-                    crate::civil::format_utc(leaf.not_after)
-                ),
-            )
-            .with_fix(format!("Renew the certificate of {host} and check that its automatic renewal works.")),
-        );
+        findings.push(words::cert_expired(host, from, until));
+    } else if now < leaf.not_before {
+        valid = false;
+        findings.push(words::cert_not_yet_valid(host, from, until));
     } else if leaf.not_after - now < 14 * DAY {
-        let days = (leaf.not_after - now) / DAY;
-        findings.push(
-            Finding::new(
-                Code::PolicyCertExpiring,
-                format!(
-                    "The certificate of {host} expires in {days} day{} ({}). When it expires, senders can no longer \
-                     fetch the policy.",
-                    if days == 1 { "" } else { "s" },
-                    crate::civil::format_utc(leaf.not_after)
-                ),
-            )
-            .with_fix(format!("Renew the certificate of {host} now, and check why automatic renewal has not run.")),
-        );
+        findings.push(match (leaf.not_after - now) / DAY {
+            0 => words::cert_expiring_today(host, until),
+            1 => words::cert_expiring_one_day(host, until),
+            days => words::cert_expiring(host, days, until),
+        });
     }
     // RFC 8461 §3.3: DNS-ID only (no Common Name fallback); `*` only as the complete left-most label.
     if !leaf.dns_names.iter().any(|name| dns_id_matches(name, host)) {
         valid = false;
-        let names = if leaf.dns_names.is_empty() { "no DNS names".to_owned() } else { leaf.dns_names.join(", ") };
-        findings.push(
-            Finding::new(
-                Code::PolicyTlsInvalid,
-                format!(
-                    "The certificate of {host} is issued for {names}, not for {host}. Senders match the policy \
-                     host's name against the certificate's DNS names only, so they ignore the policy \
-                     (RFC 8461 §3.3)."
-                ),
-            )
-            .with_fix(format!("Get a certificate whose subjectAltName includes {host} (or *.{}).", host_parent(host))),
-        );
+        findings.push(if leaf.dns_names.is_empty() {
+            words::cert_no_names(host, host_parent(host))
+        } else {
+            words::cert_wrong_name(host, leaf.dns_names.join(", "), host_parent(host))
+        });
     }
     valid
 }
@@ -335,24 +226,10 @@ pub(super) fn check_headers(headers: &PolicyHeaders, host: &str, findings: &mut 
     // RFC 8461 §3.2: senders SHOULD validate that the media type is "text/plain"; parameters are ignored.
     let media_type = headers.content_type.as_deref().map(|ct| ct.split(';').next().unwrap_or("").trim());
     if !media_type.is_some_and(|m| m.eq_ignore_ascii_case("text/plain")) {
-        let what = match media_type {
-            Some(m) if !m.is_empty() => format!("is served as {m}"),
-            _ => "is served without a Content-Type".to_owned(),
-        };
-        findings.push(
-            Finding::new(
-                Code::PolicyContentType,
-                format!(
-                    "The policy {what}, not text/plain. RFC 8461 §3.2 says senders SHOULD check the media type: \
-                     strict ones (postfix-mta-sts-resolver, go-mtasts/maddy, chasquid) reject the policy, while \
-                     others (mox, Stalwart) accept it."
-                ),
-            )
-            .with_fix(format!(
-                "Configure the web server of {host} to send `Content-Type: text/plain` (charset=utf-8 is fine) \
-                 for /.well-known/mta-sts.txt."
-            )),
-        );
+        findings.push(match media_type {
+            Some(m) if !m.is_empty() => words::content_type(m, host),
+            _ => words::content_type_missing(host),
+        });
     }
     // RFC 8461 §3.3: senders MUST NOT use HTTP caching, but caches in front of the host may.
     let max_age = headers.cache_control.as_deref().and_then(|cc| {
@@ -362,13 +239,52 @@ pub(super) fn check_headers(headers: &PolicyHeaders, host: &str, findings: &mut 
         })
     });
     if let Some(seconds) = max_age.filter(|&s| s > 3600) {
-        findings.push(Finding::new(
-            Code::PolicyCacheControl,
-            format!(
-                "The policy is served with Cache-Control max-age={seconds}. Senders never use HTTP caching \
-                 (RFC 8461 §3.3), but a CDN or proxy in front of {host} may keep serving an old policy for that \
-                 long after you change it; RFC 8461 §8.2 suggests at most max-age=60 behind a proxy."
-            ),
-        ));
+        findings.push(words::cache_control(seconds, host));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DAY: u64 = 86_400;
+    const NOW: u64 = 1_795_867_200;
+
+    fn leaf(not_before: u64, not_after: u64, names: &[&str]) -> CertificateSummary {
+        CertificateSummary {
+            subject: String::new(),
+            issuer: String::new(),
+            dns_names: names.iter().map(|n| (*n).to_owned()).collect(),
+            not_before,
+            not_after,
+        }
+    }
+
+    fn messages(leaf: &CertificateSummary) -> (bool, Vec<String>) {
+        let mut findings = Vec::new();
+        let valid = check_certificate(leaf, "mta-sts.example.com", NOW, &mut findings);
+        (valid, findings.into_iter().map(|f| format!("{}: {}", f.code, f.message)).collect())
+    }
+
+    /// Each case of the certificate check says its own sentence, never one glued from fragments.
+    #[test]
+    fn certificate_findings_say_what_is_wrong() {
+        let name = ["mta-sts.example.com"];
+        for (days_left, words) in
+            [(0, "expires in less than a day"), (1, "expires in 1 day ("), (5, "expires in 5 days (")]
+        {
+            let (valid, said) = messages(&leaf(NOW - DAY, NOW + days_left * DAY + 60, &name));
+            assert!(valid && said.len() == 1 && said[0].contains(words), "{days_left}: {said:?}");
+            assert!(said[0].starts_with("policy-cert-expiring"), "{said:?}");
+        }
+        let (valid, said) = messages(&leaf(NOW - 90 * DAY, NOW - DAY, &name));
+        assert!(!valid && said[0].contains("expired (valid from"), "{said:?}");
+        let (valid, said) = messages(&leaf(NOW + DAY, NOW + 90 * DAY, &name));
+        assert!(!valid && said[0].contains("is not valid yet"), "{said:?}");
+        let (valid, said) = messages(&leaf(NOW - DAY, NOW + 90 * DAY, &["www.example.com", "example.com"]));
+        assert!(!valid && said[0].contains("is issued for www.example.com, example.com, not for"), "{said:?}");
+        let (valid, said) = messages(&leaf(NOW - DAY, NOW + 90 * DAY, &[]));
+        assert!(!valid && said[0].contains("carries no DNS names at all"), "{said:?}");
+        assert_eq!(messages(&leaf(NOW - DAY, NOW + 90 * DAY, &["*.example.com"])), (true, vec![]));
     }
 }

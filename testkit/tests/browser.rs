@@ -166,17 +166,16 @@ fn copy_buttons_put_the_link_and_the_fix_on_the_clipboard() {
     let read = "const done = arguments[arguments.length - 1]; \
                 navigator.clipboard.readText().then(done, e => done('error: ' + e));";
     env.browser.click(&env.browser.find(".verdict button").expect("the copy-link button"));
-    std::thread::sleep(Duration::from_millis(300));
+    // The label turns to "Copied ✓" once the clipboard write has resolved (and back after 2 s).
+    let done = |css: &str| format!("document.querySelector({css:?}).textContent === 'Copied ✓'");
+    env.browser.wait_for(&done(".verdict button"), CHECK_WITHIN, "the copy-link button to say it copied");
     assert_eq!(env.browser.eval_async(read), Value::from(format!("{origin}/?domain=xss.example")));
-    let label = env.browser.eval("return document.querySelector('.verdict button').textContent;", &[]);
-    assert_eq!(label, Value::from("Copied ✓"), "the button says the link was copied");
-    // The first copy button of a fix: on a corrected artefact where there is one, else on the fix's words;
-    // it copies exactly the text shown above it.
-    let copy = ".artifact button, .fix button";
+    // The first copy button of a fix, on a corrected artefact: it copies exactly the text shown above it.
+    let copy = ".artifact button";
     env.browser.click(&env.browser.find(copy).expect("a copy-fix button"));
-    std::thread::sleep(Duration::from_millis(300));
+    env.browser.wait_for(&done(copy), CHECK_WITHIN, "the artefact's copy button to say it copied");
     let fix = env.browser.eval(
-        "return document.querySelector(arguments[0]).closest('.artifact, .fix').querySelector('pre').textContent;",
+        "return document.querySelector(arguments[0]).closest('.artifact').querySelector('pre').textContent;",
         &[Value::from(copy)],
     );
     assert_eq!(env.browser.eval_async(read), fix);

@@ -16,6 +16,13 @@ pub enum Error {
     Decode(#[from] serde_json::Error),
 }
 
+/// The worker's answer when it refuses a request: `{"error": "<sentence>"}`. A struct rather than
+/// `serde_json::Value`, so the page carries no decoder for arbitrary JSON.
+#[derive(serde::Deserialize)]
+struct Refusal {
+    error: Option<String>,
+}
+
 /// Fetches the raw observations for a domain; `signal` aborts the request (a newer check started).
 pub async fn observe(domain: &str, signal: Option<&AbortSignal>) -> Result<Observations, Error> {
     let response = Request::get("/api/observe")
@@ -27,9 +34,7 @@ pub async fn observe(domain: &str, signal: Option<&AbortSignal>) -> Result<Obser
     let status = response.status();
     let body = response.text().await?;
     if status != 200 {
-        let reason = serde_json::from_str::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| v.get("error").and_then(|e| e.as_str()).map(str::to_owned));
+        let reason = serde_json::from_str::<Refusal>(&body).ok().and_then(|r| r.error);
         return Err(Error::Http { status, reason });
     }
     Ok(serde_json::from_str(&body)?)

@@ -3,7 +3,7 @@
 //! the table (`Code::rule`, `mta_sts::senders`); sender sources are the only external links.
 
 use leptos::prelude::*;
-use mta_sts::finding::{Category, Rule};
+use mta_sts::finding::{Category, CheckedBy, Rule};
 use mta_sts::{Code, Severity};
 
 use crate::present::{citations, severity_label};
@@ -41,6 +41,7 @@ fn RuleEntry(rule: Rule) -> impl IntoView {
     let links = citations(rule.rfc);
     let members: Vec<Code> = rule.code.members().collect();
     let senders = rule.senders.clone();
+    let messages = rule.messages.clone();
     view! {
         <li class=format!("rule sev-{}", rule.severity.as_str()) id=rule.code.as_str()>
             <h3><code>{rule.code.as_str()}</code></h3>
@@ -63,6 +64,19 @@ fn RuleEntry(rule: Rule) -> impl IntoView {
             })}
             {(rule.severity == Severity::Error && !rule.is_group).then(|| view! {
                 <p class="note">{Severity::Error.meaning()}</p>
+            })}
+            {match rule.checked_by {
+                CheckedBy::Every => None,
+                CheckedBy::CertificateShell => Some(view! { <p class="note">"Checked only where the policy host's certificate is seen: by the command-line tool and the self-hosted server, not by this page's edge worker."</p> }),
+                CheckedBy::Preflight => Some(view! { <p class="note">"Checked only by the pre-flight check, which compares a draft with what is live."</p> }),
+            }}
+            {(!messages.is_empty()).then(|| view! {
+                <details class="messages">
+                    <summary>{format!("What it reports ({} case{})", messages.len(), if messages.len() == 1 { "" } else { "s" })}</summary>
+                    <ul>{messages.into_iter().map(|t| view! {
+                        <li>{t.text}{t.fix.map(|fix| view! { <br /><span class="fix-label">"Fix: "</span>{fix} })}</li>
+                    }).collect_view()}</ul>
+                </details>
             })}
             {(!senders.is_empty()).then(|| view! {
                 <details class="senders">

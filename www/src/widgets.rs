@@ -190,17 +190,19 @@ pub(crate) fn FindingItem(finding: Finding) -> impl IntoView {
                     <a href=c.url rel="noopener noreferrer" target="_blank">{c.label}</a>" "
                 }).collect_view()}
             </p>
-            {finding.fix.clone().map(|fix| {
-                // With artefacts, the copy buttons sit on them: what they copy can be pasted as it is. The
-                // words of the fix (steps, order) are for reading.
-                let copy = finding.artifacts.is_empty().then(|| Some(fix.clone()));
-                view! {
-                    <div class="fix">
-                        <p class="fix-label">"Fix:"</p>
-                        <pre>{fix}</pre>
-                        {copy.map(|text| view! { <CopyButton text=text label="Copy fix" /> })}
-                    </div>
-                }
+            // The fix's words are for reading; what can be pasted as it is (the artefacts) has copy buttons.
+            {finding.fix.clone().map(|fix| view! {
+                <div class="fix">
+                    <p class="fix-label">"Fix:"</p>
+                    <pre>{fix}</pre>
+                </div>
+            })}
+            {finding.preview.clone().map(|p| view! {
+                <div class="change">
+                    <p class="fix-label">{format!("The change, line {}:", p.line)}</p>
+                    <pre class="before"><del>{p.before}</del></pre>
+                    <pre class="after"><ins>{if p.after.is_empty() { "(nothing)".to_owned() } else { p.after }}</ins></pre>
+                </div>
             })}
             {(!finding.artifacts.is_empty()).then(|| view! {
                 <ol class="artifacts">

@@ -99,9 +99,14 @@ async fn every_verdict_renders_with_its_findings_and_evidence() {
             if let Some(fix) = &finding.fix {
                 let pre = item.query_selector(".fix pre").unwrap().unwrap();
                 assert_eq!(pre.text_content().as_deref(), Some(fix.as_str()), "{name}");
-                // The copy buttons sit on the artefacts, which paste as they are; else on the fix itself.
-                let fix_button = item.query_selector(".fix button").unwrap().is_some();
-                assert_eq!(fix_button, finding.artifacts.is_empty(), "{name}: copy button on the fix");
+                // The copy buttons sit on the artefacts, which paste as they are; never on the fix's words.
+                assert!(item.query_selector(".fix button").unwrap().is_none(), "{name}: copy button on the fix");
+            }
+            if let Some(preview) = &finding.preview {
+                let before = item.query_selector(".change .before").unwrap().unwrap().text_content().unwrap();
+                let after = item.query_selector(".change .after").unwrap().unwrap().text_content().unwrap();
+                assert_eq!(before, preview.before, "{name}");
+                assert!(after == preview.after || preview.after.is_empty() && after == "(nothing)", "{name}");
             }
             let shown: Vec<String> = {
                 let list = item.query_selector_all(".artifact pre").unwrap();

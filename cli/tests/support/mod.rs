@@ -460,14 +460,11 @@ pub async fn count(listener: tokio::net::TcpListener, seen: Arc<AtomicUsize>) {
 /// Runs the `mta-sts` binary (integration tests only: examples have no binary path).
 #[cfg(test)]
 pub mod run {
-    use std::time::Duration;
-
     #[derive(Debug)]
     pub struct Run {
         pub code: i32,
         pub stdout: String,
         pub stderr: String,
-        pub elapsed: Duration,
     }
 
     impl Run {
@@ -478,7 +475,6 @@ pub mod run {
     }
 
     pub fn mta_sts(args: &[String]) -> Run {
-        let started = std::time::Instant::now();
         let output = std::process::Command::new(env!("CARGO_BIN_EXE_mta-sts"))
             .args(args)
             // The fetcher must ignore proxies; a proxy that does not exist would fail every request.
@@ -491,7 +487,6 @@ pub mod run {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-            elapsed: started.elapsed(),
         }
     }
 
