@@ -1,5 +1,5 @@
 //! End-to-end tests of the web app in a real headless Chromium (Debian's chromium + chromedriver),
-//! against the real worker in workerd (`wrangler dev`, serving the Trunk build from `dist/`) and the
+//! against the real worker in workerd (`wrangler dev`, serving the build in `dist/`) and the
 //! DoH fixture server. A screenshot per scenario goes to `target/browser-screenshots/`.
 
 mod common;
