@@ -82,7 +82,7 @@ fn to_pattern(host: &str) -> Result<MxPattern, GenerateError> {
     let ascii = idna::domain_to_ascii(name)
         .map_err(|_| GenerateError::Mx { host: host.to_owned(), reason: "it is not a valid host name".to_owned() })?;
     let text = if wildcard { format!("*.{ascii}") } else { ascii };
-    MxPattern::parse(&text).map_err(|e| GenerateError::Mx { host: host.to_owned(), reason: e.reason })
+    MxPattern::parse(&text).map_err(|e| GenerateError::Mx { host: host.to_owned(), reason: e.reason() })
 }
 
 /// `mailto:` or `https:` with the RFC 8460 §3 reserved characters `,` `!` `;` percent-encoded.

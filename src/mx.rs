@@ -27,18 +27,105 @@ pub enum MxPattern {
     Wildcard { parent: String },
 }
 
-/// Why a text is not a usable `mx` pattern, as a sentence for a mail administrator.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{reason}")]
-pub struct MxPatternError {
-    pub reason: String,
+/// Why a text is not a usable `mx` pattern (RFC 8461 §3.2). Its `Display` is a clause for a mail
+/// administrator, from the table in [`crate::message::mx`]; `text` is always the pattern as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MxPatternError {
+    Empty,
+    Whitespace {
+        text: String,
+    },
+    /// Unicode where the A-label is required; `a_label` is the pattern in A-label form.
+    ULabel {
+        text: String,
+        a_label: String,
+    },
+    NotAscii {
+        text: String,
+    },
+    AddressOrPort {
+        text: String,
+    },
+    NoHost {
+        text: String,
+    },
+    TrailingDot {
+        text: String,
+    },
+    /// The draft-era `.example.com` suffix notation.
+    LeadingDot {
+        text: String,
+    },
+    /// `*` inside the left-most label (`*mail.example.com`); `parent` is what `*.` should precede.
+    StarInLabel {
+        text: String,
+        parent: String,
+    },
+    StarAfterFirst {
+        text: String,
+    },
+    EmptyLabel {
+        text: String,
+    },
+    Underscore {
+        text: String,
+    },
+    Hyphen {
+        text: String,
+        label: String,
+    },
+    Character {
+        text: String,
+        character: char,
+    },
+    NotAHostName {
+        text: String,
+    },
+    /// RFC 1035 §2.3.4: a label over [`MAX_LABEL`] octets.
+    LabelTooLong {
+        text: String,
+        label: String,
+    },
+    /// RFC 1035 §2.3.4: a name over [`MAX_NAME`] characters.
+    NameTooLong {
+        text: String,
+        length: usize,
+    },
 }
 
 impl MxPatternError {
-    fn new(reason: String) -> MxPatternError {
-        MxPatternError { reason }
+    /// The clause, e.g. for `{reason}` in a finding's words.
+    pub fn reason(&self) -> String {
+        self.to_string()
     }
 }
+
+impl std::fmt::Display for MxPatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::message::mx as words;
+        f.write_str(&match self {
+            MxPatternError::Empty => words::empty(),
+            MxPatternError::Whitespace { text } => words::whitespace(text),
+            MxPatternError::ULabel { text, a_label } => words::u_label(text, a_label),
+            MxPatternError::NotAscii { text } => words::not_ascii(text),
+            MxPatternError::AddressOrPort { text } => words::address_or_port(text),
+            MxPatternError::NoHost { text } => words::no_host(text),
+            MxPatternError::TrailingDot { text } => words::trailing_dot(text),
+            MxPatternError::LeadingDot { text } => words::leading_dot(text),
+            MxPatternError::StarInLabel { text, parent } => words::star_in_label(text, parent),
+            MxPatternError::StarAfterFirst { text } => words::star_after_first(text),
+            MxPatternError::EmptyLabel { text } => words::empty_label(text),
+            MxPatternError::Underscore { text } => words::underscore(text),
+            MxPatternError::Hyphen { text, label } => words::hyphen(label, text),
+            MxPatternError::Character { text, character } => words::character(text, character),
+            MxPatternError::NotAHostName { text } => words::not_a_host_name(text),
+            MxPatternError::LabelTooLong { text, label } => words::label_too_long(text, label, label.len(), MAX_LABEL),
+            MxPatternError::NameTooLong { text, length } => words::name_too_long(text, length, MAX_NAME),
+        })
+    }
+}
+
+impl std::error::Error for MxPatternError {}
 
 /// `Domain = sub-domain *("." sub-domain)`, `sub-domain = Let-dig [Ldh-str]`,
 /// `Let-dig = ALPHA / DIGIT`, `Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig` (RFC 5321 §4.1.2).
@@ -59,94 +146,83 @@ fn mx_value(input: &[u8]) -> IResult<&[u8], (bool, &[u8])> {
     (opt(tag(&b"*."[..])).map(|star| star.is_some()), domain).parse(input)
 }
 
-/// The lengths RFC 1035 §2.3.4 puts on a name the ABNF leaves unbounded.
-fn length_problem(name: &str) -> Option<String> {
+/// The lengths RFC 1035 §2.3.4 puts on `name`, the name of the pattern `text`, which the ABNF leaves
+/// unbounded.
+fn length_problem(text: &str, name: &str) -> Option<MxPatternError> {
     if name.len() <= MAX_LABEL {
         return None;
     }
     if let Some(label) = name.split('.').find(|l| l.len() > MAX_LABEL) {
-        return Some(format!(
-            "the label `{label}` is {} characters long; DNS labels are at most {MAX_LABEL}",
-            label.len()
-        ));
+        return Some(MxPatternError::LabelTooLong { text: text.to_owned(), label: label.to_owned() });
     }
-    (name.len() > MAX_NAME)
-        .then(|| format!("the name is {} characters long; DNS names are at most {MAX_NAME}", name.len()))
+    (name.len() > MAX_NAME).then(|| MxPatternError::NameTooLong { text: text.to_owned(), length: name.len() })
 }
 
 /// Explains why `text` is not `["*."] Domain`; only called once the grammar has failed.
-fn diagnose(text: &str) -> String {
+fn diagnose(text: &str) -> MxPatternError {
+    let owned = || text.to_owned();
     if text.is_empty() {
-        return "the mx value is empty; write the host name of an MX server, e.g. `mail.example.com`".to_owned();
+        return MxPatternError::Empty;
     }
     if text.trim() != text || text.contains([' ', '\t']) {
-        return format!("`{text}` contains whitespace; an mx pattern is a single host name");
+        return MxPatternError::Whitespace { text: owned() };
     }
     if !text.is_ascii() {
         let (prefix, rest) = text.strip_prefix("*.").map_or(("", text), |rest| ("*.", rest));
         return match idna::domain_to_ascii(rest.trim_end_matches('.')) {
-            Ok(ascii) if ascii.is_ascii() && !ascii.is_empty() => format!(
-                "`{text}` is written with Unicode (U-label) characters; RFC 8461 §3.2 requires the \
-                 Punycode A-label form, `{prefix}{ascii}`"
-            ),
-            _ => format!("`{text}` contains non-ASCII characters that do not form a valid internationalized name"),
+            Ok(ascii) if ascii.is_ascii() && !ascii.is_empty() => {
+                MxPatternError::ULabel { text: owned(), a_label: format!("{prefix}{ascii}") }
+            }
+            _ => MxPatternError::NotAscii { text: owned() },
         };
     }
     if text.starts_with('[') || text.contains(':') {
-        return format!(
-            "`{text}` looks like an address literal or includes a port; an mx pattern is a host name only, \
-             e.g. `mail.example.com`"
-        );
+        return MxPatternError::AddressOrPort { text: owned() };
     }
     if text.bytes().all(|b| b == b'.' || b == b'*') {
-        return format!("`{text}` names no host; write a host name such as `mail.example.com` or `*.example.com`");
+        return MxPatternError::NoHost { text: owned() };
     }
     if text.ends_with('.') && !text.ends_with("..") {
-        return format!("`{text}` ends with a dot; policy mx patterns are written without the trailing dot");
+        return MxPatternError::TrailingDot { text: owned() };
     }
     if text.starts_with('.') {
-        return format!(
-            "`{text}` starts with a dot; that is the suffix notation of drafts and other TLS policy tables, which RFC 8461 \
-             replaced with `*{text}`"
-        );
+        return MxPatternError::LeadingDot { text: owned() };
     }
     if let Some(rest) = text.strip_prefix('*')
         && !rest.starts_with('.')
     {
-        return format!(
-            "`{text}` puts `*` inside a label; the wildcard must be the whole left-most label, as in `*.{}`",
-            text.split_once('.').map_or(rest, |(_, parent)| parent)
-        );
+        let parent = text.split_once('.').map_or(rest, |(_, parent)| parent).to_owned();
+        return MxPatternError::StarInLabel { text: owned(), parent };
     }
     let body = text.strip_prefix("*.").unwrap_or(text);
     if body.contains('*') {
-        return format!("`{text}` has `*` after the first label; a wildcard may only be the whole left-most label");
+        return MxPatternError::StarAfterFirst { text: owned() };
     }
     if body.contains("..") || body.starts_with('.') || body.ends_with('.') {
-        return format!("`{text}` has an empty label (two dots in a row, or a dot at an edge)");
+        return MxPatternError::EmptyLabel { text: owned() };
     }
     if body.contains('_') {
-        return format!("`{text}` contains `_`; host names allow only letters, digits and hyphens");
+        return MxPatternError::Underscore { text: owned() };
     }
     if let Some(label) = body.split('.').find(|l| l.starts_with('-') || l.ends_with('-')) {
-        return format!("the label `{label}` in `{text}` starts or ends with a hyphen, which host names do not allow");
+        return MxPatternError::Hyphen { text: owned(), label: label.to_owned() };
     }
-    if let Some(c) = body.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.')) {
-        return format!("`{text}` contains `{c}`; host names allow only letters, digits and hyphens");
+    if let Some(character) = body.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '.')) {
+        return MxPatternError::Character { text: owned(), character };
     }
-    format!("`{text}` is not a host name (RFC 5321 Domain) or `*.` followed by one")
+    MxPatternError::NotAHostName { text: owned() }
 }
 
 impl MxPattern {
     /// Reads an `mx` value. The text is kept as written; [`MxPattern::matches`] ignores case.
     pub fn parse(text: &str) -> Result<MxPattern, MxPatternError> {
         let Ok((_, (star, name))) = all_consuming(mx_value).parse(text.as_bytes()) else {
-            return Err(MxPatternError::new(diagnose(text)));
+            return Err(diagnose(text));
         };
         // Only ASCII bytes got through the grammar, so this slicing stays on char boundaries.
         let name = &text[text.len() - name.len()..];
-        if let Some(reason) = length_problem(name) {
-            return Err(MxPatternError::new(format!("`{text}`: {reason}")));
+        if let Some(problem) = length_problem(text, name) {
+            return Err(problem);
         }
         Ok(if star { MxPattern::Wildcard { parent: name.to_owned() } } else { MxPattern::Exact(text.to_owned()) })
     }
@@ -189,7 +265,7 @@ impl MxPattern {
         // Variants are public, so a hand-built pattern may be malformed; it must never match anything.
         let pattern_ok = match self {
             MxPattern::Exact(name) | MxPattern::Wildcard { parent: name } => {
-                all_consuming(domain).parse(name.as_bytes()).is_ok() && length_problem(name).is_none()
+                all_consuming(domain).parse(name.as_bytes()).is_ok() && length_problem(name, name).is_none()
             }
         };
         if !pattern_ok {
@@ -210,7 +286,7 @@ impl MxPattern {
         };
         // RFC 8461 §4.1 is silent on the root dot; one is stripped so `mail.example.com.` still matches.
         let host = host.strip_suffix('.').unwrap_or(host);
-        if all_consuming(domain).parse(host.as_bytes()).is_err() || length_problem(host).is_some() {
+        if all_consuming(domain).parse(host.as_bytes()).is_err() || length_problem(host, host).is_some() {
             return false;
         }
         match self {
@@ -260,7 +336,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn reason(text: &str) -> String {
-        MxPattern::parse(text).unwrap_err().reason
+        MxPattern::parse(text).unwrap_err().reason()
     }
 
     #[test]

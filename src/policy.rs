@@ -755,10 +755,10 @@ impl<'a> Reader<'a> {
                 let finding = match MxPattern::suggest(value_text) {
                     // The pattern as meant: no trailing dot, the A-label, `*.` for the drafts' leading dot.
                     Some(fixed) if std::str::from_utf8(value).is_ok() => {
-                        message::policy::mx_repairable(number, &e.reason, &fixed).with_edit(span, fixed)
+                        message::policy::mx_repairable(number, &e, &fixed).with_edit(span, fixed)
                     }
-                    Some(fixed) => message::policy::mx_repairable(number, &e.reason, fixed),
-                    None => message::policy::mx_invalid(number, &e.reason),
+                    Some(fixed) => message::policy::mx_repairable(number, &e, fixed),
+                    None => message::policy::mx_invalid(number, &e),
                 };
                 self.push(finding.with_span(span));
             }

@@ -1,23 +1,36 @@
 #!/bin/sh
-# Builds the web app into dist/ with Trunk (release: `profile.web`, then wasm-opt -Oz), offline: Trunk
-# downloads nothing; it takes wasm-bindgen (same version as Cargo.lock) and binaryen's wasm-opt (from
-# worker/node_modules, `sh worker/setup.sh`) from PATH. Extra arguments go to each `trunk build`.
+# Builds the web app into dist/, which wrangler serves as static assets. One bundle per page:
+#   index.html          -> dist/index.html      + mta-sts-web.js, mta-sts-web_bg.wasm (the check)
+#   www/<page>.html     -> dist/<page>.html     + mta-sts-<page>.js, mta-sts-<page>_bg.wasm
+#                          (generate, preflight, embed, rules; wrangler serves /generate from generate.html…)
+# plus www/style.css and www/static/ (boot.js loads each page's bundle; _headers sets the CSP).
 #
-# One bundle per page: index.html (the check) -> dist/; www/generate.html, www/preflight.html and
-# www/embed.html, www/rules.html -> dist/<page>.html plus their bundles (wrangler serves /generate from generate.html, and
-# so on).
+# The tools are the ones the project installs anyway (`sh worker/setup.sh`): wasm-bindgen (the version of
+# Cargo.lock) and binaryen's wasm-opt from worker/node_modules. Nothing is downloaded and no other build
+# tool is compiled. The HTML files are served as they are. Extra arguments go to `cargo build`
+# (`.ci/run` passes --locked).
 set -eu
 cd "$(dirname "$0")/.."
-TRUNK_VERSION=0.21.14   # trunk 0.22 needs a newer rustc
-if ! trunk --version 2>/dev/null | grep -q "${TRUNK_VERSION}"; then
-    cargo install trunk --version "${TRUNK_VERSION}" --locked
-fi
-[ -x worker/node_modules/.bin/wasm-opt ] || sh worker/setup.sh
+[ -x worker/node_modules/.bin/wasm-opt ] && command -v wasm-bindgen >/dev/null || sh worker/setup.sh
 PATH="$(pwd)/worker/node_modules/.bin:${PATH}"
 export PATH
-trunk build --release --offline "$@"
-for page in generate preflight embed rules; do
-    trunk build --release --offline "$@" --dist "target/trunk-${page}" "www/${page}.html"
-    cp "target/trunk-${page}/mta-sts-${page}.js" "target/trunk-${page}/mta-sts-${page}_bg.wasm" dist/
-    cp "target/trunk-${page}/index.html" "dist/${page}.html"
+
+# `profile.web` (Cargo.toml): opt-level z, LTO, one codegen unit, panic=abort. All five bins in one build,
+# so the shared crates compile once.
+cargo build -p mta-sts-web --bins --target wasm32-unknown-unknown --profile web "$@"
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+wasm_dir="${target_dir}/wasm32-unknown-unknown/web"
+
+out=target/dist.partial
+rm -rf "${out}"
+mkdir -p "${out}"
+for page in index:mta-sts-web generate:mta-sts-generate preflight:mta-sts-preflight embed:mta-sts-embed rules:mta-sts-rules; do
+    name="${page%%:*}"; bundle="${page#*:}"
+    wasm-bindgen --target web --no-typescript --out-dir "${out}" --out-name "${bundle}" "${wasm_dir}/${bundle}.wasm"
+    wasm-opt -Oz "${out}/${bundle}_bg.wasm" -o "${out}/${bundle}_bg.wasm"
+    if [ "${name}" = index ]; then cp index.html "${out}/index.html"; else cp "www/${name}.html" "${out}/${name}.html"; fi
 done
+cp www/style.css www/static/boot.js www/static/_headers www/static/embed.js "${out}/"
+# Replaced whole, so dist/ never mixes two builds.
+rm -rf dist
+mv "${out}" dist

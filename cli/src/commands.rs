@@ -200,7 +200,7 @@ pub(crate) fn match_host(pattern: &str, host: &str, ctx: Ctx) -> Result<Done, Fa
             "`{}` is not a valid mx pattern: {}. Give a host name such as mail.example.com, or a wildcard such as \
              *.example.com.",
             render::clean(pattern),
-            render::clean(&e.reason)
+            render::clean(&e.reason())
         ))
     })?;
     if ctx.json {

@@ -31,7 +31,7 @@ pub(crate) struct ServeArgs {
     /// The address and port to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// The built web app (Trunk's dist directory); without it, a minimal page explains the API.
+    /// The built web app (`dist/`, from `sh www/build.sh`); without it, a minimal page explains the API.
     #[arg(long, value_name = "DIR")]
     assets: Option<PathBuf>,
     /// Checks per minute one client address may run (IPv6 clients are counted per /64).

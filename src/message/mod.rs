@@ -144,13 +144,14 @@ pub(crate) const fn optional(fix: &[&'static str]) -> Option<&'static str> {
 }
 
 pub mod evaluate;
+pub mod mx;
 pub mod policy;
 pub mod record;
 pub mod tlsrpt;
 
 /// Every text that is not a finding (summaries, notes, paragraphs of fixes), table by table.
 pub fn texts() -> impl Iterator<Item = &'static Text> {
-    evaluate::TEXTS.iter()
+    [evaluate::TEXTS, mx::TEXTS].into_iter().flatten()
 }
 
 /// Every template, table by table.

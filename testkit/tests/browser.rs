@@ -1,10 +1,8 @@
 //! End-to-end tests of the web app in a real headless Chromium (Debian's chromium + chromedriver),
-//! against the real worker in workerd (`wrangler dev`, serving the Trunk build from `dist/`) and the
+//! against the real worker in workerd (`wrangler dev`, serving the build in `dist/`) and the
 //! DoH fixture server. A screenshot per scenario goes to `target/browser-screenshots/`.
 
 mod common;
-
-use std::time::Duration;
 
 use common::{CHECK_WITHIN, env, open, screenshot, verdict_for};
 use mta_sts_testkit::webdriver::{ENTER, TAB};
@@ -136,6 +134,18 @@ fn keyboard_only_flow() {
 fn a_second_check_cancels_the_first() {
     let env = env();
     open(&env, "/");
+    // Records how each request of the page ends, so the test waits for the first check's end, not a time.
+    env.browser.eval(
+        "const fetch = window.fetch; window.settled = [];
+         window.fetch = function (request) {
+             const url = String(request && request.url || request);
+             const answer = fetch.apply(this, arguments);
+             answer.then(() => window.settled.push(['answered', url]), e => window.settled.push([e.name, url]));
+             return answer;
+         };
+         return null;",
+        &[],
+    );
     let input = env.browser.find("#domain").unwrap();
     env.browser.clear(&input);
     // The resolver never answers for stall.example: that check would take the worker's full timeout.
@@ -146,8 +156,11 @@ fn a_second_check_cancels_the_first() {
     env.browser.clear(&input);
     env.browser.type_into(&input, &format!("nx.example{ENTER}"));
     assert_eq!(verdict_for(&env, "nx.example"), "not-deployed");
-    // The first check's answer would have arrived by now (5 s DNS timeout); it must not replace the report.
-    std::thread::sleep(Duration::from_secs(7));
+    // The first check's request was aborted, not left to answer later (after the worker's 5 s DNS timeout)
+    // and replace the report.
+    let first_aborted =
+        "window.settled.some(([end, url]) => end === 'AbortError' && url.includes('domain=stall.example'))";
+    env.browser.wait_for(first_aborted, CHECK_WITHIN, "the first check's request to be aborted");
     let shown = env.browser.eval("return document.querySelector('#verdict-heading .domain').textContent;", &[]);
     assert_eq!(shown, Value::from("nx.example"));
     assert!(env.browser.url().ends_with("?domain=nx.example"));

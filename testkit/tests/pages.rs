@@ -424,3 +424,26 @@ fn the_set_up_pages_fit_a_phone_and_follow_dark_mode() {
     assert_eq!(preflight_overflows, Value::Bool(false), "the pre-flight scrolls sideways at 360 px");
     assert_eq!(background, Value::from("rgb(22, 24, 28)"), "the dark palette applies");
 }
+
+#[test]
+fn a_finding_links_to_its_rule_on_the_rules_page() {
+    let env = env();
+    env.browser.goto(&url(&env, "/?domain=valid.example"));
+    assert_eq!(verdict_for(&env, "valid.example"), "invalid");
+    let css = "section.report a.code[href^='/rules#']";
+    let href = env.browser.eval("return document.querySelector(arguments[0]).getAttribute('href');", &[json!(css)]);
+    let code = href.as_str().expect("a finding's link to its rule").trim_start_matches("/rules#").to_owned();
+    env.browser.click(&env.browser.find(css).unwrap());
+    // The rules page's own bundle renders the table: the anchored entry of the finding's code, with its words.
+    env.browser.wait_for(
+        "document.querySelector('ul.rules') && !document.getElementById('static-app')",
+        CHECK_WITHIN,
+        "the rule table",
+    );
+    assert!(env.browser.url().ends_with(&format!("/rules#{code}")), "{}", env.browser.url());
+    let entry = text(&env, &format!("li.rule[id='{code}']"));
+    assert!(entry.contains(&code), "{entry}");
+    let rule = mta_sts::Code::ALL.iter().find(|c| c.as_str() == code).expect("a code of the catalogue").rule();
+    assert!(entry.contains(rule.title), "{entry}");
+    screenshot(&env, "rules");
+}

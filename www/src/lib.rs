@@ -1,4 +1,4 @@
-//! `mta-sts-web`: the checker's page. Leptos 0.8, client-side rendered, built by Trunk from the root
+//! `mta-sts-web`: the checker's page. Leptos 0.8, client-side rendered, built by `www/build.sh` from the root
 //! `index.html`.
 //!
 //! One round trip per check (design.md §1): the page validates the input with [`mta_sts::Domain`],

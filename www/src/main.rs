@@ -1,4 +1,4 @@
-//! The page's entry point: Trunk builds this binary for wasm32 and calls `main` once the module loads.
+//! The page's entry point: `www/build.sh` builds this binary for wasm32 and calls `main` once the module loads.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
@@ -7,5 +7,5 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    eprintln!("mta-sts-web runs in a browser: build it with `trunk build --release` (see README)");
+    eprintln!("mta-sts-web runs in a browser: build it with `sh www/build.sh` (see README)");
 }

@@ -1,5 +1,5 @@
 //! The browser tests' shared setup: the DoH fixture server, the worker in `wrangler dev` (serving the
-//! Trunk build from `dist/`) and one headless Chromium session, plus page helpers.
+//! build in `dist/`) and one headless Chromium session, plus page helpers.
 
 #![allow(dead_code, unreachable_pub)]
 
