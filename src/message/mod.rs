@@ -146,11 +146,12 @@ pub(crate) const fn optional(fix: &[&'static str]) -> Option<&'static str> {
 pub mod evaluate;
 pub mod policy;
 pub mod record;
+pub mod report;
 pub mod tlsrpt;
 
 /// Every text that is not a finding (summaries, notes, paragraphs of fixes), table by table.
 pub fn texts() -> impl Iterator<Item = &'static Text> {
-    evaluate::TEXTS.iter()
+    [evaluate::TEXTS, report::TEXTS].into_iter().flatten()
 }
 
 /// Every template, table by table.
@@ -356,6 +357,7 @@ mod tests {
             ("policy.rs", include_str!("../policy.rs")),
             ("record.rs", include_str!("../record.rs")),
             ("tlsrpt.rs", include_str!("../tlsrpt.rs")),
+            ("report.rs", include_str!("../report.rs")),
             ("tagvalue.rs", include_str!("../tagvalue.rs")),
             ("preflight.rs", include_str!("../preflight.rs")),
             ("generate.rs", include_str!("../generate.rs")),
