@@ -250,25 +250,44 @@ pub fn read_files(files: &[(String, &[u8])]) -> ReportSet {
     let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
     for (name, bytes) in files {
         let mut found = Vec::new();
-        let mut notes = Vec::new();
-        let error = read_container(name, bytes, 0, &mut found, &mut notes).err();
+        let error = read_container(name, bytes, 0, &mut found).err();
         let count = found.len();
-        set.notes.append(&mut notes);
-        for report in found {
+        for (report, mut notes) in found {
             if !report.report_id.is_empty() {
                 let key = (report.organization.clone(), report.report_id.clone());
                 if let Some(first) = seen.get(&key) {
+                    // Its notes were given when it was first read.
                     set.notes.push(words::duplicate(label(&report), name, first));
                     continue;
                 }
                 seen.insert(key, name.clone());
             }
+            set.notes.append(&mut notes);
             add_to_totals(&mut set.totals, &report);
             set.reports.push(report);
         }
         set.files.push(FileRead { file: name.clone(), reports: count, error });
     }
     set
+}
+
+impl ReportSet {
+    /// Successful and failed sessions per policy domain (`None`: entries without `policy-domain`), over the
+    /// distinct reports.
+    pub fn by_policy_domain(&self) -> BTreeMap<Option<&str>, (u64, u64)> {
+        let mut out: BTreeMap<Option<&str>, (u64, u64)> = BTreeMap::new();
+        for policy in self.reports.iter().flat_map(|r| &r.policies) {
+            let sums = out.entry(policy.policy_domain.as_deref()).or_default();
+            sums.0 = sums.0.saturating_add(policy.successful);
+            sums.1 = sums.1.saturating_add(policy.failed);
+        }
+        out
+    }
+
+    /// Whether any report counts a failed session (RFC 8460 §4.2.2), in its summary or its details.
+    pub fn has_failures(&self) -> bool {
+        self.totals.failed > 0 || self.totals.by_result_type.values().any(|&n| n > 0)
+    }
 }
 
 fn add_to_totals(totals: &mut Totals, report: &TlsReport) {
@@ -292,8 +311,7 @@ fn read_container(
     file: &str,
     bytes: &[u8],
     depth: u8,
-    found: &mut Vec<TlsReport>,
-    notes: &mut Vec<String>,
+    found: &mut Vec<(TlsReport, Vec<String>)>,
 ) -> Result<(), String> {
     if depth > MAX_DEPTH {
         return Err(words::too_deep(file));
@@ -306,15 +324,15 @@ fn read_container(
         // RFC 1952 §2.3.1: ID1 ID2.
         [0x1f, 0x8b, ..] => {
             let inflated = gunzip(file, text)?;
-            read_container(file, &inflated, depth + 1, found, notes)
+            read_container(file, &inflated, depth + 1, found)
         }
         [b'P', b'K', 3, 4, ..] => Err(words::zip(file)),
-        [b'{' | b'[', ..] => read_json(file, text, found, notes),
+        [b'{' | b'[', ..] => read_json(file, text, found),
         [b'<', ..] => {
             let head = &text[..text.len().min(4096)];
             if contains(head, b"<feedback") { Err(words::dmarc(file)) } else { Err(words::xml(file)) }
         }
-        _ if looks_like_email(text) => read_email(file, text, depth, found, notes),
+        _ if looks_like_email(text) => read_email(file, text, depth, found),
         _ => Err(words::not_a_report(file)),
     }
 }
@@ -351,13 +369,7 @@ fn looks_like_email(bytes: &[u8]) -> bool {
 
 /// The report parts of an email (RFC 8460 §5.3): `application/tlsrpt+gzip` or `application/tlsrpt+json`,
 /// and, because many senders label the attachment generically, any gzip, JSON or octet-stream part.
-fn read_email(
-    file: &str,
-    bytes: &[u8],
-    depth: u8,
-    found: &mut Vec<TlsReport>,
-    notes: &mut Vec<String>,
-) -> Result<(), String> {
+fn read_email(file: &str, bytes: &[u8], depth: u8, found: &mut Vec<(TlsReport, Vec<String>)>) -> Result<(), String> {
     use mail_parser::{MessageParser, MimeHeaders as _, PartType};
     let Some(message) = MessageParser::new().parse(bytes) else {
         return Err(words::not_a_report(file));
@@ -387,7 +399,7 @@ fn read_email(
             continue;
         }
         let mut part_found = Vec::new();
-        match read_container(file, body, depth + 1, &mut part_found, notes) {
+        match read_container(file, body, depth + 1, &mut part_found) {
             Ok(()) => {
                 any = true;
                 found.append(&mut part_found);
@@ -403,7 +415,7 @@ fn read_email(
     Err(first_error.unwrap_or_else(|| words::email_without_report(file)))
 }
 
-fn read_json(file: &str, bytes: &[u8], found: &mut Vec<TlsReport>, notes: &mut Vec<String>) -> Result<(), String> {
+fn read_json(file: &str, bytes: &[u8], found: &mut Vec<(TlsReport, Vec<String>)>) -> Result<(), String> {
     // Parse to a tree first, so that "not JSON" and "JSON of the wrong shape" get different sentences.
     let value: Value = serde_json::from_slice(bytes).map_err(|e| words::not_json(file, e))?;
     let is_report = value.as_object().is_some_and(|o| o.contains_key("policies"));
@@ -427,6 +439,7 @@ fn read_json(file: &str, bytes: &[u8], found: &mut Vec<TlsReport>, notes: &mut V
         report.end = range.end_datetime.unwrap_or_default();
     }
     let label = label(&report);
+    let mut notes = Vec::new();
     if report.report_id.is_empty() {
         notes.push(words::report_id_missing(&report.organization, file));
     }
@@ -440,8 +453,8 @@ fn read_json(file: &str, bytes: &[u8], found: &mut Vec<TlsReport>, notes: &mut V
     for policy in policies {
         report.policies.push(read_policy(policy, &mut tally));
     }
-    tally.notes(&label, notes);
-    found.push(report);
+    tally.notes(&label, &mut notes);
+    found.push((report, notes));
     Ok(())
 }
 
@@ -950,6 +963,8 @@ mod tests {
         assert_eq!((set.totals.successful, set.totals.failed), (1200 + 5326, 4 + 303));
         let label = label(&set.reports[0]);
         assert!(set.notes.contains(&words::duplicate(label, "mail.eml", "g.json.gz")), "{:?}", set.notes);
+        // The tolerance notes of the repeated report are given once.
+        assert_eq!(set.notes.iter().filter(|n| n.contains("sending-mta-ip")).count(), 1, "{:?}", set.notes);
     }
 
     #[test]

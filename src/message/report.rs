@@ -53,23 +53,23 @@ texts! { "report";
         "{report} gives `mx-host` as one string, not as an array of strings (RFC 8460 §4.4); it was read as a \
          list of one pattern.";
     mx_host_missing(report, count) =>
-        "{report} has {count} policy entries without `mx-host` (RFC 8460 §4.4), so their MX patterns are not \
-         shown.";
+        "{report} has policy entries without `mx-host` ({count}; RFC 8460 §4.4 asks for it), so their MX \
+         patterns are not shown.";
     policy_string_missing(report, count) =>
-        "{report} has {count} policy entries without `policy-string` (RFC 8460 §4.4), so the policy the sender \
-         applied is not shown.";
+        "{report} has policy entries without `policy-string` ({count}; RFC 8460 §4.4 asks for it), so the \
+         policy the sender applied is not shown.";
     policy_string_encoded(report) =>
         "{report} gives the TLSA `policy-string` as one JSON-encoded array inside a string, not as an array of \
          strings (RFC 8460 §4.5); it was decoded.";
     policy_domain_missing(report, count) =>
-        "{report} has {count} policy entries without `policy-domain` (RFC 8460 §4.4); their sessions are \
-         counted under no domain.";
+        "{report} has policy entries without `policy-domain` ({count}; RFC 8460 §4.4 asks for it); their \
+         sessions are counted under no domain.";
     sending_ip_missing(report, count) =>
-        "{report} has {count} failure details without `sending-mta-ip` (RFC 8460 §4.4), so the sending server \
-         of those failures is not known.";
+        "{report} has failure details without `sending-mta-ip` ({count}; RFC 8460 §4.4 asks for it), so the \
+         sending server of those failures is not known.";
     mx_hostname_missing(report, count) =>
-        "{report} has {count} failure details without `receiving-mx-hostname` (RFC 8460 §4.4), so it is not \
-         known which of your MX hosts those failures were about.";
+        "{report} has failure details without `receiving-mx-hostname` ({count}; RFC 8460 §4.4 asks for it), so \
+         it is not known which of your MX hosts those failures were about.";
     contact_missing(report) =>
         "{report} has no `contact-info` (RFC 8460 §4.4 asks for the email address of the party responsible for \
          the report).";
