@@ -417,12 +417,12 @@ fn read_email(file: &str, bytes: &[u8], depth: u8, found: &mut Vec<(TlsReport, V
 
 fn read_json(file: &str, bytes: &[u8], found: &mut Vec<(TlsReport, Vec<String>)>) -> Result<(), String> {
     // Parse to a tree first, so that "not JSON" and "JSON of the wrong shape" get different sentences.
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| words::not_json(file, e))?;
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| words::not_json(file, short(&e)))?;
     let is_report = value.as_object().is_some_and(|o| o.contains_key("policies"));
     if !is_report {
         return Err(words::not_tlsrpt(file));
     }
-    let wire: WireReport = serde_json::from_value(value).map_err(|e| words::field_type(file, e))?;
+    let wire: WireReport = serde_json::from_value(value).map_err(|e| words::field_type(file, short(&e)))?;
     // RFC 8460 §4: "the "policies" field of the report body MUST be an array".
     let Some(policies) = wire.policies else { return Err(words::not_tlsrpt(file)) };
     let mut report = TlsReport {
@@ -597,6 +597,17 @@ fn decode_policy_string(lines: Vec<String>, tally: &mut Tally) -> Vec<String> {
         return decoded;
     }
     lines
+}
+
+/// A parser's message, cut short: serde quotes a wrongly typed string value in full, and a sentence must
+/// not carry the report's contents.
+fn short(error: &serde_json::Error) -> String {
+    const MAX: usize = 100;
+    let text = error.to_string();
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    }
 }
 
 fn non_empty(value: Option<String>) -> Option<String> {
@@ -909,6 +920,9 @@ mod tests {
         assert!(error_of(&corrupt).starts_with("the file is a gzip file that"), "{}", error_of(&corrupt));
         let wrong_type = br#"{"policies": [{"summary": {"total-successful-session-count": "many"}}]}"#;
         assert!(error_of(wrong_type).starts_with("the file looks like a TLS-RPT report, but a field has a type"));
+        let long =
+            format!(r#"{{"policies": [{{"summary": {{"total-failure-session-count": "{}"}}}}]}}"#, "x".repeat(5000));
+        assert!(error_of(long.as_bytes()).len() < 500, "the value is not quoted in full");
         let negative = br#"{"policies": [{"summary": {"total-failure-session-count": -1}}]}"#;
         assert!(error_of(negative).contains("RFC 8460 §4.4 does not allow"));
     }
