@@ -362,7 +362,12 @@ fn gunzip(file: &str, bytes: &[u8]) -> Result<Vec<u8>, String> {
 
 /// An RFC 5322 message begins with a header field: a name of printable characters other than `:`, then `:`.
 fn looks_like_email(bytes: &[u8]) -> bool {
-    let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+    // A message saved from a mailbox file may begin with its mbox `From ` separator line.
+    let mut lines = bytes.split(|&b| b == b'\n');
+    let mut line = lines.next().unwrap_or_default();
+    if line.starts_with(b"From ") {
+        line = lines.next().unwrap_or_default();
+    }
     let Some(colon) = line.iter().position(|&b| b == b':') else { return false };
     colon > 0 && line[..colon].iter().all(|&b| (33..=126).contains(&b))
 }
@@ -446,8 +451,12 @@ fn read_json(file: &str, bytes: &[u8], found: &mut Vec<(TlsReport, Vec<String>)>
     if report.contact_info.is_none() {
         notes.push(words::contact_missing(&label));
     }
-    if !is_one_utc_day(&report.start, &report.end) {
-        notes.push(words::date_range_not_a_day(&label, &report.start, &report.end));
+    match (unix_seconds(&report.start), unix_seconds(&report.end)) {
+        (Some(start), Some(end)) if !is_one_utc_day(start, end) => {
+            notes.push(words::date_range_not_a_day(&label, &report.start, &report.end));
+        }
+        (Some(_), Some(_)) => {}
+        _ => notes.push(words::date_range_missing(&label)),
     }
     let mut tally = Tally::default();
     for policy in policies {
@@ -616,8 +625,7 @@ fn non_empty(value: Option<String>) -> Option<String> {
 
 /// RFC 8460 §4.1: "The report SHOULD cover a full day, from 00:00-24:00 UTC". The end is read as inclusive
 /// (`23:59:59Z`, the RFC's Appendix B) or exclusive (`00:00:00Z` the next day); both are one day.
-fn is_one_utc_day(start: &str, end: &str) -> bool {
-    let (Some(start), Some(end)) = (unix_seconds(start), unix_seconds(end)) else { return false };
+fn is_one_utc_day(start: i64, end: i64) -> bool {
     start.rem_euclid(86_400) == 0 && (end - start == 86_400 || end - start == 86_399)
 }
 
@@ -881,11 +889,7 @@ mod tests {
         let set = one("r.json", &without("report-id"));
         assert_eq!(set.notes[0], words::report_id_missing("Company-X", "r.json"));
         let set = one("r.json", &without("date-range"));
-        assert!(set.notes.contains(&words::date_range_not_a_day(
-            words::report_label("5065427c-23d3-47ca-b6e0-946ea0e8c4be", "Company-X"),
-            "",
-            ""
-        )));
+        assert_eq!(set.notes, vec![words::date_range_missing(&label), words::mx_host_string(&label)]);
     }
 
     #[test]
@@ -962,6 +966,15 @@ mod tests {
     }
 
     #[test]
+    fn an_email_saved_from_a_mailbox_file() {
+        let mut mbox = b"From tlsrpt@reporter.example Mon Nov 30 04:12:00 2026\n".to_vec();
+        mbox.extend_from_slice(EMAIL);
+        let set = one("saved.mbox", &mbox);
+        assert_eq!(set.files[0].error, None);
+        assert_eq!(set.reports.len(), 1);
+    }
+
+    #[test]
     fn emails_without_a_report() {
         let text_only = b"From: a@example.com\r\nSubject: hi\r\n\r\nJust text.\r\n";
         assert_eq!(error_of(text_only), words::email_without_report("the file"));
@@ -1015,7 +1028,9 @@ mod tests {
             ("", "", false),
             ("2016-13-01T00:00:00Z", "2016-13-02T00:00:00Z", false),
         ] {
-            assert_eq!(is_one_utc_day(start, end), expected, "{start} {end}");
+            let one_day =
+                matches!((unix_seconds(start), unix_seconds(end)), (Some(s), Some(e)) if is_one_utc_day(s, e));
+            assert_eq!(one_day, expected, "{start} {end}");
         }
         assert_eq!(unix_seconds("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(unix_seconds("2000-03-01T00:00:00Z"), Some(951_868_800));

@@ -34,10 +34,11 @@ fn check_invariants(set: &ReportSet, files: usize) {
     let mut failed = 0u64;
     let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
     for policy in set.reports.iter().flat_map(|r| &r.policies) {
-        successful += policy.successful;
-        failed += policy.failed;
+        successful = successful.saturating_add(policy.successful);
+        failed = failed.saturating_add(policy.failed);
         for f in &policy.failures {
-            *by_type.entry(f.result_type.to_string()).or_default() += f.count;
+            let sum = by_type.entry(f.result_type.to_string()).or_default();
+            *sum = sum.saturating_add(f.count);
         }
     }
     assert_eq!(set.totals.successful, successful);

@@ -79,6 +79,8 @@ texts! { "report";
     date_range_not_a_day(report, start, end) =>
         "{report} covers {start} to {end}, not one UTC day from 00:00 to 24:00 (RFC 8460 §4.1 says it SHOULD); \
          compare its counts with those of other reports with care.";
+    date_range_missing(report) =>
+        "{report} has no readable `date-range` (RFC 8460 §4.4), so the day it covers is not known.";
     result_type_unknown(report, result_type) =>
         "{report} uses the result type `{result_type}`, which is not one of those of RFC 8460 §4.3; its sessions \
          are counted under that name.";
