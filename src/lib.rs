@@ -26,6 +26,7 @@ pub mod plan;
 pub mod policy;
 pub mod preflight;
 pub mod record;
+pub mod report;
 #[cfg(feature = "testing")]
 pub mod scenario;
 pub mod senders;

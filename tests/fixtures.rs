@@ -270,3 +270,28 @@ fn every_spanned_rule_has_a_fixture_pinning_its_span() {
     let unpinned: Vec<&str> = spanned.into_iter().filter(|c| !pinned.contains(*c)).collect();
     assert!(unpinned.is_empty(), "no fixture pins the span of {unpinned:?}");
 }
+
+/// The TLS-RPT report fixtures read the same on every target (the gzip and email readers included): each
+/// report file gives one report and no error, the DMARC report its own sentence.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn report_fixtures() {
+    let dir = FIXTURES.get_dir("reports").expect("the reports fixture folder");
+    let files: Vec<(String, &[u8])> = dir
+        .files()
+        .filter(|f| f.path().extension().is_some_and(|e| e != "md"))
+        .map(|f| (f.path().display().to_string(), f.contents()))
+        .collect();
+    assert!(files.len() >= 8, "{} report fixtures", files.len());
+    let set = mta_sts::report::read_files(&files);
+    for file in &set.files {
+        if file.file.contains("dmarc") {
+            assert!(file.error.as_deref().is_some_and(|e| e.contains("DMARC aggregate report")), "{file:?}");
+        } else {
+            assert_eq!((file.reports, &file.error), (1, &None), "{}", file.file);
+        }
+    }
+    // The email carries google-shape.json: read twice, counted once.
+    assert_eq!(set.reports.len(), files.len() - 2);
+    assert_eq!(set.totals.by_result_type.get("starttls-not-supported"), Some(&200));
+}

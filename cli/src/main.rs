@@ -1,7 +1,7 @@
 //! `mta-sts`: check MTA-STS (RFC 8461) records and policies and TLS-RPT (RFC 8460) records offline.
 //!
 //! Exit codes are a public contract (design.md §3): 0 = valid, 1 = invalid, 2 = usage or IO error;
-//! `check` adds 3 = only DNS lookups failed (temporary).
+//! `check` adds 3 = only DNS lookups failed (temporary); `report` exits 1 when reports count failed sessions.
 
 mod catalogue;
 mod check;
@@ -12,6 +12,7 @@ mod guard;
 mod input;
 mod preflight;
 mod render;
+mod report;
 mod serve;
 
 use std::ffi::OsString;
@@ -28,7 +29,8 @@ use crate::render::Painter;
     name = "mta-sts",
     version,
     about = "Check MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) records and policies.",
-    after_help = "Exit status: 0 = valid, 1 = invalid, 2 = usage or input error, 3 = (check) only lookups failed.",
+    after_help = "Exit status: 0 = valid, 1 = invalid (report: failed sessions), 2 = usage or input error, 3 = (check) only lookups \
+                  failed.",
     arg_required_else_help = true
 )]
 struct Cli {
@@ -88,6 +90,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Check a draft policy and/or record before publishing it: on its own, or against the live domain.
     Preflight(preflight::PreflightArgs),
+    /// Read TLS-RPT aggregate reports (RFC 8460): .json, .json.gz or the .eml they came in; sum them up.
+    Report(report::ReportArgs),
     /// Serve the web app and the /api/observe API (the self-hosted alternative to the Cloudflare worker).
     Serve(serve::ServeArgs),
 }
@@ -150,7 +154,7 @@ fn run(cli: Cli) -> Result<Done, Failure> {
         Command::Generate(args) => commands::generate(&args, ctx),
         Command::Codes { markdown } => catalogue::codes(markdown, ctx),
         Command::Explain { code } => catalogue::explain(&code, ctx),
-        Command::Check(_) | Command::Preflight(_) | Command::Serve(_) => {
+        Command::Check(_) | Command::Preflight(_) | Command::Report(_) | Command::Serve(_) => {
             unreachable!("main runs the online commands itself")
         }
     }
@@ -183,6 +187,10 @@ fn main() -> ExitCode {
         Command::Preflight(args) => {
             let ctx = Ctx { json: cli.json, painter: Painter { color: !cli.json && wants_color(cli.color) } };
             return preflight::run(args, ctx);
+        }
+        Command::Report(args) => {
+            let ctx = Ctx { json: cli.json, painter: Painter { color: !cli.json && wants_color(cli.color) } };
+            return report::run(args, ctx);
         }
         Command::Serve(args) => return serve::run(args),
         _ => {}

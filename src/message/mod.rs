@@ -147,11 +147,12 @@ pub mod evaluate;
 pub mod mx;
 pub mod policy;
 pub mod record;
+pub mod report;
 pub mod tlsrpt;
 
 /// Every text that is not a finding (summaries, notes, paragraphs of fixes), table by table.
 pub fn texts() -> impl Iterator<Item = &'static Text> {
-    [evaluate::TEXTS, mx::TEXTS].into_iter().flatten()
+    [evaluate::TEXTS, mx::TEXTS, report::TEXTS].into_iter().flatten()
 }
 
 /// Every template, table by table.
@@ -357,6 +358,7 @@ mod tests {
             ("policy.rs", include_str!("../policy.rs")),
             ("record.rs", include_str!("../record.rs")),
             ("tlsrpt.rs", include_str!("../tlsrpt.rs")),
+            ("report.rs", include_str!("../report.rs")),
             ("tagvalue.rs", include_str!("../tagvalue.rs")),
             ("preflight.rs", include_str!("../preflight.rs")),
             ("generate.rs", include_str!("../generate.rs")),

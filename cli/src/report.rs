@@ -1,0 +1,181 @@
+//! `mta-sts report FILE...`: read TLS-RPT aggregate reports (RFC 8460 §4) from files, gzip files or
+//! emails, and sum them up. The core reads; this file only reads the files and renders.
+//!
+//! Exit status: 0 = every file read and no failed session, 1 = failed sessions reported, 2 = a file could
+//! not be read (the others are still in the output).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use mta_sts::report::{FileRead, ReportSet, ResultType, read_files};
+use serde_json::Value;
+
+use crate::render::{BOLD, DIM, GREEN, Out, Painter, RED, YELLOW, clean};
+use crate::{Ctx, Failure, input, write_stdout};
+
+#[derive(Args)]
+pub(crate) struct ReportArgs {
+    /// Report files: `.json`, `.json.gz`, or the email (`.eml`) a report came in; `-` reads standard input.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+}
+
+pub(crate) fn run(args: &ReportArgs, ctx: Ctx) -> ExitCode {
+    let (set, code) = read(&args.files);
+    let stdout = if ctx.json { json(&set) } else { Ok(human(&set, ctx.painter)) };
+    match stdout.and_then(|s| write_stdout(&s)) {
+        Ok(()) => ExitCode::from(code),
+        Err(Failure(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Reads every file; one that cannot be opened is listed with its error, in its place, and the others are
+/// still read.
+fn read(paths: &[PathBuf]) -> (ReportSet, u8) {
+    let mut inputs = Vec::new();
+    let mut unreadable = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let stdin = path.as_path() == Path::new("-");
+        match input::read(if stdin { None } else { Some(path) }, "TLS-RPT report") {
+            Ok(read) => inputs.push((read.label, read.bytes)),
+            Err(Failure(message)) => unreadable.push((i, input::label(Some(path)), message)),
+        }
+    }
+    let borrowed: Vec<(String, &[u8])> = inputs.iter().map(|(n, b)| (n.clone(), b.as_slice())).collect();
+    let mut set = read_files(&borrowed);
+    for (i, file, message) in unreadable {
+        set.files.insert(i, FileRead { file, reports: 0, error: Some(message) });
+    }
+    let code = if set.files.iter().any(|f| f.error.is_some()) { 2 } else { u8::from(set.has_failures()) };
+    (set, code)
+}
+
+fn json(set: &ReportSet) -> Result<String, Failure> {
+    let bug =
+        |e: serde_json::Error| Failure(format!("cannot write the JSON output: {e}. Please report this as a bug."));
+    let mut value = serde_json::to_value(set).map_err(bug)?;
+    if let Value::Object(map) = &mut value {
+        map.insert("kind".to_owned(), Value::from("report"));
+    }
+    let mut out = serde_json::to_string(&value).map_err(bug)?;
+    out.push('\n');
+    Ok(out)
+}
+
+fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn human(set: &ReportSet, p: Painter) -> String {
+    let mut out = Out::default();
+    let failed_files = set.files.iter().filter(|f| f.error.is_some()).count();
+    let headline = format!(
+        "{} and {} in {} from {}",
+        plural(set.totals.successful, "successful TLS session", "successful TLS sessions"),
+        plural(set.totals.failed, "failed", "failed"),
+        plural(set.reports.len() as u64, "report", "reports"),
+        plural(set.files.len() as u64, "file", "files"),
+    );
+    let mark = if failed_files > 0 {
+        p.paint(RED, "✖")
+    } else if set.has_failures() {
+        p.paint(YELLOW, "⚠")
+    } else {
+        p.paint(GREEN, "✔")
+    };
+    out.line(format_args!("{mark} {}", p.paint(BOLD, headline)));
+
+    out.blank();
+    out.line(p.paint(BOLD, "Files"));
+    for file in &set.files {
+        match &file.error {
+            None => out.line(format_args!(
+                "  {} {}  {}",
+                p.paint(GREEN, "✔"),
+                clean(&file.file),
+                p.paint(DIM, plural(file.reports as u64, "report", "reports"))
+            )),
+            Some(error) => out.line(format_args!("  {} {}", p.paint(RED, "✖"), clean(error))),
+        }
+    }
+
+    let domains = set.by_policy_domain();
+    if !domains.is_empty() {
+        out.blank();
+        out.line(p.paint(BOLD, "Policy domains"));
+        let names: Vec<String> =
+            domains.keys().map(|d| d.map_or_else(|| "(no policy domain)".to_owned(), clean)).collect();
+        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+        for (name, (ok, failed)) in names.iter().zip(domains.values()) {
+            let failed = format!("{failed} failed");
+            let failed = if failed.starts_with("0 ") { p.paint(DIM, failed) } else { p.paint(RED, failed) };
+            out.line(format_args!("  {name:width$}  {ok} successful, {failed}"));
+        }
+    }
+
+    if !set.totals.by_result_type.is_empty() {
+        out.blank();
+        out.line(p.paint(BOLD, "Failures by result type (RFC 8460 §4.3)"));
+        let width = set.totals.by_result_type.keys().map(|k| clean(k).chars().count()).max().unwrap_or(0);
+        let count_width = set.totals.by_result_type.values().map(|n| n.to_string().len()).max().unwrap_or(0);
+        for (name, count) in &set.totals.by_result_type {
+            let explanation = ResultType::parse(name).explain();
+            out.line(format_args!("  {:width$}  {count:>count_width$}  {}", clean(name), p.paint(DIM, explanation)));
+        }
+    }
+
+    if !set.reports.is_empty() {
+        out.blank();
+        out.line(p.paint(BOLD, "Reports"));
+        for report in &set.reports {
+            let (ok, failed) = report
+                .policies
+                .iter()
+                .fold((0u64, 0u64), |(o, f), p| (o.saturating_add(p.successful), f.saturating_add(p.failed)));
+            out.line(format_args!(
+                "  {}  {}  {} → {}  {ok} successful, {failed} failed",
+                clean(&report.organization),
+                p.paint(DIM, clean(&report.report_id)),
+                clean(&report.start),
+                clean(&report.end),
+            ));
+        }
+    }
+
+    if !set.notes.is_empty() {
+        out.blank();
+        out.line(p.paint(BOLD, "Notes"));
+        for note in &set.notes {
+            out.line(format_args!("  • {}", clean(note)));
+        }
+    }
+    out.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_result_type_has_a_line_in_the_human_output() {
+        let report = serde_json::json!({
+            "organization-name": "R", "report-id": "1",
+            "policies": [{"policy": {"policy-type": "sts", "policy-domain": "example.com"},
+                          "summary": {"total-successful-session-count": 1, "total-failure-session-count": 11},
+                          "failure-details": ResultType::KNOWN.iter()
+                              .map(|t| serde_json::json!({"result-type": t.as_str(), "failed-session-count": 1}))
+                              .collect::<Vec<_>>()}]
+        });
+        let bytes = serde_json::to_vec(&report).unwrap();
+        let set = read_files(&[("r.json".to_owned(), bytes.as_slice())]);
+        let text = human(&set, Painter { color: false });
+        for t in ResultType::KNOWN {
+            assert!(text.contains(&t.explain()), "{t}: {text}");
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! `mta-sts report`: exit codes, the JSON contract, standard input and the human summary.
+
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/reports/");
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_stdin(args: &[&str], stdin: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mta-sts"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut pipe = child.stdin.take().expect("stdin is piped");
+    let input = stdin.to_vec();
+    let writer = std::thread::spawn(move || {
+        let _ = pipe.write_all(&input);
+    });
+    let output = child.wait_with_output().expect("the binary finishes");
+    writer.join().expect("stdin writer");
+    Run {
+        code: output.status.code().expect("exited normally"),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_stdin(args, b"")
+}
+
+fn fixture(name: &str) -> String {
+    format!("{FIXTURES}{name}")
+}
+
+fn json_of(run: &Run) -> Value {
+    assert_eq!(run.stdout.lines().count(), 1, "JSON output is one line: {}", run.stdout);
+    serde_json::from_str(&run.stdout).expect("stdout is JSON")
+}
+
+#[test]
+fn no_failed_sessions_exit_0() {
+    let r = run(&["report", &fixture("google-shape-no-failures.json")]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("980 successful TLS sessions and 0 failed in 1 report from 1 file"), "{}", r.stdout);
+    assert!(r.stdout.contains("example.com  980 successful, 0 failed"), "{}", r.stdout);
+}
+
+#[test]
+fn failed_sessions_exit_1_with_the_result_types_explained() {
+    let r = run(&["report", &fixture("rfc8460-appendix-b.json")]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("starttls-not-supported  200"), "{}", r.stdout);
+    assert!(r.stdout.contains("did not offer STARTTLS"), "{}", r.stdout);
+    assert!(r.stdout.contains("Notes"), "{}", r.stdout);
+}
+
+#[test]
+fn an_unreadable_file_exits_2_and_the_others_are_still_read() {
+    let r = run(&[
+        "report",
+        "--json",
+        &fixture("dmarc-aggregate.xml"),
+        "/nonexistent/report.json",
+        &fixture("rfc8460-appendix-b.json"),
+    ]);
+    assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
+    let v = json_of(&r);
+    let files = v["files"].as_array().unwrap();
+    assert_eq!(files.len(), 3);
+    assert!(files[0]["error"].as_str().unwrap().contains("is a DMARC aggregate report, not a TLS-RPT report"));
+    assert!(files[1]["error"].as_str().unwrap().starts_with("cannot read /nonexistent/report.json"));
+    assert_eq!(files[1]["file"], "/nonexistent/report.json");
+    assert_eq!(files[2]["error"], Value::Null);
+    assert_eq!(v["totals"]["failed"], 303);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(run(&["report"]).code, 2);
+    assert_eq!(run(&["report", "--frobnicate", "x.json"]).code, 2);
+}
+
+#[test]
+fn json_shape() {
+    let r = run(&[
+        "report",
+        "--json",
+        &fixture("microsoft-shape.json"),
+        &fixture("email-octet-stream-attachment.eml"),
+        &fixture("google-shape.json"),
+    ]);
+    assert_eq!(r.code, 1);
+    let v = json_of(&r);
+    assert_eq!(v["kind"], "report");
+    let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&v), ["files", "kind", "notes", "reports", "totals"]);
+    assert_eq!(keys(&v["files"][0]), ["error", "file", "reports"]);
+    assert_eq!(v["files"][2]["reports"], 1, "the duplicate is listed under its file");
+    let reports = v["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 2, "the same report in the email and the JSON file is listed once");
+    let report = &reports[0];
+    for key in ["organization", "report_id", "start", "end", "contact_info", "policies"] {
+        assert!(report.get(key).is_some(), "report.{key}");
+    }
+    let policy = &report["policies"][1];
+    for key in ["policy_type", "policy_domain", "policy_string", "mx_host", "successful", "failed", "failures"] {
+        assert!(policy.get(key).is_some(), "policy.{key}");
+    }
+    assert_eq!(policy["policy_type"], "tlsa");
+    assert!(policy["mx_host"].is_array());
+    let failure = &policy["failures"][0];
+    for key in [
+        "result_type",
+        "count",
+        "sending_mta_ip",
+        "receiving_mx_hostname",
+        "receiving_ip",
+        "failure_reason_code",
+        "additional_information",
+    ] {
+        assert!(failure.get(key).is_some(), "failure.{key}");
+    }
+    assert_eq!(failure["result_type"], "tlsa-invalid");
+    // Duplicates counted once: Microsoft's 355 + 3, Google's 1200 + 4.
+    assert_eq!(v["totals"]["successful"], 355 + 1200);
+    assert_eq!(v["totals"]["failed"], 3 + 4);
+    assert_eq!(v["totals"]["by_result_type"]["certificate-expired"], 4);
+    let notes: Vec<&str> = v["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert!(notes.iter().any(|n| n.contains("it is counted once")), "{notes:?}");
+}
+
+#[test]
+fn standard_input_with_gzip() {
+    let json = std::fs::read(fixture("google-shape.json")).unwrap();
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(&json).unwrap();
+    let r = run_stdin(&["report", "--json", "-"], &encoder.finish().unwrap());
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    let v = json_of(&r);
+    assert_eq!(v["files"][0]["file"], "standard input");
+    assert_eq!(v["totals"]["failed"], 4);
+}
+
+#[test]
+fn an_empty_file_exits_2_with_one_sentence() {
+    let r = run_stdin(&["report", "-"], b"");
+    assert_eq!(r.code, 2);
+    assert!(r.stdout.contains("standard input is empty."), "{}", r.stdout);
+}
