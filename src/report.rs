@@ -15,6 +15,9 @@ use serde_json::Value;
 
 use crate::message::report as words;
 
+pub mod summary;
+pub use summary::{Chart, Summary};
+
 /// Decompressed bytes allowed per file: the largest real reports are a few MB, and receivers commonly
 /// refuse mail over 10 MB (RFC 8460 §5.2), so more than this is a decompression bomb, not a report.
 pub const MAX_DECOMPRESSED: usize = 20 * 1024 * 1024;

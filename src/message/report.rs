@@ -87,6 +87,14 @@ texts! { "report";
     duplicate(report, file, first) =>
         "{report} in {file} was already read from {first}; it is counted once.";
 
+    // ----- the summary's labels (crate::report::summary) -----
+    no_policy_domain() => "(no policy domain)";
+    no_organization() => "(no organization name)";
+    unknown_day() => "(date unknown)";
+    day_bar(day, successful, failed) => "{day}: {successful} successful, {failed} failed";
+    chart_title(days, max) =>
+        "Successful and failed TLS sessions per day, {days} days; the tallest bar is {max} sessions.";
+
     // ----- what each result type means (RFC 8460 §4.3), one line each -----
     result_starttls_not_supported() =>
         "The MX host did not offer STARTTLS, so the sender could not encrypt the connection.";
