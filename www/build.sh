@@ -2,7 +2,7 @@
 # Builds the web app into dist/, which wrangler serves as static assets. One bundle per page:
 #   index.html          -> dist/index.html      + mta-sts-web.js, mta-sts-web_bg.wasm (the check)
 #   www/<page>.html     -> dist/<page>.html     + mta-sts-<page>.js, mta-sts-<page>_bg.wasm
-#                          (generate, preflight, embed, rules; wrangler serves /generate from generate.html…)
+#                          (generate, preflight, embed, rules, reports; wrangler serves /generate from generate.html…)
 # plus www/style.css and www/static/ (boot.js loads each page's bundle; _headers sets the CSP).
 #
 # The tools are the ones the project installs anyway (`sh worker/setup.sh`): wasm-bindgen (the version of
@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 PATH="$(pwd)/worker/node_modules/.bin:${PATH}"
 export PATH
 
-# `profile.web` (Cargo.toml): opt-level z, LTO, one codegen unit, panic=abort. All five bins in one build,
+# `profile.web` (Cargo.toml): opt-level z, LTO, one codegen unit, panic=abort. All six bins in one build,
 # so the shared crates compile once.
 cargo build -p mta-sts-web --bins --target wasm32-unknown-unknown --profile web "$@"
 target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
@@ -24,7 +24,7 @@ wasm_dir="${target_dir}/wasm32-unknown-unknown/web"
 out=target/dist.partial
 rm -rf "${out}"
 mkdir -p "${out}"
-for page in index:mta-sts-web generate:mta-sts-generate preflight:mta-sts-preflight embed:mta-sts-embed rules:mta-sts-rules; do
+for page in index:mta-sts-web generate:mta-sts-generate preflight:mta-sts-preflight embed:mta-sts-embed rules:mta-sts-rules reports:mta-sts-reports; do
     name="${page%%:*}"; bundle="${page#*:}"
     wasm-bindgen --target web --no-typescript --out-dir "${out}" --out-name "${bundle}" "${wasm_dir}/${bundle}.wasm"
     wasm-opt -Oz "${out}/${bundle}_bg.wasm" -o "${out}/${bundle}_bg.wasm"

@@ -88,6 +88,8 @@ texts! { "report";
         "{report} in {file} was already read from {first}; it is counted once.";
 
     // ----- the summary's labels (crate::report::summary) -----
+    headline(successful, failed, reports, files) =>
+        "{successful} successful and {failed} failed TLS sessions in {reports} from {files}.";
     no_policy_domain() => "(no policy domain)";
     no_organization() => "(no organization name)";
     unknown_day() => "(date unknown)";

@@ -16,6 +16,8 @@ use crate::message::report as words;
 /// The aggregated view of a [`ReportSet`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
+    /// The totals in one sentence.
+    pub headline: String,
     pub successful: u64,
     pub failed: u64,
     /// Per UTC day of each report's start, oldest first; reports without a readable start come last.
@@ -196,7 +198,14 @@ fn summarize(set: &ReportSet) -> Summary {
         .map(|(t, count)| ResultRow { name: t.as_str().to_owned(), count, explanation: t.explain() })
         .collect();
     result_types.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.name.cmp(&b.name)));
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     Summary {
+        headline: words::headline(
+            set.totals.successful,
+            set.totals.failed,
+            plural(set.reports.len(), "report", "reports"),
+            plural(set.files.len(), "file", "files"),
+        ),
         successful: set.totals.successful,
         failed: set.totals.failed,
         days: rows(days, &words::unknown_day()),
@@ -392,6 +401,7 @@ mod tests {
         let files: Vec<(String, &[u8])> =
             vec![("google.json".to_owned(), GOOGLE), ("microsoft.json".to_owned(), MICROSOFT)];
         let summary = read_files(&files).summary();
+        assert_eq!(summary.headline, "1555 successful and 7 failed TLS sessions in 2 reports from 2 files.");
         assert_eq!(summary.days.len(), 1);
         assert_eq!(summary.days[0].label, "2026-11-29");
         assert_eq!((summary.days[0].successful, summary.days[0].failed, summary.days[0].reports), (1555, 7, 2));

@@ -9,12 +9,14 @@
 //! One bundle per page, each within the page budget: the check (`/`, [`start`]), the generator
 //! (`/generate`, [`start_generate`]), the pre-flight (`/preflight`, [`start_preflight`]) and the widget
 //! other sites frame through `embed.js` (`/embed`, [`start_embed`]), and the rule table every finding links
-//! to (`/rules#<code>`, [`start_rules`]).
+//! to (`/rules#<code>`, [`start_rules`]), and the TLS-RPT report reader (`/reports`, [`start_reports`]),
+//! which reads the files in the browser and sends nothing anywhere.
 //!
 //! The components compile for wasm32 only (the browser is their only target); [`present`] and
 //! [`widget`] hold the pure helpers and contracts they use, tested natively.
 //!
-//! Imports run one way: each page module ([`check`], [`generator`], [`preflight`], [`rules`], [`embed`])
+//! Imports run one way: each page module ([`check`], [`generator`], [`preflight`], [`rules`], [`reports`],
+//! [`embed`])
 //! holds its page and its `start`, and builds on the shared components ([`widgets`]), on running a check
 //! (`run`, for the check page and the widget) and on [`api`]; no page imports another.
 
@@ -32,6 +34,8 @@ pub mod generator;
 #[cfg(target_arch = "wasm32")]
 pub mod preflight;
 #[cfg(target_arch = "wasm32")]
+pub mod reports;
+#[cfg(target_arch = "wasm32")]
 pub mod rules;
 #[cfg(target_arch = "wasm32")]
 mod run;
@@ -46,6 +50,8 @@ pub use embed::start as start_embed;
 pub use generator::{GeneratorPage, start as start_generate};
 #[cfg(target_arch = "wasm32")]
 pub use preflight::{PreflightPage, PreflightView, start as start_preflight};
+#[cfg(target_arch = "wasm32")]
+pub use reports::{ReportsPage, ReportsView, start as start_reports};
 #[cfg(target_arch = "wasm32")]
 pub use rules::start as start_rules;
 #[cfg(target_arch = "wasm32")]

@@ -64,6 +64,7 @@ pub(crate) fn SiteHeader(
         ("check", "Check", page_link("/", &[("domain", d)])),
         ("generate", "Generate", page_link("/generate", &[("domain", d)])),
         ("preflight", "Pre-flight", page_link("/preflight", &[("domain", d)])),
+        ("reports", "Reports", "/reports".to_owned()),
         ("rules", "Rules", "/rules".to_owned()),
     ];
     view! {
@@ -78,6 +79,7 @@ pub(crate) fn SiteHeader(
                 "generate" => "MTA-STS generator",
                 "preflight" => "MTA-STS pre-flight",
                 "rules" => "MTA-STS rules",
+                "reports" => "TLS-RPT reports",
                 _ => "MTA-STS checker",
             }}</h1>
             <p class="tagline">{tagline}</p>
