@@ -217,6 +217,56 @@ fn preflight_finds_a_draft_mistakes_with_and_without_a_domain() {
     assert_eq!(env.doh.total_requests(), before, "an offline pre-flight asked the resolver");
 }
 
+#[test]
+fn reports_are_read_in_the_browser_without_a_request() {
+    let env = env();
+    open_page(&env, "/reports", "#report-files");
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/reports");
+    let names = ["google-shape.json", "microsoft-shape.json", "rfc8460-appendix-b.json"];
+    let paths: Vec<std::path::PathBuf> = names.iter().map(|n| fixtures.join(n).canonicalize().unwrap()).collect();
+    let bytes: Vec<Vec<u8>> = paths.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let files: Vec<(String, &[u8])> = names.iter().zip(&bytes).map(|(n, b)| ((*n).to_owned(), b.as_slice())).collect();
+    let want = mta_sts::report::read_files(&files).summary();
+
+    // Every request the page makes shows up as a resource timing entry (the buffer is widened first, so a
+    // full buffer cannot hide one), and the resolver counts its lookups.
+    env.browser.eval("performance.setResourceTimingBufferSize(10000); return null;", &[]);
+    let requests = || env.browser.eval("return performance.getEntriesByType('resource').length;", &[]);
+    let before = (requests(), env.doh.total_requests());
+    let list: Vec<String> = paths.iter().map(|p| p.to_str().unwrap().to_owned()).collect();
+    env.browser.type_into(&env.browser.find("#report-files").unwrap(), &list.join("\n"));
+    env.browser.wait_for("document.querySelector('.report-totals')", CHECK_WITHIN, "the totals");
+    assert_eq!(text(&env, ".report-totals"), want.headline);
+    assert_eq!(text(&env, "p.status[role=status]"), want.headline, "the live region announces the totals");
+    let bars = env.browser.eval("return document.querySelectorAll('figure.chart svg g.bar rect').length;", &[]);
+    assert_eq!(bars, json!(want.chart().bars.len() * 2));
+    assert_eq!(
+        env.browser.eval("return document.querySelectorAll('ul.files li.file-ok').length;", &[]),
+        json!(names.len())
+    );
+    let explanation = mta_sts::report::ResultType::CertificateExpired.explain();
+    assert!(
+        env.browser
+            .eval("return [...document.querySelectorAll('td.explanation')].map(e => e.textContent);", &[])
+            .as_array()
+            .unwrap()
+            .contains(&json!(explanation))
+    );
+    assert!(env.browser.find("a.check-now[href='/?domain=example.com']").is_some());
+    assert!(env.browser.find("a.export-csv[download][href^='blob:']").is_some());
+    assert_eq!((requests(), env.doh.total_requests()), before, "reading the reports made a request");
+
+    // Usable at 360 px, and in the dark palette.
+    env.browser.set_window(360, 1400);
+    screenshot(&env, "reports-360px");
+    let overflow = env.browser.eval("return document.documentElement.scrollWidth > window.innerWidth;", &[]);
+    env.browser.set_window(1100, 1400);
+    env.browser.set_dark(true);
+    screenshot(&env, "reports-dark");
+    env.browser.set_dark(false);
+    assert_eq!(overflow, Value::Bool(false), "the reports page scrolls sideways at 360 px");
+}
+
 /// The help page of a hosting provider (one origin) embedding the checker (another origin), with a
 /// frame from a third origin that tries to drive the widget.
 fn help_site(env: &Env) -> Site {
