@@ -149,7 +149,7 @@ fn serves_assets_logs_no_domain_and_stops_gracefully() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), "<!doctype html><title>app</title>").unwrap();
     std::fs::write(dir.path().join("app.js"), "console.log(1)").unwrap();
-    for page in ["generate", "preflight", "embed", "rules"] {
+    for page in ["generate", "preflight", "embed", "rules", "reports"] {
         std::fs::write(dir.path().join(format!("{page}.html")), format!("<!doctype html><title>{page}</title>"))
             .unwrap();
     }
@@ -166,6 +166,7 @@ fn serves_assets_logs_no_domain_and_stops_gracefully() {
         ("/generate?domain=ok.test", "generate", "frame-ancestors 'none'"),
         ("/preflight", "preflight", "frame-ancestors 'none'"),
         ("/rules", "rules", "frame-ancestors 'none'"),
+        ("/reports", "reports", "frame-ancestors 'none'"),
         ("/embed?domain=ok.test&lock=1", "embed", "frame-ancestors *"),
     ] {
         let page = request(&server, "GET", path);
