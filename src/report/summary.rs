@@ -269,6 +269,8 @@ const LABEL_SPACE: f64 = 30.0;
 /// A failure count of one among thousands would be thinner than a pixel: a day with failures always
 /// shows at least this much red, so failures are never invisible.
 const MIN_VISIBLE: f64 = 3.0;
+/// A week of reports would otherwise be drawn as a few slabs across the whole width.
+const MAX_BAR_WIDTH: f64 = 48.0;
 /// About how many `YYYY-MM-DD` labels fit under the axis without overlapping.
 const MAX_LABELS: usize = 8;
 
@@ -281,7 +283,7 @@ impl Summary {
         let plot = baseline - TOP;
         let max = days.iter().map(|d| d.successful.saturating_add(d.failed)).max().unwrap_or(0);
         let slot = if days.is_empty() { CHART_WIDTH } else { CHART_WIDTH / days.len() as f64 };
-        let width = (slot * 0.8).max(1.0);
+        let width = (slot * 0.8).clamp(1.0, MAX_BAR_WIDTH);
         let every = days.len().div_ceil(MAX_LABELS).max(1);
         let scale = |n: u64| if max == 0 { 0.0 } else { n as f64 / max as f64 * plot };
         let bars = days
@@ -441,6 +443,7 @@ mod tests {
         assert_eq!(chart.max, chart.bars.iter().map(|b| b.successful + b.failed).max().unwrap());
         for bar in &chart.bars {
             assert!(bar.x >= 0.0 && bar.x + bar.width <= chart.width + 1e-9, "{bar:?}");
+            assert!(bar.width <= MAX_BAR_WIDTH, "{bar:?}");
             assert!((bar.successful_y + bar.successful_height - chart.baseline).abs() < 1e-9);
             assert!((bar.failed_y + bar.failed_height - bar.successful_y).abs() < 1e-9);
             assert!(bar.failed_y >= TOP - 1e-9, "{bar:?}");

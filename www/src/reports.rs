@@ -126,7 +126,9 @@ pub fn ReportsPage() -> impl IntoView {
                     <div class="actions"><button type="submit">"Read the pasted report"</button></div>
                 </form>
             </section>
-            <p class="status" role="status" aria-live="polite">
+            // The totals are announced here and shown in the heading below, so the sentence is read out
+            // once and seen once.
+            <p class=move || if reading.get() { "status running" } else { "status sr-only" } role="status" aria-live="polite">
                 {move || if reading.get() {
                     "Reading…".to_owned()
                 } else {
