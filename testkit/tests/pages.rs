@@ -256,6 +256,30 @@ fn reports_are_read_in_the_browser_without_a_request() {
     assert!(env.browser.find("a.export-csv[download][href^='blob:']").is_some());
     assert_eq!((requests(), env.doh.total_requests()), before, "reading the reports made a request");
 
+    // Files dropped on the drop zone are read the same way, and a broken one gets its sentence.
+    env.browser.eval(
+        "const dt = new DataTransfer(); \
+         dt.items.add(new File([arguments[0]], 'dropped.json', {type: 'application/json'})); \
+         dt.items.add(new File(['{\"not\": \"a report\"}'], 'other.json')); \
+         document.querySelector('.dropzone').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true})); \
+         return null;",
+        &[json!(String::from_utf8(bytes[0].clone()).unwrap())],
+    );
+    env.browser.wait_for("document.querySelectorAll('ul.files li').length === 2", CHECK_WITHIN, "the dropped files");
+    assert!(text(&env, "ul.files li.file-ok").contains("dropped.json"));
+    assert!(text(&env, "ul.files li.file-error").contains("other.json is JSON but not a TLS-RPT report"));
+    // A pasted report, too.
+    set_field(&env, "#report-json", std::str::from_utf8(&bytes[1]).unwrap());
+    env.browser.click(&env.browser.find("form.paste button[type=submit]").unwrap());
+    env.browser.wait_for(
+        "document.querySelector('ul.files li.file-ok')?.textContent.includes('the pasted text')",
+        CHECK_WITHIN,
+        "the pasted report",
+    );
+    assert_eq!((requests(), env.doh.total_requests()), before, "reading the reports made a request");
+    let console = env.browser.console();
+    assert!(!console.iter().any(|m| m.contains("Content Security Policy")), "CSP violations: {console:?}");
+
     // Usable at 360 px, and in the dark palette.
     env.browser.set_window(360, 1400);
     screenshot(&env, "reports-360px");
