@@ -51,7 +51,7 @@ pub(crate) fn now_unix() -> u64 {
     (js_sys::Date::now() / 1000.0) as u64
 }
 
-/// The site's header with the links between the three pages; `current` is marked for screen readers.
+/// The site's header with the links between the pages; `current` is marked for screen readers.
 #[component]
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
 pub(crate) fn SiteHeader(
