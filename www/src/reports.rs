@@ -65,19 +65,25 @@ pub fn ReportsPage() -> impl IntoView {
     let reading = RwSignal::new(false);
     let dragging = RwSignal::new(false);
     let pasted = RwSignal::new(String::new());
+    // Files are read asynchronously: a slow earlier choice must not replace the result of a later one.
+    let generation = StoredValue::new(0u64);
 
     let read_chosen = move |files: Vec<web_sys::File>| {
         if files.is_empty() {
             return;
         }
+        generation.update_value(|g| *g += 1);
+        let this = generation.get_value();
         reading.set(true);
         spawn_local(async move {
             let mut loaded = Vec::with_capacity(files.len());
             for file in files {
                 loaded.push(load(file).await);
             }
-            set.try_set(Some(Arc::new(read(&loaded))));
-            reading.try_set(false);
+            if generation.try_get_value() == Some(this) {
+                set.try_set(Some(Arc::new(read(&loaded))));
+                reading.try_set(false);
+            }
         });
     };
     let on_change = move |ev: leptos::ev::Event| {
@@ -100,6 +106,8 @@ pub fn ReportsPage() -> impl IntoView {
         if text.trim().is_empty() {
             return;
         }
+        generation.update_value(|g| *g += 1);
+        reading.set(false);
         set.set(Some(Arc::new(read(&[("the pasted text".to_owned(), Ok(text.into_bytes()))]))));
     };
 
@@ -115,7 +123,9 @@ pub fn ReportsPage() -> impl IntoView {
                     on:drop=on_drop
                 >
                     <label for="report-files">"Choose report files, or drop them here"</label>
-                    <input id="report-files" type="file" multiple accept=".json,.gz,.eml,application/json,application/gzip,message/rfc822,application/tlsrpt+json,application/tlsrpt+gzip" aria-describedby="report-files-help" on:change=on_change />
+                    // No `accept` filter: the reader goes by the content (RFC 8460 §5.6), and attachments
+                    // are often saved under generic names a filter would hide.
+                    <input id="report-files" type="file" multiple aria-describedby="report-files-help" on:change=on_change />
                     <p id="report-files-help" class="help">"A report as a .json or .json.gz file, or the email it came in (.eml). Several at once are summed up; a report read twice is counted once."</p>
                 </div>
                 <form class="paste field" on:submit=on_paste_read>
