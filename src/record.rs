@@ -26,11 +26,11 @@ use crate::abnf::{is_alphanum, is_ext_name_char, is_txt_ext_value_char};
 use crate::finding::{ArtifactKind, Code, Finding, Parsed, Span};
 use crate::message::Emit;
 use crate::message::record as words;
-use crate::tagvalue::ReadFields;
 use crate::tagvalue::{
     self, Checker, Fields, Grammar, Repair, TagValueRecord, Words, ascii, bad_bytes, ext_name, ext_value, extension,
     lenient_pairs, matches, show,
 };
+use crate::tagvalue::{Corrected, ReadFields};
 use nom::bytes::complete::{tag, take_while_m_n};
 use nom::sequence::preceded;
 use nom::{IResult, Parser};
@@ -98,7 +98,7 @@ fn sts_id(input: &[u8]) -> IResult<&[u8], &[u8]> {
 }
 
 /// The findings of an `id=` value that is not `1*32(ALPHA / DIGIT)`: one per problem.
-fn id_findings(value: &[u8], corrected: &str) -> Vec<Finding> {
+fn id_findings(value: &[u8], corrected: &Corrected) -> Vec<Finding> {
     if value.is_empty() {
         return vec![words::id_empty(corrected)];
     }

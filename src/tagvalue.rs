@@ -297,7 +297,7 @@ pub(crate) fn non_ascii_run(bytes: &[u8]) -> Option<Span> {
 
 /// The findings of a field that is not an `sts-extension` (or `tlsrpt-extension`, the same rule): one per
 /// problem of its name and of its value.
-fn extension_findings(w: &Words, field: &[u8], name: &[u8], value: &[u8], corrected: &str) -> Vec<Finding> {
+fn extension_findings(w: &Words, field: &[u8], name: &[u8], value: &[u8], corrected: &Corrected) -> Vec<Finding> {
     let (field, shown) = (show(field), show(name));
     let mut found = Vec::new();
     if name.is_empty() {
@@ -369,8 +369,36 @@ pub(crate) struct Checker<'a> {
     pub(crate) grammar: &'static Grammar,
     pub(crate) record: &'a [u8],
     /// The whole record as the fix of every grammar error publishes it.
-    pub(crate) corrected: String,
+    pub(crate) corrected: Corrected<'a>,
     pub(crate) findings: Vec<Finding>,
+}
+
+/// The corrected record, repaired only when a finding first needs it: a valid record, the common case, is
+/// read without building one.
+pub(crate) struct Corrected<'a> {
+    record: &'a [u8],
+    repair: fn(&[u8]) -> Repair,
+    repaired: std::cell::OnceCell<Repair>,
+}
+
+impl<'a> Corrected<'a> {
+    pub(crate) fn new(grammar: &Grammar, record: &'a [u8]) -> Self {
+        Corrected { record, repair: grammar.repair, repaired: std::cell::OnceCell::new() }
+    }
+
+    pub(crate) fn get(&self) -> &Repair {
+        self.repaired.get_or_init(|| (self.repair)(self.record))
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.get().text
+    }
+}
+
+impl std::fmt::Display for Corrected<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text())
+    }
 }
 
 impl Checker<'_> {
@@ -578,8 +606,7 @@ fn read_fields<'a>(
     fields: &mut dyn ReadFields<'a>,
     reread: Reread<'_>,
 ) -> Vec<Finding> {
-    let repair = (grammar.repair)(record);
-    let mut checker = Checker { grammar, record, corrected: repair.text, findings: Vec::new() };
+    let mut checker = Checker { grammar, record, corrected: Corrected::new(grammar, record), findings: Vec::new() };
     if let Some(span) = non_ascii_run(record) {
         // RFC 8461 §3.1 "MTA-STS TXT records MUST be US-ASCII"; RFC 8460 §3: ASCII fields, URIs percent-encoded.
         let finding = grammar.words.not_ascii.emit([&show(&record[span.start..span.end]), &checker.corrected]);
@@ -598,11 +625,11 @@ fn read_fields<'a>(
     let Checker { mut findings, corrected, .. } = checker;
     let has_error = findings.iter().any(|f| f.severity == Severity::Error);
     // A repair with nothing left to choose is also the artefact to paste as it is.
-    if has_error && repair.complete {
+    if has_error && corrected.get().complete {
         let grammar_errors =
             findings.iter_mut().filter(|f| f.code.group() == grammar.invalid && f.severity == Severity::Error);
         for finding in grammar_errors {
-            finding.artifacts = vec![Artifact { kind: grammar.artifact, text: corrected.clone() }];
+            finding.artifacts = vec![Artifact { kind: grammar.artifact, text: corrected.text().to_owned() }];
         }
     }
     if let Some(reread) = reread {

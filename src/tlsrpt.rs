@@ -28,11 +28,11 @@ use crate::abnf::{is_alpha, is_alphanum, is_digit, is_wsp};
 use crate::finding::{ArtifactKind, Code, Finding, Parsed, Severity, Span};
 use crate::message::Emit;
 use crate::message::tlsrpt as words;
-use crate::tagvalue::ReadFields;
 use crate::tagvalue::{
     self, Checker, Fields, Grammar, Repair, TagValueRecord, Words, ascii, bad_bytes, deletes, ext_name, ext_value,
     extension, lenient_pairs, matches, show,
 };
+use crate::tagvalue::{Corrected, ReadFields};
 use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
 use nom::combinator::recognize;
 use nom::multi::{many0_count, many1_count};
@@ -140,7 +140,7 @@ fn is_uri_char(b: u8) -> bool {
 
 /// The findings of a non-empty `rua` entry that is not a `tlsrpt-uri` (`at` is its offset in the record):
 /// one per problem.
-fn uri_findings(uri: &[u8], at: usize, corrected: &str) -> Vec<Finding> {
+fn uri_findings(uri: &[u8], at: usize, corrected: &Corrected) -> Vec<Finding> {
     let shown = show(uri);
     let colon = uri.iter().position(|&b| b == b':');
     let Some(colon) = colon.filter(|&c| matches(scheme, &uri[..c])) else {
