@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use mta_sts::report::{FileRead, ReportSet, ResultType, read_files};
+use mta_sts::report::{FileRead, ReportSet, read_files};
 use serde_json::Value;
 
 use crate::render::{BOLD, DIM, GREEN, Out, Painter, RED, YELLOW, clean};
@@ -60,6 +60,8 @@ fn json(set: &ReportSet) -> Result<String, Failure> {
     let mut value = serde_json::to_value(set).map_err(bug)?;
     if let Value::Object(map) = &mut value {
         map.insert("kind".to_owned(), Value::from("report"));
+        // The sums the /reports page shows, from the same core function.
+        map.insert("summary".to_owned(), serde_json::to_value(set.summary()).map_err(bug)?);
     }
     let mut out = serde_json::to_string(&value).map_err(bug)?;
     out.push('\n');
@@ -104,30 +106,7 @@ fn human(set: &ReportSet, p: Painter) -> String {
         }
     }
 
-    let domains = set.by_policy_domain();
-    if !domains.is_empty() {
-        out.blank();
-        out.line(p.paint(BOLD, "Policy domains"));
-        let names: Vec<String> =
-            domains.keys().map(|d| d.map_or_else(|| "(no policy domain)".to_owned(), clean)).collect();
-        let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
-        for (name, (ok, failed)) in names.iter().zip(domains.values()) {
-            let failed = format!("{failed} failed");
-            let failed = if failed.starts_with("0 ") { p.paint(DIM, failed) } else { p.paint(RED, failed) };
-            out.line(format_args!("  {name:width$}  {ok} successful, {failed}"));
-        }
-    }
-
-    if !set.totals.by_result_type.is_empty() {
-        out.blank();
-        out.line(p.paint(BOLD, "Failures by result type (RFC 8460 §4.3)"));
-        let width = set.totals.by_result_type.keys().map(|k| clean(k).chars().count()).max().unwrap_or(0);
-        let count_width = set.totals.by_result_type.values().map(|n| n.to_string().len()).max().unwrap_or(0);
-        for (name, count) in &set.totals.by_result_type {
-            let explanation = ResultType::parse(name).explain();
-            out.line(format_args!("  {:width$}  {count:>count_width$}  {}", clean(name), p.paint(DIM, explanation)));
-        }
-    }
+    summary_sections(&mut out, &set.summary(), p);
 
     if !set.reports.is_empty() {
         out.blank();
@@ -157,9 +136,74 @@ fn human(set: &ReportSet, p: Painter) -> String {
     out.0
 }
 
+/// The same sums, in the same order, as the /reports page (`ReportSet::summary`).
+fn summary_sections(out: &mut Out, summary: &mta_sts::report::Summary, p: Painter) {
+    let sections: [(&str, &[mta_sts::report::summary::Row]); 3] = [
+        ("Per day (UTC)", &summary.days),
+        ("Per policy domain", &summary.domains),
+        ("Per reporter", &summary.reporters),
+    ];
+    for (title, rows) in sections {
+        if rows.is_empty() {
+            continue;
+        }
+        out.blank();
+        out.line(p.paint(BOLD, title));
+        let labels: Vec<String> = rows.iter().map(|r| clean(&r.label)).collect();
+        let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+        for (label, row) in labels.iter().zip(rows) {
+            let failed = format!("{} failed", row.failed);
+            let failed = if row.failed == 0 { p.paint(DIM, failed) } else { p.paint(RED, failed) };
+            out.line(format_args!("  {label:width$}  {} successful, {failed}", row.successful));
+        }
+    }
+
+    if !summary.mx_hosts.is_empty() || summary.failures_without_mx_host > 0 {
+        out.blank();
+        out.line(p.paint(BOLD, "MX hosts"));
+        let width = summary.mx_hosts.iter().map(|m| clean(&m.host).chars().count()).max().unwrap_or(0);
+        for mx in &summary.mx_hosts {
+            let listed = if mx.in_policy { "in the policy" } else { "not in any policy's mx-host" };
+            let types = if mx.result_types.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", clean(&mx.result_types.join(", ")))
+            };
+            out.line(format_args!(
+                "  {:width$}  {} failed{types}  {}",
+                clean(&mx.host),
+                mx.failed,
+                p.paint(DIM, listed)
+            ));
+        }
+        if summary.failures_without_mx_host > 0 {
+            out.line(format_args!(
+                "  {}",
+                p.paint(DIM, format!("{} failed sessions name no receiving MX host", summary.failures_without_mx_host))
+            ));
+        }
+    }
+
+    if !summary.result_types.is_empty() {
+        out.blank();
+        out.line(p.paint(BOLD, "Failures by result type (RFC 8460 §4.3)"));
+        let width = summary.result_types.iter().map(|r| clean(&r.name).chars().count()).max().unwrap_or(0);
+        let count_width = summary.result_types.iter().map(|r| r.count.to_string().len()).max().unwrap_or(0);
+        for row in &summary.result_types {
+            out.line(format_args!(
+                "  {:width$}  {:>count_width$}  {}",
+                clean(&row.name),
+                row.count,
+                p.paint(DIM, &row.explanation)
+            ));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mta_sts::report::ResultType;
 
     #[test]
     fn every_result_type_has_a_line_in_the_human_output() {

@@ -104,7 +104,12 @@ fn json_shape() {
     let v = json_of(&r);
     assert_eq!(v["kind"], "report");
     let keys = |v: &Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
-    assert_eq!(keys(&v), ["files", "kind", "notes", "reports", "totals"]);
+    assert_eq!(keys(&v), ["files", "kind", "notes", "reports", "summary", "totals"]);
+    // The page's sums, from the same core function, agree with the totals.
+    assert_eq!(v["summary"]["successful"], v["totals"]["successful"]);
+    assert_eq!(v["summary"]["failed"], v["totals"]["failed"]);
+    let per_day: u64 = v["summary"]["days"].as_array().unwrap().iter().map(|d| d["failed"].as_u64().unwrap()).sum();
+    assert_eq!(Some(per_day), v["totals"]["failed"].as_u64());
     assert_eq!(keys(&v["files"][0]), ["error", "file", "reports"]);
     assert_eq!(v["files"][2]["reports"], 1, "the duplicate is listed under its file");
     let reports = v["reports"].as_array().unwrap();
