@@ -2,19 +2,35 @@
 
 /// `(year, month, day, hour, minute, second)` in UTC.
 pub(crate) fn from_unix(unix: u64) -> (u64, u64, u64, u64, u64, u64) {
-    let days = unix / 86_400;
     let rem = unix % 86_400;
-    // Howard Hinnant's `civil_from_days`, for days since 1970-01-01 (never negative here).
+    // Days since 1970 of a u64 instant fit an i64, and the date they give is never before 1970.
+    let (year, month, day) = civil_from_days((unix / 86_400).cast_signed());
+    (year.cast_unsigned(), month.cast_unsigned(), day.cast_unsigned(), rem / 3_600, rem % 3_600 / 60, rem % 60)
+}
+
+/// Howard Hinnant's `civil_from_days`: the proleptic Gregorian `(year, month, day)` of a count of days
+/// since 1970-01-01 (negative before it).
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
-    let era = z / 146_097;
+    let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
     let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
     let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day, rem / 3_600, rem % 3_600 / 60, rem % 60)
+    (yoe + era * 400 + i64::from(month <= 2), month, day)
+}
+
+/// Howard Hinnant's `days_from_civil`, the inverse of [`civil_from_days`].
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
 }
 
 /// `YYYY-MM-DD hh:mm:ss UTC`.

@@ -109,21 +109,8 @@ fn report_sums(report: &TlsReport) -> (u64, u64) {
 /// The UTC day a report's range starts on, `YYYY-MM-DD`.
 pub fn day_of(start: &str) -> Option<String> {
     let seconds = unix_seconds(start)?;
-    let (y, m, d) = civil_from_days(seconds.div_euclid(86_400));
+    let (y, m, d) = crate::civil::civil_from_days(seconds.div_euclid(86_400));
     Some(format!("{y:04}-{m:02}-{d:02}"))
-}
-
-/// Howard Hinnant's `civil_from_days`, the inverse of [`super::days_from_civil`].
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (if month <= 2 { yoe + era * 400 + 1 } else { yoe + era * 400 }, month, day)
 }
 
 fn rows(map: BTreeMap<Option<String>, Sums>, missing: &str) -> Vec<Row> {
@@ -487,8 +474,8 @@ mod tests {
         assert_eq!(day_of("1970-01-01T00:00:00Z").as_deref(), Some("1970-01-01"));
         assert_eq!(day_of("yesterday"), None);
         for days in [-800_000, -1, 0, 59, 60, 365, 11_016, 20_000, 2_000_000] {
-            let (y, m, d) = civil_from_days(days);
-            assert_eq!(super::super::days_from_civil(y, m, d), days);
+            let (y, m, d) = crate::civil::civil_from_days(days);
+            assert_eq!(crate::civil::days_from_civil(y, m, d), days);
         }
     }
 
