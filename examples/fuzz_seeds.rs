@@ -52,6 +52,10 @@ fn main() {
             }
         }
     }
+    for signature in mta_sts::bounce::SIGNATURES {
+        let sample = signature.pattern.replace("{host}", "mx1.example.com").replace("{domain}", "example.com");
+        seeds.write("bounce", signature.id, sample.replace("{detail}", "reason").as_bytes());
+    }
     for entry in sorted_dir(&fixtures.join("reports")) {
         let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
         if name != "README.md" {

@@ -14,6 +14,7 @@
 //!
 //! No IO, no clock, no randomness: time-dependent functions take `now` (Unix seconds) as an argument.
 
+pub mod bounce;
 pub mod dns;
 pub mod domain;
 pub mod evaluate;

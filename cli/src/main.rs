@@ -1,8 +1,10 @@
 //! `mta-sts`: check MTA-STS (RFC 8461) records and policies and TLS-RPT (RFC 8460) records offline.
 //!
 //! Exit codes are a public contract (design.md §3): 0 = valid, 1 = invalid, 2 = usage or IO error;
-//! `check` adds 3 = only DNS lookups failed (temporary); `report` exits 1 when reports count failed sessions.
+//! `check` adds 3 = only DNS lookups failed (temporary); `report` exits 1 when reports count failed sessions;
+//! `explain-bounce` exits 1 when it recognises no MTA-STS failure in the text.
 
+mod bounce;
 mod catalogue;
 mod check;
 mod commands;
@@ -29,8 +31,8 @@ use crate::render::Painter;
     name = "mta-sts",
     version,
     about = "Check MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) records and policies.",
-    after_help = "Exit status: 0 = valid, 1 = invalid (report: failed sessions), 2 = usage or input error, 3 = (check) only lookups \
-                  failed.",
+    after_help = "Exit status: 0 = valid, 1 = invalid (report: failed sessions; explain-bounce: nothing recognised), 2 = usage or \
+                  input error, 3 = (check) only lookups failed.",
     arg_required_else_help = true
 )]
 struct Cli {
@@ -92,6 +94,9 @@ enum Command {
     Preflight(preflight::PreflightArgs),
     /// Read TLS-RPT aggregate reports (RFC 8460): .json, .json.gz or the .eml they came in; sum them up.
     Report(report::ReportArgs),
+    /// Explain a bounce or mail log line: which MTA-STS rule failed, for which sender, and what to fix.
+    #[command(name = "explain-bounce")]
+    ExplainBounce(bounce::BounceArgs),
     /// Serve the web app and the /api/observe API (the self-hosted alternative to the Cloudflare worker).
     Serve(serve::ServeArgs),
 }
@@ -154,6 +159,7 @@ fn run(cli: Cli) -> Result<Done, Failure> {
         Command::Generate(args) => commands::generate(&args, ctx),
         Command::Codes { markdown } => catalogue::codes(markdown, ctx),
         Command::Explain { code } => catalogue::explain(&code, ctx),
+        Command::ExplainBounce(args) => bounce::run(&args, ctx),
         Command::Check(_) | Command::Preflight(_) | Command::Report(_) | Command::Serve(_) => {
             unreachable!("main runs the online commands itself")
         }

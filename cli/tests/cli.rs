@@ -689,3 +689,62 @@ fn codes_lists_the_whole_rule_table_and_explain_one_rule() {
     assert!(typo.stderr.contains("Did you mean `policy-content-type`?"), "{}", typo.stderr);
     assert!(typo.stderr.contains("mta-sts codes"), "{}", typo.stderr);
 }
+
+// ----- explain-bounce -----
+
+const EXCHANGE_NDR: &str = "Diagnostic information for administrators:\r\nGenerating server: \
+    BN8PR11MB1234.namprd11.prod.outlook.com\r\nbob@example.com\r\nRemote server returned '550 5.4.8 MX hosts of \
+    example.com failed MTA-STS validation. [BN8NAM11FT066.eop-nam11.prod.protection.outlook.com]'\r\n";
+
+#[test]
+fn explain_bounce_decodes_an_exchange_online_ndr_and_exits_0() {
+    let run = run(&["--json", "explain-bounce", EXCHANGE_NDR]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let value = json_of(&run);
+    assert_eq!(value["kind"], "bounce");
+    let cause = &value["causes"][0];
+    assert_eq!(cause["sender"], "Exchange Online");
+    assert_eq!(cause["failure"], "mx-not-covered");
+    assert_eq!(cause["status"], "5.4.8");
+    assert_eq!(cause["codes"], serde_json::json!(["mx-not-covered"]));
+    assert!(cause["source"].as_str().unwrap().starts_with("https://github.com/MicrosoftDocs/"));
+    assert_eq!(value["domains"], serde_json::json!(["example.com"]));
+
+    let human = run_stdin(&["--color", "never", "explain-bounce"], EXCHANGE_NDR.as_bytes());
+    assert_eq!(human.code, 0, "{}", human.stderr);
+    assert!(human.stdout.contains("Exchange Online: the MX host is not covered by the policy (RFC 8461 §4.1) [5.4.8]"));
+    assert!(human.stdout.contains("Check it now: mta-sts check example.com"), "{}", human.stdout);
+}
+
+#[test]
+fn explain_bounce_reads_a_saved_message_and_says_when_it_recognises_nothing() {
+    let dir = std::env::temp_dir().join(format!("mta-sts-bounce-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let eml = dir.join("bounce.eml");
+    std::fs::write(
+        &eml,
+        "Final-Recipient: rfc822; ann@example.org\nAction: failed\nStatus: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 \
+         User unknown\n",
+    )
+    .unwrap();
+    let run = run(&["--json", "explain-bounce", "--file", eml.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "nothing recognised: {}", run.stderr);
+    let value = json_of(&run);
+    assert_eq!(value["causes"], serde_json::json!([]));
+    assert_eq!(value["status_codes"], serde_json::json!(["5.1.1"]));
+    assert_eq!(value["domains"], serde_json::json!(["example.org"]));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn explain_bounce_without_text_is_a_usage_error() {
+    for args in [&["explain-bounce", "  "][..], &["explain-bounce", "--file", "/nonexistent/bounce.eml"][..]] {
+        let run = run(args);
+        assert_eq!(run.code, 2, "{args:?}");
+        assert!(run.stderr.starts_with("error: "), "{}", run.stderr);
+        assert!(run.stdout.is_empty());
+    }
+    let empty = run_stdin(&["explain-bounce", "-"], b"\n");
+    assert_eq!(empty.code, 2);
+    assert!(empty.stderr.contains("Paste the bounce message"), "{}", empty.stderr);
+}
