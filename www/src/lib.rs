@@ -53,6 +53,6 @@ pub use preflight::{PreflightPage, PreflightView, start as start_preflight};
 #[cfg(target_arch = "wasm32")]
 pub use reports::{ReportsPage, ReportsView, start as start_reports};
 #[cfg(target_arch = "wasm32")]
-pub use rules::start as start_rules;
+pub use rules::{BounceView, start as start_rules};
 #[cfg(target_arch = "wasm32")]
 pub use run::Checked;

@@ -1,13 +1,19 @@
 //! The rules page (`/rules`): the core's rule table, one anchored entry per finding code, so every
 //! finding on the other pages links to its explanation (`/rules#<code>`). Everything shown comes from
 //! the table (`Code::rule`, `mta_sts::senders`); sender sources are the only external links.
+//!
+//! At the top, "Why did my mail bounce?": a pasted bounce or log line explained by the core
+//! ([`mta_sts::bounce::explain`]), in the browser, with each cause linked to its rule below and each domain
+//! it names to a live check. Nothing pasted leaves the page.
 
 use leptos::prelude::*;
+use mta_sts::bounce::{Explanation, explain};
 use mta_sts::finding::{Category, CheckedBy, Rule};
 use mta_sts::{Code, Severity};
 
 use crate::present::{citations, severity_label};
-use crate::widgets::{SiteHeader, take_over_static_page};
+
+use crate::widgets::{SiteHeader, page_link, take_over_static_page};
 
 /// Mounts the rules page (the `mta-sts-rules` bundle).
 pub fn start() {
@@ -28,7 +34,7 @@ pub fn RulesPage() -> impl IntoView {
     });
     view! {
         <SiteHeader current="rules" tagline="Every rule the checker applies: what it checks, how much it matters, the RFC sentence behind it, and what real senders do differently." />
-        <main>{sections}</main>
+        <main><BounceForm />{sections}</main>
     }
 }
 
@@ -91,5 +97,75 @@ fn RuleEntry(rule: Rule) -> impl IntoView {
                 </details>
             })}
         </li>
+    }
+}
+
+/// "Why did my mail bounce?": the explanation follows the text as it is pasted or typed.
+#[component]
+pub fn BounceForm() -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let explanation = move || {
+        let text = text.get();
+        (!text.trim().is_empty()).then(|| view! { <BounceView explanation=explain(&text) /> })
+    };
+    view! {
+        <section class="group bounce" id="bounce">
+            <h2>"Why did my mail bounce?"</h2>
+            <div class="field">
+                <label for="bounce-text">"Paste the bounce message, its " <code>"Diagnostic-Code"</code>
+                    " line, or the mail log line of the failed delivery. It is read here, in your browser."</label>
+                <textarea
+                    id="bounce-text"
+                    rows="5"
+                    spellcheck="false"
+                    autocapitalize="none"
+                    prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev))
+                ></textarea>
+            </div>
+            {explanation}
+        </section>
+    }
+}
+
+/// What the core made of a bounce: each recognised failure with its rule, fix and source, then a live
+/// check of each domain the bounce names.
+#[component]
+#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
+pub fn BounceView(explanation: Explanation) -> impl IntoView {
+    let causes = explanation.causes.into_iter().map(|cause| {
+        let status = cause.status.map(|s| format!(" ({s})"));
+        view! {
+            <article class="bounce-cause">
+                <h3>{format!("{}: {}", cause.sender, cause.title)}{status}</h3>
+                <blockquote class="quote">{cause.quote}</blockquote>
+                <p class="meaning">{cause.meaning}</p>
+                {cause.caveat.map(|c| view! { <p class="note">{c}</p> })}
+                {cause.detail.map(|d| view! { <p class="detail">"Reason given: "{d}</p> })}
+                <p class="rfc">
+                    {cause.codes.into_iter().map(|code| view! {
+                        <a class="code" href=format!("#{}", code.as_str())><code>{code.as_str()}</code></a>" "
+                    }).collect_view()}
+                    {cause.rfc}
+                </p>
+                <p class="fix"><span class="fix-label">"Fix: "</span>{cause.fix}</p>
+                <p class="source"><a href=cause.source rel="noopener noreferrer" target="_blank">"Where the sender says this"</a></p>
+            </article>
+        }
+    }).collect_view();
+    let checks = explanation
+        .domains
+        .into_iter()
+        .map(|domain| {
+            let href = page_link("/", &[("domain", &domain)]);
+            view! { <a class="check-now" href=href>{format!("Check {domain} now")}</a>" " }
+        })
+        .collect_view();
+    view! {
+        <div class="bounce-result" aria-live="polite">
+            <p class="summary">{explanation.summary}</p>
+            {causes}
+            <p class="checks">{checks}</p>
+        </div>
     }
 }

@@ -238,3 +238,37 @@ async fn the_rules_page_explains_every_code_at_its_anchor() {
     }
     host.remove();
 }
+
+#[wasm_bindgen_test]
+async fn the_rules_page_explains_a_pasted_bounce_and_links_its_rule_and_domain() {
+    let document = document();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), || view! { <mta_sts_web::rules::RulesPage /> });
+    handle.forget();
+    leptos::task::tick().await;
+    assert!(host.query_selector(".bounce-result").unwrap().is_none(), "nothing is explained before a paste");
+
+    let text = "Remote server returned '550 5.4.8 MX hosts of example.com failed MTA-STS validation.'";
+    let area: web_sys::HtmlTextAreaElement = host.query_selector("#bounce-text").unwrap().unwrap().unchecked_into();
+    area.set_value(text);
+    area.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    leptos::task::tick().await;
+
+    let expected = mta_sts::bounce::explain(text);
+    let cause = &expected.causes[0];
+    assert_eq!(texts(&host, ".bounce-cause h3"), vec![format!("{}: {} (5.4.8)", cause.sender, cause.title)]);
+    assert_eq!(texts(&host, ".bounce-cause p.meaning"), vec![cause.meaning.clone()]);
+    let rule = host.query_selector(".bounce-cause a.code").unwrap().unwrap();
+    assert_eq!(rule.get_attribute("href").as_deref(), Some("#mx-not-covered"));
+    assert!(host.query_selector("li.rule[id='mx-not-covered']").unwrap().is_some(), "the link's target is on the page");
+    let check = host.query_selector(".bounce-result a.check-now").unwrap().unwrap();
+    assert_eq!(check.get_attribute("href").as_deref(), Some("/?domain=example.com"));
+
+    // Clearing the text clears the explanation.
+    area.set_value("");
+    area.dispatch_event(&web_sys::Event::new("input").unwrap()).unwrap();
+    leptos::task::tick().await;
+    assert!(host.query_selector(".bounce-result").unwrap().is_none());
+    host.remove();
+}
