@@ -258,7 +258,8 @@ pub fn explain(text: &str) -> Explanation {
                 cause.host = remote_host(&text, at);
                 if let Some(host) = &cause.host {
                     let named = words::named_host(host);
-                    cause.meaning = signature.failure.meaning(signature.sender, &named, &shown_domain(cause.domain.as_deref()));
+                    cause.meaning =
+                        signature.failure.meaning(signature.sender, &named, &shown_domain(cause.domain.as_deref()));
                 }
             }
             found.push((at, cause));

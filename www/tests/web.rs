@@ -212,14 +212,20 @@ async fn preflight_shows_the_id_warning_coverage_and_the_diff() {
 
 /// The rules page has an entry, anchored by its code, for every code a finding can link to, with the
 /// RFC's sentence; a group lists its rules; sender entries link to their sources.
-#[wasm_bindgen_test]
-async fn the_rules_page_explains_every_code_at_its_anchor() {
+/// Mounts the whole rules page.
+async fn rules_page() -> web_sys::HtmlElement {
     let document = document();
     let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
     document.body().unwrap().append_child(&host).unwrap();
     let handle = leptos::mount::mount_to(host.clone(), || view! { <mta_sts_web::rules::RulesPage /> });
     handle.forget();
     leptos::task::tick().await;
+    host
+}
+
+#[wasm_bindgen_test]
+async fn the_rules_page_explains_every_code_at_its_anchor() {
+    let host = rules_page().await;
     for code in mta_sts::Code::ALL {
         let entry = host
             .query_selector(&format!("li.rule[id='{}']", code.as_str()))
@@ -241,12 +247,7 @@ async fn the_rules_page_explains_every_code_at_its_anchor() {
 
 #[wasm_bindgen_test]
 async fn the_rules_page_explains_a_pasted_bounce_and_links_its_rule_and_domain() {
-    let document = document();
-    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
-    document.body().unwrap().append_child(&host).unwrap();
-    let handle = leptos::mount::mount_to(host.clone(), || view! { <mta_sts_web::rules::RulesPage /> });
-    handle.forget();
-    leptos::task::tick().await;
+    let host = rules_page().await;
     assert!(host.query_selector(".bounce-result").unwrap().is_none(), "nothing is explained before a paste");
 
     let text = "Remote server returned '550 5.4.8 MX hosts of example.com failed MTA-STS validation.'";
