@@ -15,7 +15,9 @@ use serde_json::Value;
 
 use crate::message::report as words;
 
+pub mod live;
 pub mod summary;
+pub use live::{LiveComparison, SenderPolicy};
 pub use summary::{Chart, Summary};
 
 /// Decompressed bytes allowed per file: the largest real reports are a few MB, and receivers commonly
