@@ -84,6 +84,12 @@ texts! { "report";
     result_type_unknown(report, result_type) =>
         "{report} uses the result type `{result_type}`, which is not one of those of RFC 8460 §4.3; its sessions \
          are counted under that name.";
+    count_not_integer(report, count) =>
+        "{report} gives session counts as text or as decimal numbers ({count}), not as integers (RFC 8460 \
+         §4.4); each was read as the whole number it holds.";
+    json_array(file, count) =>
+        "{file} holds {count} reports in one JSON array, not one report per file (RFC 8460 §4.4); each was \
+         read.";
     duplicate(report, file, first) =>
         "{report} in {file} was already read from {first}; it is counted once.";
 
