@@ -15,7 +15,9 @@ use serde_json::Value;
 
 use crate::message::report as words;
 
+pub mod live;
 pub mod summary;
+pub use live::{LiveComparison, SenderPolicy};
 pub use summary::{Chart, Summary};
 
 /// Decompressed bytes allowed per file: the largest real reports are a few MB, and receivers commonly
@@ -226,8 +228,59 @@ struct WirePolicyHead {
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "kebab-case")]
 struct WireSummary {
-    total_successful_session_count: u64,
-    total_failure_session_count: u64,
+    total_successful_session_count: Count,
+    total_failure_session_count: Count,
+}
+
+/// A session count: RFC 8460 §4.4 gives an integer, but some reporters write `"12"` or `12.0`. Those are
+/// read as the whole number they hold, and `lenient` says so, for a note; a fraction, a negative number or
+/// other text is not a count, and the file is not read.
+#[derive(Clone, Copy, Default)]
+struct Count {
+    value: u64,
+    lenient: bool,
+}
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{Error, Unexpected, Visitor};
+        struct Whole;
+        impl Visitor<'_> for Whole {
+            type Value = Count;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a whole number of sessions, zero or more")
+            }
+            fn visit_u64<E: Error>(self, value: u64) -> Result<Count, E> {
+                Ok(Count { value, lenient: false })
+            }
+            fn visit_i64<E: Error>(self, value: i64) -> Result<Count, E> {
+                u64::try_from(value)
+                    .map(|value| Count { value, lenient: false })
+                    .map_err(|_| E::invalid_value(Unexpected::Signed(value), &self))
+            }
+            fn visit_f64<E: Error>(self, value: f64) -> Result<Count, E> {
+                // 2^64: every integral f64 below it fits a u64.
+                const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+                if value.is_finite() && value >= 0.0 && value.fract() == 0.0 && value < LIMIT {
+                    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "checked above")]
+                    Ok(Count { value: value as u64, lenient: true })
+                } else {
+                    Err(E::invalid_value(Unexpected::Float(value), &self))
+                }
+            }
+            fn visit_str<E: Error>(self, text: &str) -> Result<Count, E> {
+                let trimmed = text.trim();
+                if let Ok(value) = trimmed.parse::<u64>() {
+                    return Ok(Count { value, lenient: true });
+                }
+                match trimmed.parse::<f64>() {
+                    Ok(value) if trimmed.bytes().all(|b| b.is_ascii_digit() || b == b'.') => self.visit_f64(value),
+                    _ => Err(E::invalid_value(Unexpected::Str(text), &self)),
+                }
+            }
+        }
+        deserializer.deserialize_any(Whole)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -238,7 +291,7 @@ struct WireFailure {
     receiving_mx_hostname: Option<String>,
     receiving_mx_helo: Option<String>,
     receiving_ip: Option<String>,
-    failed_session_count: u64,
+    failed_session_count: Count,
     additional_information: Option<String>,
     failure_reason_code: Option<String>,
 }
@@ -378,16 +431,41 @@ fn looks_like_email(bytes: &[u8]) -> bool {
 /// The report parts of an email (RFC 8460 §5.3): `application/tlsrpt+gzip` or `application/tlsrpt+json`,
 /// and, because many senders label the attachment generically, any gzip, JSON or octet-stream part.
 fn read_email(file: &str, bytes: &[u8], depth: u8, found: &mut Vec<(TlsReport, Vec<String>)>) -> Result<(), String> {
-    use mail_parser::{MessageParser, MimeHeaders as _, PartType};
-    let Some(message) = MessageParser::new().parse(bytes) else {
+    let Some(message) = mail_parser::MessageParser::new().parse(bytes) else {
         return Err(words::not_a_report(file));
     };
     let mut first_error = None;
+    let any = read_parts(file, &message, depth, found, &mut first_error);
+    if any {
+        return Ok(());
+    }
+    Err(first_error.unwrap_or_else(|| words::email_without_report(file)))
+}
+
+/// Reads the report parts of `message` and of the messages attached to it (`message/rfc822`, as a report
+/// forwarded as an attachment arrives); whether any was read. The first part that was a candidate but could
+/// not be read gives `first_error`.
+fn read_parts(
+    file: &str,
+    message: &mail_parser::Message<'_>,
+    depth: u8,
+    found: &mut Vec<(TlsReport, Vec<String>)>,
+    first_error: &mut Option<String>,
+) -> bool {
+    use mail_parser::{MimeHeaders as _, PartType};
+    if depth > MAX_DEPTH {
+        first_error.get_or_insert_with(|| words::too_deep(file));
+        return false;
+    }
     let mut any = false;
     for part in &message.parts {
         let body: &[u8] = match &part.body {
             PartType::Binary(b) | PartType::InlineBinary(b) => b,
             PartType::Text(t) => t.as_bytes(),
+            PartType::Message(inner) => {
+                any |= read_parts(file, inner, depth + 1, found, first_error);
+                continue;
+            }
             _ => continue,
         };
         let (ctype, subtype) = part
@@ -417,19 +495,39 @@ fn read_email(file: &str, bytes: &[u8], depth: u8, found: &mut Vec<(TlsReport, V
             }
         }
     }
-    if any {
-        return Ok(());
-    }
-    Err(first_error.unwrap_or_else(|| words::email_without_report(file)))
+    any
+}
+
+fn is_report(value: &Value) -> bool {
+    value.as_object().is_some_and(|o| o.contains_key("policies"))
 }
 
 fn read_json(file: &str, bytes: &[u8], found: &mut Vec<(TlsReport, Vec<String>)>) -> Result<(), String> {
     // Parse to a tree first, so that "not JSON" and "JSON of the wrong shape" get different sentences.
     let value: Value = serde_json::from_slice(bytes).map_err(|e| words::not_json(file, short(&e)))?;
-    let is_report = value.as_object().is_some_and(|o| o.contains_key("policies"));
-    if !is_report {
-        return Err(words::not_tlsrpt(file));
+    match value {
+        // RFC 8460 §4.4 has one report per file, but tools that collect reports save several in one array;
+        // each element is read as a report, and only when every one is a report.
+        Value::Array(items) if !items.is_empty() && items.iter().all(is_report) => {
+            let count = items.len();
+            // All or nothing, like a single report: one element of the wrong shape and the file is not read.
+            let mut all = Vec::with_capacity(count);
+            for item in items {
+                read_report(file, item, &mut all)?;
+            }
+            if let Some((_, notes)) = all.first_mut() {
+                notes.insert(0, words::json_array(file, count));
+            }
+            found.append(&mut all);
+            Ok(())
+        }
+        value if is_report(&value) => read_report(file, value, found),
+        _ => Err(words::not_tlsrpt(file)),
     }
+}
+
+/// One report, from a JSON value that has a `policies` field.
+fn read_report(file: &str, value: Value, found: &mut Vec<(TlsReport, Vec<String>)>) -> Result<(), String> {
     let wire: WireReport = serde_json::from_value(value).map_err(|e| words::field_type(file, short(&e)))?;
     // RFC 8460 §4: "the "policies" field of the report body MUST be an array".
     let Some(policies) = wire.policies else { return Err(words::not_tlsrpt(file)) };
@@ -482,6 +580,8 @@ struct Tally {
     sending_ip_missing: usize,
     mx_hostname_missing: usize,
     unknown_types: Vec<String>,
+    /// Counts given as a string or a decimal number with a whole value.
+    lenient_counts: usize,
 }
 
 impl Tally {
@@ -506,6 +606,9 @@ impl Tally {
         }
         if self.mx_hostname_missing > 0 {
             notes.push(words::mx_hostname_missing(label, self.mx_hostname_missing));
+        }
+        if self.lenient_counts > 0 {
+            notes.push(words::count_not_integer(label, self.lenient_counts));
         }
         for name in self.unknown_types {
             notes.push(words::result_type_unknown(label, name));
@@ -564,9 +667,10 @@ fn read_policy(wire: WirePolicy, tally: &mut Tally) -> PolicyReport {
             {
                 tally.unknown_types.push(name.clone());
             }
+            tally.lenient_counts += usize::from(f.failed_session_count.lenient);
             FailureDetail {
                 result_type,
-                count: f.failed_session_count,
+                count: f.failed_session_count.value,
                 sending_mta_ip,
                 receiving_mx_hostname,
                 receiving_mx_helo: non_empty(f.receiving_mx_helo),
@@ -576,13 +680,15 @@ fn read_policy(wire: WirePolicy, tally: &mut Tally) -> PolicyReport {
             }
         })
         .collect();
+    let (successful, failed) = (wire.summary.total_successful_session_count, wire.summary.total_failure_session_count);
+    tally.lenient_counts += usize::from(successful.lenient) + usize::from(failed.lenient);
     PolicyReport {
         policy_type,
         policy_domain,
         policy_string,
         mx_host,
-        successful: wire.summary.total_successful_session_count,
-        failed: wire.summary.total_failure_session_count,
+        successful: successful.value,
+        failed: failed.value,
         failures,
     }
 }
@@ -692,6 +798,9 @@ mod tests {
     const ODD: &[u8] = include_bytes!("../tests/fixtures/reports/unknown-result-type-and-extra-fields.json");
     const DMARC: &[u8] = include_bytes!("../tests/fixtures/reports/dmarc-aggregate.xml");
     const EMAIL: &[u8] = include_bytes!("../tests/fixtures/reports/email-octet-stream-attachment.eml");
+    const FORWARDED: &[u8] = include_bytes!("../tests/fixtures/reports/email-forwarded-as-attachment.eml");
+    const COUNTS: &[u8] = include_bytes!("../tests/fixtures/reports/counts-as-strings-and-floats.json");
+    const ARRAY: &[u8] = include_bytes!("../tests/fixtures/reports/array-of-reports.json");
 
     fn read(files: &[(&str, &[u8])]) -> ReportSet {
         let owned: Vec<(String, &[u8])> = files.iter().map(|(n, b)| ((*n).to_owned(), *b)).collect();
@@ -882,6 +991,79 @@ mod tests {
         assert_eq!(set.notes[0], words::report_id_missing("Company-X", "r.json"));
         let set = one("r.json", &without("date-range"));
         assert_eq!(set.notes, vec![words::date_range_missing(&label), words::mx_host_string(&label)]);
+    }
+
+    #[test]
+    fn counts_as_text_or_whole_decimals_are_read_with_a_note() {
+        let set = one("c.json", COUNTS);
+        assert_eq!(set.files[0].error, None);
+        let policy = &set.reports[0].policies[0];
+        assert_eq!((policy.successful, policy.failed, policy.failures[0].count), (120, 3, 3));
+        let label = label(&set.reports[0]);
+        assert_eq!(set.notes, vec![words::count_not_integer(&label, 3)]);
+        // Each form on its own.
+        for (count, expected) in [("\"7\"", 7), ("\" 7 \"", 7), ("7.0", 7), ("\"7.0\"", 7), ("0.0", 0)] {
+            let json = format!(
+                r#"{{"report-id": "x", "policies": [{{"summary": {{"total-failure-session-count": {count}}}}}]}}"#
+            );
+            let set = one("c.json", json.as_bytes());
+            assert_eq!(set.totals.failed, expected, "{count}");
+            assert!(set.notes.contains(&words::count_not_integer(label_of("x", ""), 1)), "{count}: {:?}", set.notes);
+        }
+        // Not a whole number of sessions: the file's error sentence.
+        for count in ["7.5", "-7", "-7.0", "\"-7\"", "\"7.5\"", "\"1e3\"", "\"NaN\"", "\"\"", "1e30", "true"] {
+            let json = format!(r#"{{"policies": [{{"summary": {{"total-failure-session-count": {count}}}}}]}}"#);
+            let error = error_of(json.as_bytes());
+            assert!(
+                error.starts_with("the file looks like a TLS-RPT report, but a field has a type"),
+                "{count}: {error}"
+            );
+        }
+        let detail = br#"{"policies": [{"failure-details": [{"failed-session-count": 1.5}]}]}"#;
+        assert!(error_of(detail).contains("RFC 8460 §4.4 does not allow"));
+    }
+
+    fn label_of(report_id: &str, organization: &str) -> String {
+        words::report_label(report_id, organization)
+    }
+
+    #[test]
+    fn a_json_array_of_reports_is_read_element_by_element() {
+        let set = one("all.json", ARRAY);
+        assert_eq!(set.files, vec![FileRead { file: "all.json".into(), reports: 2, error: None }]);
+        assert_eq!(set.reports.len(), 2);
+        assert_eq!((set.totals.successful, set.totals.failed), (1200 + 980, 4));
+        assert_eq!(set.notes[0], words::json_array("all.json", 2));
+        // With the same reports read from their own files too, each is counted once.
+        let set = read(&[("all.json", ARRAY), ("g.json", GOOGLE)]);
+        assert_eq!(set.reports.len(), 2);
+        // Not a report in every element, or no element: not read.
+        for bytes in [&b"[]"[..], b"[1, 2]", br#"[{"policies": []}, {"organization-name": "x"}]"#] {
+            assert_eq!(error_of(bytes), words::not_tlsrpt("the file"));
+        }
+        // One element of the wrong shape: the file is not read, and no report of it is counted.
+        let bad = br#"[{"report-id": "1", "policies": []}, {"policies": [{"summary": {"total-failure-session-count": -1}}]}]"#;
+        assert!(error_of(bad).contains("RFC 8460 §4.4 does not allow"));
+    }
+
+    #[test]
+    fn a_report_email_forwarded_as_an_attachment() {
+        let set = one("fwd.eml", FORWARDED);
+        assert_eq!(set.files[0], FileRead { file: "fwd.eml".into(), reports: 1, error: None });
+        assert_eq!(set.reports[0].organization, "Google Inc.");
+        assert_eq!(set.totals.failed, 4);
+        // Forwarded within forwarded, deeper than any real delivery: refused, not read forever.
+        let mut nested = email("application/tlsrpt+json", &b64(RFC));
+        for _ in 0..=MAX_DEPTH {
+            let mut outer =
+                b"From: a@example.com\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"f\"\r\n\r\n\
+                              --f\r\nContent-Type: message/rfc822\r\n\r\n"
+                    .to_vec();
+            outer.extend_from_slice(&nested);
+            outer.extend_from_slice(b"\r\n--f--\r\n");
+            nested = outer;
+        }
+        assert_eq!(error_of(&nested), words::too_deep("the file"));
     }
 
     #[test]

@@ -1,16 +1,22 @@
 //! `mta-sts report FILE...`: read TLS-RPT aggregate reports (RFC 8460 §4) from files, gzip files or
 //! emails, and sum them up. The core reads; this file only reads the files and renders.
 //!
+//! With `--live`, each `sts` policy domain is observed as `mta-sts check` observes it, and the policy each
+//! sender applied is compared with the live one by the core ([`ReportSet::compare_with_check`]).
+//!
 //! Exit status: 0 = every file read and no failed session, 1 = failed sessions reported, 2 = a file could
-//! not be read (the others are still in the output).
+//! not be read (the others are still in the output). A sender that applied an older policy does not change
+//! it: that is history, not a failure now.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use mta_sts::report::{FileRead, ReportSet, read_files};
+use mta_sts::Domain;
+use mta_sts::report::{FileRead, LiveComparison, ReportSet, read_files};
 use serde_json::Value;
 
+use crate::check::{FetchArgs, observe_all};
 use crate::render::{BOLD, DIM, GREEN, Out, Painter, RED, YELLOW, clean};
 use crate::{Ctx, Failure, input, write_stdout};
 
@@ -19,11 +25,22 @@ pub(crate) struct ReportArgs {
     /// Report files: `.json`, `.json.gz`, or the email (`.eml`) a report came in; `-` reads standard input.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// Compare the policy each sender applied (its reports' `policy-string`) with the policy live at each
+    /// policy domain now, fetched as `mta-sts check` fetches it.
+    #[arg(long)]
+    live: bool,
+    #[command(flatten)]
+    fetch: FetchArgs,
 }
+
+/// How many policy domains are observed at once with `--live`, as `check` does by default.
+const LIVE_CONCURRENCY: usize = 16;
 
 pub(crate) fn run(args: &ReportArgs, ctx: Ctx) -> ExitCode {
     let (set, code) = read(&args.files);
-    let stdout = if ctx.json { json(&set) } else { Ok(human(&set, ctx.painter)) };
+    let stdout = (if args.live { live(&set, &args.fetch).map(Some) } else { Ok(None) }).and_then(|live| {
+        if ctx.json { json(&set, live.as_deref()) } else { Ok(human(&set, live.as_deref(), ctx.painter)) }
+    });
     match stdout.and_then(|s| write_stdout(&s)) {
         Ok(()) => ExitCode::from(code),
         Err(Failure(message)) => {
@@ -54,7 +71,22 @@ fn read(paths: &[PathBuf]) -> (ReportSet, u8) {
     (set, code)
 }
 
-fn json(set: &ReportSet) -> Result<String, Failure> {
+/// Each `sts` policy domain's reports against its live policy. A domain a reporter wrote that is not a
+/// domain name cannot be observed, and is compared with no live policy.
+fn live(set: &ReportSet, fetch: &FetchArgs) -> Result<Vec<LiveComparison>, Failure> {
+    let names = set.sts_policy_domains();
+    let domains: Vec<Domain> = names.iter().filter_map(|n| Domain::parse(n).ok()).collect();
+    let mut checked = observe_all(fetch, domains, LIVE_CONCURRENCY)?.into_iter();
+    Ok(names
+        .iter()
+        .map(|name| match Domain::parse(name) {
+            Ok(_) => checked.next().map_or_else(|| set.compare_live(name, None, None), |r| set.compare_with_check(&r)),
+            Err(_) => set.compare_live(name, None, None),
+        })
+        .collect())
+}
+
+fn json(set: &ReportSet, live: Option<&[LiveComparison]>) -> Result<String, Failure> {
     let bug =
         |e: serde_json::Error| Failure(format!("cannot write the JSON output: {e}. Please report this as a bug."));
     let mut value = serde_json::to_value(set).map_err(bug)?;
@@ -62,6 +94,10 @@ fn json(set: &ReportSet) -> Result<String, Failure> {
         map.insert("kind".to_owned(), Value::from("report"));
         // The sums the /reports page shows, from the same core function.
         map.insert("summary".to_owned(), serde_json::to_value(set.summary()).map_err(bug)?);
+        // Only with --live: one entry per `sts` policy domain.
+        if let Some(live) = live {
+            map.insert("live".to_owned(), serde_json::to_value(live).map_err(bug)?);
+        }
     }
     let mut out = serde_json::to_string(&value).map_err(bug)?;
     out.push('\n');
@@ -73,7 +109,7 @@ fn plural(n: impl Into<u64>, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-fn human(set: &ReportSet, p: Painter) -> String {
+fn human(set: &ReportSet, live: Option<&[LiveComparison]>, p: Painter) -> String {
     let mut out = Out::default();
     let failed_files = set.files.iter().filter(|f| f.error.is_some()).count();
     let headline = format!(
@@ -123,6 +159,23 @@ fn human(set: &ReportSet, p: Painter) -> String {
                 clean(&report.start),
                 clean(&report.end),
             ));
+        }
+    }
+
+    if let Some(live) = live {
+        out.blank();
+        out.line(p.paint(BOLD, "Against the live policy"));
+        if live.is_empty() {
+            out.line(format_args!("  {}", p.paint(DIM, "No report has an sts policy domain to compare.")));
+        }
+        for comparison in live {
+            let older = comparison.senders.iter().any(|s| !s.same);
+            let mark = if comparison.live.is_none() || older { p.paint(YELLOW, "⚠") } else { p.paint(GREEN, "✔") };
+            out.line(format_args!("  {mark} {}", clean(&comparison.sentence)));
+            for sender in &comparison.senders {
+                let mark = if sender.same { p.paint(GREEN, "✔") } else { p.paint(YELLOW, "⚠") };
+                out.line(format_args!("    {mark} {}", clean(&sender.sentence)));
+            }
         }
     }
 
@@ -217,7 +270,7 @@ mod tests {
         });
         let bytes = serde_json::to_vec(&report).unwrap();
         let set = read_files(&[("r.json".to_owned(), bytes.as_slice())]);
-        let text = human(&set, Painter { color: false });
+        let text = human(&set, None, Painter { color: false });
         for t in ResultType::KNOWN {
             assert!(text.contains(&t.explain()), "{t}: {text}");
         }

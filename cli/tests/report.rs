@@ -1,9 +1,12 @@
 //! `mta-sts report`: exit codes, the JSON contract, standard input and the human summary.
 
+mod support;
+
 use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use serde_json::Value;
+use support::{Cert, Fixture, Reply, World};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/reports/");
 
@@ -162,4 +165,74 @@ fn an_empty_file_exits_2_with_one_sentence() {
     let r = run_stdin(&["report", "-"], b"");
     assert_eq!(r.code, 2);
     assert!(r.stdout.contains("standard input is empty."), "{}", r.stdout);
+}
+
+/// A report for live.test applying `lines`, written to a temporary file.
+fn live_report(organization: &str, lines: &[&str]) -> tempfile::NamedTempFile {
+    let report = serde_json::json!({
+        "organization-name": organization, "report-id": format!("{organization}-1"), "contact-info": "a@b.example",
+        "date-range": {"start-datetime": "2026-11-29T00:00:00Z", "end-datetime": "2026-11-29T23:59:59Z"},
+        "policies": [{"policy": {"policy-type": "sts", "policy-domain": "live.test", "policy-string": lines,
+                                 "mx-host": ["mx.live.test"]},
+                      "summary": {"total-successful-session-count": 10, "total-failure-session-count": 0}}]
+    });
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), serde_json::to_vec(&report).unwrap()).unwrap();
+    file
+}
+
+#[test]
+fn live_compares_each_senders_policy_with_the_one_served_now() {
+    let mut world = World::default();
+    let live = "version: STSv1\r\nmode: enforce\r\nmx: mx.live.test\r\nmax_age: 604800\r\n";
+    world.deploy("live.test", Some("127.0.0.1"), None, Reply::policy(live), Cert::Good);
+    let fixture = Fixture::start(world);
+    // Re-serialised in another order and spacing: the same policy.
+    let same = live_report("Same", &["max_age:604800", "mx: MX.live.test", "mode: enforce", "version: STSv1"]);
+    let older = live_report("Older", &["version: STSv1", "mode: testing", "mx: mx.live.test", "max_age: 86400"]);
+    let files = [older.path().to_str().unwrap().to_owned(), same.path().to_str().unwrap().to_owned()];
+    let mut args: Vec<String> = vec!["report".into(), "--json".into(), "--live".into()];
+    args.extend(fixture.flags());
+    args.extend(files.iter().cloned());
+    let r = support::run::mta_sts(&args);
+    assert_eq!(r.code, 0, "an older policy is history, not a failure: {}{}", r.stdout, r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let live = v["live"].as_array().expect("the live comparison");
+    assert_eq!(live.len(), 1);
+    assert_eq!(live[0]["domain"], "live.test");
+    assert_eq!(live[0]["record_id"], "20260101T000000");
+    assert_eq!(live[0]["live"], serde_json::json!(["max_age: 604800", "mode: enforce", "mx: mx.live.test"]));
+    let senders = live[0]["senders"].as_array().unwrap();
+    assert_eq!(senders[0]["organization"], "Older");
+    assert_eq!(senders[0]["same"], false);
+    assert_eq!(senders[0]["added"], serde_json::json!(["max_age: 604800", "mode: enforce"]));
+    assert_eq!(senders[0]["removed"], serde_json::json!(["max_age: 86400", "mode: testing"]));
+    let sentence = senders[0]["sentence"].as_str().unwrap();
+    assert!(sentence.contains("Older applied an older policy of live.test"), "{sentence}");
+    assert!(sentence.contains("id=20260101T000000"), "{sentence}");
+    assert_eq!((&senders[1]["organization"], &senders[1]["same"]), (&Value::from("Same"), &Value::Bool(true)));
+
+    // The same in words; and the existing fields are all still there.
+    let keys: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    assert_eq!(keys, ["files", "kind", "live", "notes", "reports", "summary", "totals"]);
+    let mut args: Vec<String> = vec!["report".into(), "--live".into()];
+    args.extend(fixture.flags());
+    args.extend(files.iter().cloned());
+    let r = support::run::mta_sts(&args);
+    assert!(r.stdout.contains("Against the live policy"), "{}", r.stdout);
+    assert!(r.stdout.contains("1 sender applied an older policy of live.test"), "{}", r.stdout);
+    assert!(r.stdout.contains("Same applied the live policy of live.test (1 report)."), "{}", r.stdout);
+}
+
+#[test]
+fn live_with_a_domain_without_a_policy_says_so() {
+    let fixture = Fixture::start(World::default());
+    let report = live_report("R", &["mode: enforce"]);
+    let mut args: Vec<String> = vec!["report".into(), "--json".into(), "--live".into()];
+    args.extend(fixture.flags());
+    args.push(report.path().to_str().unwrap().to_owned());
+    let r = support::run::mta_sts(&args);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["live"][0]["live"], Value::Null);
+    assert!(v["live"][0]["sentence"].as_str().unwrap().starts_with("live.test has no valid policy live now"));
 }

@@ -84,6 +84,12 @@ texts! { "report";
     result_type_unknown(report, result_type) =>
         "{report} uses the result type `{result_type}`, which is not one of those of RFC 8460 §4.3; its sessions \
          are counted under that name.";
+    count_not_integer(report, count) =>
+        "{report} gives session counts as text or as decimal numbers ({count}), not as integers (RFC 8460 \
+         §4.4); each was read as the whole number it holds.";
+    json_array(file, count) =>
+        "{file} holds {count} reports in one JSON array, not one report per file (RFC 8460 §4.4); each was \
+         read.";
     duplicate(report, file, first) =>
         "{report} in {file} was already read from {first}; it is counted once.";
 
@@ -96,6 +102,31 @@ texts! { "report";
     day_bar(day, successful, failed) => "{day}: {successful} successful, {failed} failed";
     chart_title(days, max) =>
         "Successful and failed TLS sessions per day, {days} days; the tallest bar is {max} sessions.";
+
+    // ----- the policy each sender applied against the live one (crate::report::live) -----
+    live_one_report() => "1 report";
+    live_reports(count) => "{count} reports";
+    live_one_sender() => "1 sender";
+    live_senders(count) => "{count} senders";
+    live_same(organization, domain, reports) =>
+        "{organization} applied the live policy of {domain} ({reports}).";
+    live_older(organization, domain, reports, changes) =>
+        "{organization} applied an older policy of {domain} ({reports}): {changes}. Either the policy changed \
+         without a new `id` in the `_mta-sts` record, so this sender kept its cached copy (RFC 8461 §3.1), or its \
+         copy had not yet expired (`max_age`, RFC 8461 §3.2). Change the `id` after every change of the policy \
+         (RFC 8461 §8.1), and expect senders to keep an old policy until its `max_age` has passed.";
+    live_record_id(id) => "The live `_mta-sts` record has `id={id}`.";
+    live_line_added(line) => "the live policy has `{line}`, the sender's had not";
+    live_line_removed(line) => "the sender's had `{line}`, the live policy has not";
+    live_all_same(domain) => "Every sender applied the policy live at {domain} now.";
+    live_some_older(domain, senders) =>
+        "{senders} applied an older policy of {domain} than the one live now.";
+    live_unavailable(domain) =>
+        "{domain} has no valid policy live now, so the policies senders applied cannot be compared with it. \
+         Check {domain} to see why.";
+    live_nothing_reported(domain) =>
+        "No report gives the `policy-string` a sender applied for {domain} (RFC 8460 §4.4), so there is nothing \
+         to compare with the live policy.";
 
     // ----- what each result type means (RFC 8460 §4.3), one line each -----
     result_starttls_not_supported() =>
