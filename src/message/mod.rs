@@ -143,6 +143,7 @@ pub(crate) const fn optional(fix: &[&'static str]) -> Option<&'static str> {
     }
 }
 
+pub mod compare;
 pub mod evaluate;
 pub mod mx;
 pub mod policy;
@@ -152,7 +153,7 @@ pub mod tlsrpt;
 
 /// Every text that is not a finding (summaries, notes, paragraphs of fixes), table by table.
 pub fn texts() -> impl Iterator<Item = &'static Text> {
-    [evaluate::TEXTS, mx::TEXTS, report::TEXTS].into_iter().flatten()
+    [evaluate::TEXTS, mx::TEXTS, report::TEXTS, compare::TEXTS].into_iter().flatten()
 }
 
 /// Every template, table by table.
