@@ -1,7 +1,8 @@
 //! `mta-sts`: check MTA-STS (RFC 8461) records and policies and TLS-RPT (RFC 8460) records offline.
 //!
 //! Exit codes are a public contract (design.md §3): 0 = valid, 1 = invalid, 2 = usage or IO error;
-//! `check` adds 3 = only DNS lookups failed (temporary); `report` exits 1 when reports count failed sessions.
+//! `check` adds 3 = only DNS lookups failed (temporary); `report` exits 1 when reports count failed sessions;
+//! `monitor` exits 1 on an error-level change, 3 when only lookups failed.
 
 mod catalogue;
 mod check;
@@ -9,11 +10,14 @@ mod commands;
 mod examples;
 mod fetch;
 mod guard;
+mod history;
 mod input;
+mod monitor;
 mod preflight;
 mod render;
 mod report;
 mod serve;
+mod store;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -29,8 +33,8 @@ use crate::render::Painter;
     name = "mta-sts",
     version,
     about = "Check MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) records and policies.",
-    after_help = "Exit status: 0 = valid, 1 = invalid (report: failed sessions), 2 = usage or input error, 3 = (check) only lookups \
-                  failed.",
+    after_help = "Exit status: 0 = valid, 1 = invalid (report: failed sessions; monitor: an error-level change), 2 = usage or \
+                  input error, 3 = (check, monitor) only lookups failed.",
     arg_required_else_help = true
 )]
 struct Cli {
@@ -94,6 +98,10 @@ enum Command {
     Report(report::ReportArgs),
     /// Serve the web app and the /api/observe API (the self-hosted alternative to the Cloudflare worker).
     Serve(serve::ServeArgs),
+    /// Check domains and store each run in SQLite; report what changed since each domain's previous run.
+    Monitor(monitor::MonitorArgs),
+    /// A domain's timeline from the monitor's database: policies seen, runs and their changes.
+    History(history::HistoryArgs),
 }
 
 #[derive(Subcommand)]
@@ -153,8 +161,9 @@ fn run(cli: Cli) -> Result<Done, Failure> {
         Command::Evaluate { file, now } => commands::evaluate(file.as_ref(), now.unwrap_or_else(unix_now), ctx),
         Command::Generate(args) => commands::generate(&args, ctx),
         Command::Codes { markdown } => catalogue::codes(markdown, ctx),
+        Command::History(args) => history::history(&args, ctx),
         Command::Explain { code } => catalogue::explain(&code, ctx),
-        Command::Check(_) | Command::Preflight(_) | Command::Report(_) | Command::Serve(_) => {
+        Command::Check(_) | Command::Preflight(_) | Command::Report(_) | Command::Serve(_) | Command::Monitor(_) => {
             unreachable!("main runs the online commands itself")
         }
     }
@@ -193,6 +202,10 @@ fn main() -> ExitCode {
             return report::run(args, ctx);
         }
         Command::Serve(args) => return serve::run(args),
+        Command::Monitor(args) => {
+            let ctx = Ctx { json: cli.json, painter: Painter { color: !cli.json && wants_color(cli.color) } };
+            return monitor::run(args, ctx);
+        }
         _ => {}
     }
     match run(cli) {
