@@ -371,3 +371,12 @@ fn a_run_killed_midway_keeps_what_it_committed() {
     let runs: i64 = conn.query_row("SELECT COUNT(*) FROM runs", [], |r| r.get(0)).unwrap();
     assert_eq!(runs, committed + 7);
 }
+
+/// The README's change-code table lists every code the core can report.
+#[test]
+fn the_readme_lists_every_change_code() {
+    let readme = include_str!("../../README.md");
+    for code in mta_sts::compare::ChangeCode::ALL {
+        assert!(readme.contains(&format!("| `{code}` |")), "README.md's change-code table lacks {code}");
+    }
+}
