@@ -176,18 +176,24 @@ fn run_inner(args: &MonitorArgs, ctx: Ctx) -> Result<ExitCode, Failure> {
                 0
             }));
         };
+        // SIGINT or SIGTERM ends the loop between two domains: each domain's run is one transaction.
+        let mut stop = std::pin::pin!(crate::serve::shutdown_signal());
         loop {
             let started = tokio::time::Instant::now();
-            run_once(args, ctx, &fetcher, &mut store, domains.clone(), hook.as_ref(), &mut deliveries).await?;
+            tokio::select! {
+                result = run_once(args, ctx, &fetcher, &mut store, domains.clone(), hook.as_ref(), &mut deliveries) => {
+                    result?;
+                }
+                () = &mut stop => break,
+            }
             while deliveries.try_join_next().is_some() {}
             tokio::select! {
                 () = tokio::time::sleep_until(started + every) => {}
-                _ = tokio::signal::ctrl_c() => {
-                    drain(&mut deliveries).await;
-                    return Ok(ExitCode::SUCCESS);
-                }
+                () = &mut stop => break,
             }
         }
+        drain(&mut deliveries).await;
+        Ok(ExitCode::SUCCESS)
     })
 }
 

@@ -340,7 +340,8 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// SIGINT or SIGTERM (also how `monitor --every` is stopped).
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

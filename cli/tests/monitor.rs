@@ -380,3 +380,32 @@ fn the_readme_lists_every_change_code() {
         assert!(readme.contains(&format!("| `{code}` |")), "README.md's change-code table lacks {code}");
     }
 }
+
+/// `--every` runs again and again until SIGTERM, which ends it cleanly (exit 0) between runs.
+#[test]
+fn every_loops_until_terminated() {
+    let mut w = World::default();
+    deploy(&mut w, "loop.test");
+    let fixture = Fixture::start(w);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("runs.db");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mta-sts"))
+        .args(["monitor", "--json", "--every", "1s", "--db"])
+        .arg(&db)
+        .args(fixture.flags())
+        .arg("loop.test")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufRead::lines(BufReader::new(child.stdout.take().unwrap()));
+    // Reading the lines is the synchronisation: the second exists only once the loop ran again.
+    let first: Value = serde_json::from_str(&out.next().unwrap().unwrap()).unwrap();
+    let second: Value = serde_json::from_str(&out.next().unwrap().unwrap()).unwrap();
+    assert_eq!(first["first_run"], true);
+    assert_eq!(second["first_run"], false);
+    assert!(second["checked_at"].as_u64() > first["checked_at"].as_u64(), "{first} {second}");
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
