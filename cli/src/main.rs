@@ -38,7 +38,7 @@ use crate::render::Painter;
     arg_required_else_help = true
 )]
 struct Cli {
-    /// Print exactly one JSON object on standard output (`check`: one per domain, one per line).
+    /// Print exactly one JSON object on standard output (`check`, `monitor`: one per domain, one per line).
     #[arg(long, global = true)]
     json: bool,
     /// When to colour the human output.

@@ -409,3 +409,18 @@ fn every_loops_until_terminated() {
     assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+/// A webhook that never answers is reported on stderr after its bounded retries; the run still succeeds.
+#[test]
+fn a_failing_webhook_is_reported_not_fatal() {
+    let mut w = World::default();
+    deploy(&mut w, "hook.test");
+    let fixture = Fixture::start(w);
+    let dir = tempfile::tempdir().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let hook = format!("http://{closed}/hook");
+    let run = monitor(&fixture, &dir.path().join("runs.db"), fixture.now, &["hook.test", "--webhook", &hook]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(lines(&run).len(), 1);
+    assert!(run.stderr.contains("did not take the run of hook.test after 4 attempts"), "{}", run.stderr);
+}
