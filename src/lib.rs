@@ -9,6 +9,7 @@
 //!   hosts, reporting every problem as a [`Finding`];
 //! * [`dns`] builds and decodes the RFC 8484 DNS-over-HTTPS messages;
 //! * [`evaluate`] turns [`Observations`] into a [`Report`];
+//! * [`compare`] tells what changed between two reports of a domain (for monitoring);
 //! * [`generate`] writes the three things a domain has to publish, and [`preflight`] checks a draft of them
 //!   against the live state before it is published.
 //!
@@ -39,6 +40,7 @@ mod abnf;
 pub mod api;
 pub mod checks;
 pub mod civil;
+pub mod compare;
 
 pub use domain::{Domain, DomainError};
 pub use evaluate::{Report, Verdict, evaluate};

@@ -108,8 +108,14 @@ fn domain_lines(bytes: &[u8], label: &str, out: &mut Vec<(String, String)>) {
 }
 
 fn domains(args: &CheckArgs) -> Result<Vec<Domain>, Failure> {
+    read_domains(&args.domains, args.file.as_ref(), "check")
+}
+
+/// The domains of the arguments (`-` reads standard input) and of `--file`, one per line (`#` starts a
+/// comment); `command` names the command in the error when there are none.
+pub(crate) fn read_domains(args: &[String], file: Option<&PathBuf>, command: &str) -> Result<Vec<Domain>, Failure> {
     let mut raw: Vec<(String, String)> = Vec::new();
-    for arg in &args.domains {
+    for arg in args {
         if arg == "-" {
             let stdin = input::read(None, "domains, one per line,")?;
             domain_lines(&stdin.bytes, "standard input", &mut raw);
@@ -117,12 +123,12 @@ fn domains(args: &CheckArgs) -> Result<Vec<Domain>, Failure> {
             raw.push(("argument".to_owned(), arg.clone()));
         }
     }
-    if let Some(path) = &args.file {
+    if let Some(path) = file {
         let file = input::read(Some(path), "file of domains")?;
         domain_lines(&file.bytes, &file.label, &mut raw);
     }
     if raw.is_empty() {
-        return Err(Failure("give at least one domain to check, as in `mta-sts check example.com`.".to_owned()));
+        return Err(Failure(format!("give at least one domain to {command}, as in `mta-sts {command} example.com`.")));
     }
     raw.into_iter()
         .map(|(source, text)| {
@@ -132,23 +138,58 @@ fn domains(args: &CheckArgs) -> Result<Vec<Domain>, Failure> {
         .collect()
 }
 
+/// Observes and evaluates each domain, each on its own task (so they use every core), at most
+/// `concurrency` at once, in input order; judged at `fixed_now`, or at the clock when each check starts.
+pub(crate) fn observe_all(
+    fetcher: &Arc<Fetcher>,
+    domains: Vec<Domain>,
+    concurrency: u16,
+    fixed_now: Option<u64>,
+) -> impl futures_util::Stream<Item = Result<(Observations, Report), Failure>> + use<> {
+    let fetcher = fetcher.clone();
+    futures_util::stream::iter(domains)
+        .map(move |domain| {
+            let fetcher = fetcher.clone();
+            tokio::spawn(async move {
+                let now = fixed_now.unwrap_or_else(crate::unix_now);
+                let obs = fetcher.observe(&mta_sts::plan(&domain), now).await;
+                let report = mta_sts::evaluate(&obs, now);
+                (obs, report)
+            })
+        })
+        .buffered(usize::from(concurrency))
+        .map(|joined| {
+            let (obs, report) =
+                joined.map_err(|e| Failure(format!("a check crashed: {e}. Please report this as a bug.")))?;
+            let report = report.map_err(|e| Failure(format!("cannot evaluate: {e}. Please report this as a bug.")))?;
+            Ok((obs, report))
+        })
+}
+
+/// An online command's exit code: its own, or 2 after saying what went wrong.
+pub(crate) fn exit(result: Result<ExitCode, Failure>) -> ExitCode {
+    result.unwrap_or_else(|Failure(message)| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    })
+}
+
+/// The runtime an online command runs its checks on.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))
+}
+
 /// Runs `check`, printing each report as it is ready (in input order).
 pub(crate) fn run(args: &CheckArgs, ctx: Ctx) -> ExitCode {
-    match run_inner(args, ctx) {
-        Ok(code) => code,
-        Err(Failure(message)) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-    }
+    exit(run_inner(args, ctx))
 }
 
 fn run_inner(args: &CheckArgs, ctx: Ctx) -> Result<ExitCode, Failure> {
     let domains = domains(args)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
+    let runtime = runtime()?;
     runtime.block_on(async {
         let fetcher = Arc::new(args.fetch.fetcher()?);
         let progress = (domains.len() > 1 && std::io::stderr().is_terminal()).then(|| {
@@ -159,26 +200,12 @@ fn run_inner(args: &CheckArgs, ctx: Ctx) -> Result<ExitCode, Failure> {
             );
             bar
         });
-        let mut results = futures_util::stream::iter(domains)
-            .map(|domain| {
-                let fetcher = fetcher.clone();
-                let fixed_now = args.now;
-                // Each check on its own task, so they use every core.
-                tokio::spawn(async move {
-                    let now = fixed_now.unwrap_or_else(crate::unix_now);
-                    let obs = fetcher.observe(&mta_sts::plan(&domain), now).await;
-                    let report = mta_sts::evaluate(&obs, now);
-                    (obs, report)
-                })
-            })
-            .buffered(usize::from(args.concurrency));
+        let mut results = observe_all(&fetcher, domains, args.concurrency, args.now);
         let (mut valid, mut invalid, mut lookup_failed) = (0usize, 0usize, 0usize);
         let mut stdout = std::io::stdout().lock();
         let mut first = true;
-        while let Some(joined) = results.next().await {
-            let (obs, report) =
-                joined.map_err(|e| Failure(format!("a check crashed: {e}. Please report this as a bug.")))?;
-            let report = report.map_err(|e| Failure(format!("cannot evaluate: {e}. Please report this as a bug.")))?;
+        while let Some(result) = results.next().await {
+            let (obs, report) = result?;
             match (report.valid, report.verdict) {
                 (true, _) => valid += 1,
                 (false, Verdict::LookupFailed) => lookup_failed += 1,

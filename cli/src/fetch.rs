@@ -119,6 +119,9 @@ impl tower_service::Service<Name> for ResolverLookup {
 
 type DohClient = Client<hyper_rustls::HttpsConnector<HttpConnector<ResolverLookup>>, Empty<Bytes>>;
 
+/// The monitor's webhook client (`Fetcher::webhook_client`).
+pub(crate) type WebhookClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, http_body_util::Full<Bytes>>;
+
 /// Runs plans. One per process: the DoH connections are pooled across checks.
 pub(crate) struct Fetcher {
     options: Arc<Options>,
@@ -187,6 +190,25 @@ impl Fetcher {
             .wrap_connector(http);
         let doh = Client::builder(TokioExecutor::new()).pool_idle_timeout(Duration::from_secs(30)).build(https);
         Fetcher { options, doh, roots, provider }
+    }
+
+    /// A client for the monitor's webhook: the same trust anchors (with `--ca-file`), the system resolver
+    /// (the operator chose the URL, so the SSRF guard does not apply), plain HTTP allowed.
+    pub(crate) fn webhook_client(&self) -> WebhookClient {
+        let tls = ClientConfig::builder_with_provider(self.provider.clone())
+            .with_safe_default_protocol_versions()
+            .expect("ring supports TLS 1.2 and 1.3")
+            .with_root_certificates(self.roots.clone())
+            .with_no_client_auth();
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_connect_timeout(Some(self.options.timeout));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .wrap_connector(http);
+        Client::builder(TokioExecutor::new()).build(https)
     }
 
     /// Runs every probe of `plan` and returns what was seen.

@@ -2,7 +2,8 @@
 //!
 //! Exit codes are a public contract (design.md §3): 0 = valid, 1 = invalid, 2 = usage or IO error;
 //! `check` adds 3 = only DNS lookups failed (temporary); `report` exits 1 when reports count failed sessions;
-//! `explain-bounce` exits 1 when it recognises no MTA-STS failure in the text.
+//! `explain-bounce` exits 1 when it recognises no MTA-STS failure in the text; `monitor` exits 1 on an
+//! error-level change, 3 when only lookups failed.
 
 mod bounce;
 mod catalogue;
@@ -11,11 +12,14 @@ mod commands;
 mod examples;
 mod fetch;
 mod guard;
+mod history;
 mod input;
+mod monitor;
 mod preflight;
 mod render;
 mod report;
 mod serve;
+mod store;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -31,12 +35,12 @@ use crate::render::Painter;
     name = "mta-sts",
     version,
     about = "Check MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) records and policies.",
-    after_help = "Exit status: 0 = valid, 1 = invalid (report: failed sessions; explain-bounce: nothing recognised), 2 = usage or \
-                  input error, 3 = (check) only lookups failed.",
+    after_help = "Exit status: 0 = valid, 1 = invalid (report: failed sessions; monitor: an error-level change; explain-bounce: \
+                  nothing recognised), 2 = usage or input error, 3 = (check, monitor) only lookups failed.",
     arg_required_else_help = true
 )]
 struct Cli {
-    /// Print exactly one JSON object on standard output (`check`: one per domain, one per line).
+    /// Print exactly one JSON object on standard output (`check`, `monitor`: one per domain, one per line).
     #[arg(long, global = true)]
     json: bool,
     /// When to colour the human output.
@@ -99,6 +103,10 @@ enum Command {
     ExplainBounce(bounce::BounceArgs),
     /// Serve the web app and the /api/observe API (the self-hosted alternative to the Cloudflare worker).
     Serve(serve::ServeArgs),
+    /// Check domains and store each run in SQLite; report what changed since each domain's previous run.
+    Monitor(monitor::MonitorArgs),
+    /// A domain's timeline from the monitor's database: policies seen, runs and their changes.
+    History(history::HistoryArgs),
 }
 
 #[derive(Subcommand)]
@@ -158,9 +166,10 @@ fn run(cli: Cli) -> Result<Done, Failure> {
         Command::Evaluate { file, now } => commands::evaluate(file.as_ref(), now.unwrap_or_else(unix_now), ctx),
         Command::Generate(args) => commands::generate(&args, ctx),
         Command::Codes { markdown } => catalogue::codes(markdown, ctx),
+        Command::History(args) => history::history(&args, ctx),
         Command::Explain { code } => catalogue::explain(&code, ctx),
         Command::ExplainBounce(args) => bounce::run(&args, ctx),
-        Command::Check(_) | Command::Preflight(_) | Command::Report(_) | Command::Serve(_) => {
+        Command::Check(_) | Command::Preflight(_) | Command::Report(_) | Command::Serve(_) | Command::Monitor(_) => {
             unreachable!("main runs the online commands itself")
         }
     }
@@ -199,6 +208,10 @@ fn main() -> ExitCode {
             return report::run(args, ctx);
         }
         Command::Serve(args) => return serve::run(args),
+        Command::Monitor(args) => {
+            let ctx = Ctx { json: cli.json, painter: Painter { color: !cli.json && wants_color(cli.color) } };
+            return monitor::run(args, ctx);
+        }
         _ => {}
     }
     match run(cli) {

@@ -26,6 +26,9 @@ use crate::Failure;
 use crate::check::FetchArgs;
 use crate::fetch::Fetcher;
 
+/// The monitor's history of one domain (`--db`).
+const HISTORY_PATH: &str = "/api/history";
+
 #[derive(Args, Debug)]
 pub(crate) struct ServeArgs {
     /// The address and port to listen on.
@@ -37,6 +40,9 @@ pub(crate) struct ServeArgs {
     /// Checks per minute one client address may run (IPv6 clients are counted per /64).
     #[arg(long, value_name = "N", default_value_t = 30)]
     rate_limit: u32,
+    /// The monitor's database: serve `GET /api/history?domain=` from it.
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
     #[command(flatten)]
     fetch: FetchArgs,
 }
@@ -81,6 +87,8 @@ struct AppState {
     limiter: Limiter,
     /// How long one check may take before the server gives up on it.
     check_timeout: Duration,
+    /// `--db`: the monitor's database, for `/api/history`.
+    db: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy)]
@@ -105,6 +113,12 @@ fn refuse(refusal: &Refusal) -> Response {
     api(status, &serde_json::json!({ "error": refusal.sentence() }))
 }
 
+/// The one `domain` parameter of an API query, parsed as the core parses it.
+fn query_domain(query: Option<&str>) -> Result<mta_sts::Domain, Refusal> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default()).unwrap_or_default();
+    mta_sts::api::requested_domain(pairs.into_iter().filter(|(name, _)| name == "domain").map(|(_, value)| value))
+}
+
 async fn observe(
     State(state): State<Arc<AppState>>,
     peer: axum::Extension<Peer>,
@@ -115,10 +129,7 @@ async fn observe(
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         return response;
     }
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default();
-    let values = pairs.into_iter().filter(|(name, _)| name == "domain").map(|(_, value)| value);
-    let domain = match mta_sts::api::requested_domain(values) {
+    let domain = match query_domain(query.as_deref()) {
         Ok(domain) => domain,
         Err(refusal) => return refuse(&refusal),
     };
@@ -129,6 +140,28 @@ async fn observe(
             Err(_) => refuse(&Refusal::Unencodable),
         },
         Err(_) => refuse(&Refusal::TooSlow),
+    }
+}
+
+/// `GET /api/history?domain=D`: the same JSON as `mta-sts history D --json`; 404 when the database has no
+/// run of D. Reads only: the database is opened read-only per request, on a blocking thread.
+async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) -> Response {
+    let Some(db) = state.db.clone() else { return refuse(&Refusal::NoEndpoint) };
+    let domain = match query_domain(query.as_deref()) {
+        Ok(domain) => domain,
+        Err(refusal) => return refuse(&refusal),
+    };
+    let loaded = tokio::task::spawn_blocking(move || crate::history::load(&db, &domain).map(|h| (h, domain))).await;
+    match loaded {
+        Ok(Ok((Some(history), _))) => match serde_json::to_value(&history) {
+            Ok(value) => api(StatusCode::OK, &value),
+            Err(_) => refuse(&Refusal::Unencodable),
+        },
+        Ok(Ok((None, domain))) => {
+            api(StatusCode::NOT_FOUND, &serde_json::json!({ "error": crate::history::no_history(&domain) }))
+        }
+        Ok(Err(Failure(message))) => api(StatusCode::INTERNAL_SERVER_ERROR, &serde_json::json!({ "error": message })),
+        Err(_) => refuse(&Refusal::Unencodable),
     }
 }
 
@@ -156,6 +189,7 @@ full checker here.</p>
 fn router(state: Arc<AppState>, assets: Option<PathBuf>) -> Router {
     let api_routes = Router::new()
         .route(OBSERVE_PATH, get(observe).options(preflight))
+        .route(HISTORY_PATH, get(history).options(preflight))
         .route("/api/{*rest}", axum::routing::any(|| async { refuse(&Refusal::NoEndpoint) }))
         .with_state(state);
     let app = match assets {
@@ -236,12 +270,17 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
             dir.display()
         )));
     }
+    if let Some(db) = &args.db {
+        // A missing or foreign database is a usage error at start, not a 500 on every request.
+        crate::store::Store::open_read_only(db)?;
+    }
     let fetcher = args.fetch.fetcher()?;
     let check_timeout = Duration::from_secs_f64(args.fetch.timeout_seconds() * 2.0 + 2.0);
     let state = Arc::new(AppState {
         fetcher,
         limiter: Limiter { limit: f64::from(args.rate_limit.max(1)), buckets: Mutex::new(HashMap::new()) },
         check_timeout,
+        db: args.db.clone(),
     });
     let app = router(state, args.assets.clone());
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -301,7 +340,8 @@ async fn serve(args: &ServeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
-async fn shutdown_signal() {
+/// SIGINT or SIGTERM (also how `monitor --every` is stopped).
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -3,9 +3,9 @@
 
 mod support;
 
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
+use std::io::{BufReader, Read as _, Write as _};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
 use support::{Cert, Fixture, Reply, World};
 
@@ -23,20 +23,9 @@ impl Drop for Server {
 }
 
 fn start(fixture: &Fixture, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mta-sts"))
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0"])
-        .args(fixture.flags())
-        .args(extra)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut log = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    // The first line names the bound address; reading it is the synchronisation.
-    log.read_line(&mut line).unwrap();
-    let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
+    let mut args = fixture.flags();
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    let (child, addr, log) = support::run::serve(&args);
     Server { child, addr, log }
 }
 

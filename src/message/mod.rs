@@ -144,6 +144,7 @@ pub(crate) const fn optional(fix: &[&'static str]) -> Option<&'static str> {
 }
 
 pub mod bounce;
+pub mod compare;
 pub mod evaluate;
 pub mod mx;
 pub mod policy;
@@ -153,7 +154,7 @@ pub mod tlsrpt;
 
 /// Every text that is not a finding (summaries, notes, paragraphs of fixes), table by table.
 pub fn texts() -> impl Iterator<Item = &'static Text> {
-    [bounce::TEXTS, evaluate::TEXTS, mx::TEXTS, report::TEXTS].into_iter().flatten()
+    [bounce::TEXTS, compare::TEXTS, evaluate::TEXTS, mx::TEXTS, report::TEXTS].into_iter().flatten()
 }
 
 /// Every template, table by table.

@@ -490,6 +490,25 @@ pub mod run {
         }
     }
 
+    /// Starts `mta-sts serve` on a free loopback port with `args`: the child, the address it listens on,
+    /// and its log (keep it open: the server writes a line per request).
+    pub fn serve(args: &[String]) -> (std::process::Child, String, std::io::BufReader<std::process::ChildStderr>) {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mta-sts"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .stderr(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut log = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        // The first line names the bound address; reading it is the synchronisation.
+        log.read_line(&mut line).unwrap();
+        let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
+        (child, addr, log)
+    }
+
     pub fn codes(report: &serde_json::Value) -> Vec<String> {
         report["findings"].as_array().unwrap().iter().map(|f| f["code"].as_str().unwrap().to_owned()).collect()
     }
