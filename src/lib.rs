@@ -40,7 +40,7 @@ pub mod checks;
 pub mod civil;
 
 pub use domain::{Domain, DomainError};
-pub use evaluate::{Report, Verdict, evaluate};
+pub use evaluate::{Report, Verdict, evaluate, evaluate_partial};
 
 pub use finding::{Code, Edit, Finding, Parsed, Severity, Span, apply_edits};
 pub use mx::MxPattern;

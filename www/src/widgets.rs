@@ -159,7 +159,7 @@ pub(crate) fn verdict_class(verdict: Verdict) -> &'static str {
         Verdict::Enforce => "verdict good",
         Verdict::Testing | Verdict::None => "verdict partial",
         Verdict::NotDeployed | Verdict::Invalid => "verdict bad",
-        Verdict::LookupFailed => "verdict unknown",
+        Verdict::LookupFailed | Verdict::Pending => "verdict unknown",
     }
 }
 
@@ -169,6 +169,7 @@ pub(crate) fn verdict_icon(verdict: Verdict) -> &'static str {
         Verdict::Testing | Verdict::None => "◐",
         Verdict::NotDeployed | Verdict::Invalid => "✖",
         Verdict::LookupFailed => "?",
+        Verdict::Pending => "…",
     }
 }
 
