@@ -1,7 +1,27 @@
 //! The `/api/observe` contract every shell serves (the edge worker and `mta-sts serve`): which domain a
-//! request asks for, and the one sentence each refusal answers with, so both shells say the same words.
+//! request asks for, the one sentence each refusal answers with, so both shells say the same words, and
+//! the streamed answer (`stream=1`): its [`Line`]s, and the [`StreamReader`] that folds them into the
+//! [`Partial`] observations of a check that is still running.
+//!
+//! The streamed answer is `application/x-ndjson`, one JSON object per line:
+//!
+//! ```text
+//! {"domain":"example.com","resolver":"https://…","observed_at":1795867200,"pending":["sts-record",…,"policy"]}
+//! {"dns":{"probe":"mx","name":"example.com","type":"MX","result":{"outcome":"response",…}}}
+//! {"policy":{"url":"https://mta-sts.example.com/.well-known/mta-sts.txt","result":{…}}}
+//! {"done":true}
+//! ```
+//!
+//! The first line names the check and lists every probe of its [`plan`](crate::plan()) as pending; then
+//! one line per probe as it completes, in any order, each in its [`Observations`] wire shape; then
+//! `{"done":true}`, or `{"error":"<sentence>"}` when the shell gave up. Folding every line gives the
+//! Observations the unstreamed answer carries.
 
-use crate::Domain;
+use serde::{Deserialize, Serialize};
+
+use crate::evaluate::{EvaluateError, Report, evaluate_partial};
+use crate::observe::{DnsObservation, Observations, PolicyObservation, Probe};
+use crate::{Domain, Plan};
 
 /// The API's one endpoint.
 pub const OBSERVE_PATH: &str = "/api/observe";
@@ -62,6 +82,193 @@ pub fn requested_domain<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> R
         return Err(Refusal::SeveralDomains);
     }
     Domain::parse(value.as_ref()).map_err(|e| Refusal::NotADomain(e.reason))
+}
+
+/// The query parameter that asks for the streamed answer: `stream=1`.
+pub const STREAM_PARAM: &str = "stream";
+/// The media type of the streamed answer.
+pub const STREAM_CONTENT_TYPE: &str = "application/x-ndjson";
+
+/// Whether a request asks for the streamed answer, from the values of its `stream` parameters.
+pub fn wants_stream<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> bool {
+    values.into_iter().any(|v| matches!(v.as_ref(), "1" | "true"))
+}
+
+/// One line of the streamed answer; each kind of line fills in its own fields and leaves the rest out.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Line {
+    /// The first line: the Policy Domain, as the shell validated it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub domain: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolver: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observed_at: Option<u64>,
+    /// The first line: every probe the shell runs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<Probe>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dns: Option<DnsObservation>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyObservation>,
+    /// The last line of a check that ran to its end.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub done: bool,
+    /// The last line of a check the shell gave up on: the refusal's sentence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Line {
+    /// The first line of the check of `plan`: all its probes pending.
+    pub fn start(plan: &Plan, resolver: &str, observed_at: u64) -> Line {
+        let mut pending: Vec<Probe> = plan.dns.iter().map(|p| p.kind.into()).collect();
+        pending.push(Probe::Policy);
+        Line {
+            domain: Some(plan.domain.as_str().to_owned()),
+            resolver: Some(resolver.to_owned()),
+            observed_at: Some(observed_at),
+            pending,
+            ..Line::default()
+        }
+    }
+
+    pub fn dns(observation: DnsObservation) -> Line {
+        Line { dns: Some(observation), ..Line::default() }
+    }
+
+    pub fn policy(observation: PolicyObservation) -> Line {
+        Line { policy: Some(observation), ..Line::default() }
+    }
+
+    pub fn done() -> Line {
+        Line { done: true, ..Line::default() }
+    }
+
+    pub fn error(refusal: &Refusal) -> Line {
+        Line { error: Some(refusal.sentence().to_owned()), ..Line::default() }
+    }
+
+    /// The line as sent: compact JSON, then a newline.
+    pub fn to_ndjson(&self) -> String {
+        let mut text = serde_json::to_string(self)
+            .unwrap_or_else(|_| serde_json::to_string(&Line::error(&Refusal::Unencodable)).unwrap_or_default());
+        text.push('\n');
+        text
+    }
+}
+
+/// The observations of a streamed check so far.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Partial {
+    /// What has been answered: DNS observations in plan order, whatever order they arrived in.
+    pub observations: Observations,
+    /// The probes not answered yet.
+    pub pending: Vec<Probe>,
+    /// The last line arrived: nothing is pending any more.
+    pub done: bool,
+}
+
+impl Partial {
+    /// The report so far: its pending parts are marked pending ([`evaluate_partial`]).
+    pub fn evaluate(&self, now: u64) -> Result<Report, EvaluateError> {
+        evaluate_partial(&self.observations, &self.pending, now)
+    }
+
+    fn answer(&mut self, probe: Probe) {
+        self.pending.retain(|p| *p != probe);
+    }
+}
+
+/// Why a streamed answer could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum StreamError {
+    #[error("The checker's answer could not be read: {0}")]
+    Decode(#[from] serde_json::Error),
+    /// The shell gave up on the check; its sentence.
+    #[error("{0}")]
+    Refused(String),
+    #[error("The checker's answer does not begin with the domain it checks.")]
+    NoStart,
+    #[error("The checker's answer ended before the check was done.")]
+    Incomplete,
+}
+
+/// Reads a streamed answer chunk by chunk, however the bytes are split, and folds each complete line.
+#[derive(Debug, Default)]
+pub struct StreamReader {
+    partial: Option<Partial>,
+    buffer: Vec<u8>,
+}
+
+impl StreamReader {
+    /// Takes the next bytes of the answer; `Ok(true)` when at least one more line was folded.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<bool, StreamError> {
+        self.buffer.extend_from_slice(chunk);
+        let mut folded = false;
+        while let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
+            let line: Vec<u8> = self.buffer.drain(..=end).collect();
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            self.fold(serde_json::from_slice(&line)?)?;
+            folded = true;
+        }
+        Ok(folded)
+    }
+
+    /// Folds one line into the check so far.
+    pub fn fold(&mut self, line: Line) -> Result<(), StreamError> {
+        if let Some(reason) = line.error {
+            return Err(StreamError::Refused(reason));
+        }
+        let Some(partial) = &mut self.partial else {
+            let domain = line.domain.ok_or(StreamError::NoStart)?;
+            let observations = Observations {
+                domain,
+                resolver: line.resolver,
+                observed_at: line.observed_at,
+                dns: Vec::new(),
+                policy: None,
+            };
+            self.partial = Some(Partial { observations, pending: line.pending, done: false });
+            return Ok(());
+        };
+        if let Some(observation) = line.dns {
+            partial.answer(observation.probe.into());
+            let dns = &mut partial.observations.dns;
+            dns.retain(|o| o.probe != observation.probe);
+            let at = dns.partition_point(|o| o.probe < observation.probe);
+            dns.insert(at, observation);
+        }
+        if let Some(observation) = line.policy {
+            partial.answer(Probe::Policy);
+            partial.observations.policy = Some(observation);
+        }
+        if line.done {
+            // A probe the shell never answered did not run; it is no longer awaited.
+            partial.pending.clear();
+            partial.done = true;
+        }
+        Ok(())
+    }
+
+    /// The check so far; `None` before the first line.
+    pub fn partial(&self) -> Option<&Partial> {
+        self.partial.as_ref()
+    }
+
+    /// The whole check's Observations, once the answer has ended with its last line.
+    pub fn finish(mut self) -> Result<Observations, StreamError> {
+        if !self.buffer.is_empty() {
+            self.push(b"\n")?;
+        }
+        match self.partial {
+            Some(partial) if partial.done => Ok(partial.observations),
+            Some(_) => Err(StreamError::Incomplete),
+            None => Err(StreamError::NoStart),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -27,7 +27,7 @@ fn ran(verdict: Verdict, category: Category) -> bool {
         Verdict::Enforce | Verdict::Testing | Verdict::None => true,
         // Without a usable record or policy, only the DNS checks of the records ran to completion.
         Verdict::NotDeployed | Verdict::Invalid => matches!(category, Category::Record | Category::Tlsrpt),
-        Verdict::LookupFailed => false,
+        Verdict::LookupFailed | Verdict::Pending => false,
     }
 }
 

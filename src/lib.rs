@@ -43,7 +43,7 @@ pub mod civil;
 pub mod compare;
 
 pub use domain::{Domain, DomainError};
-pub use evaluate::{Report, Verdict, evaluate};
+pub use evaluate::{Report, Verdict, evaluate, evaluate_partial};
 
 pub use finding::{Code, Edit, Finding, Parsed, Severity, Span, apply_edits};
 pub use mx::MxPattern;

@@ -211,6 +211,32 @@ impl Observations {
     }
 }
 
+/// One probe of a [`Plan`](crate::Plan): a DNS question or the policy fetch. While a streamed check
+/// runs, the probes not answered yet are pending ([`crate::api::Partial`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Probe {
+    StsRecord,
+    TlsrptRecord,
+    Mx,
+    PolicyHostA,
+    PolicyHostAaaa,
+    /// The fetch of the policy file.
+    Policy,
+}
+
+impl From<ProbeKind> for Probe {
+    fn from(kind: ProbeKind) -> Probe {
+        match kind {
+            ProbeKind::StsRecord => Probe::StsRecord,
+            ProbeKind::TlsrptRecord => Probe::TlsrptRecord,
+            ProbeKind::Mx => Probe::Mx,
+            ProbeKind::PolicyHostA => Probe::PolicyHostA,
+            ProbeKind::PolicyHostAaaa => Probe::PolicyHostAaaa,
+        }
+    }
+}
+
 /// The two results as JSON has them, `outcome` beside the fields of either outcome, read in one pass.
 /// Serde's own reading of an internally tagged enum buffers the object first, which costs the web page
 /// several kilobytes of code; the JSON is the same either way.

@@ -9,7 +9,8 @@ use crate::dns::{self, RecordType};
 use crate::domain::Domain;
 
 /// Which question a DNS probe asks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// Ordered as [`plan`] lists the probes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProbeKind {
     /// TXT `_mta-sts.<domain>` (RFC 8461 §3.1).

@@ -29,6 +29,7 @@ use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::connect::dns::Name;
 use hyper_util::rt::{TokioExecutor, TokioIo};
+use mta_sts::api::Line;
 use mta_sts::dns::{self, RecordData, RecordType};
 use mta_sts::observe::{
     AddressAttempt, AddressFamily, CertificateInfo, CertificateSummary, DnsObservation, DnsResult, ErrorClass,
@@ -213,16 +214,31 @@ impl Fetcher {
 
     /// Runs every probe of `plan` and returns what was seen.
     pub(crate) async fn observe(&self, plan: &Plan, now: u64) -> Observations {
+        self.observe_each(plan, now, &|_| {}).await
+    }
+
+    /// The DoH resolver every probe asks.
+    pub(crate) fn resolver(&self) -> &str {
+        &self.options.doh_url
+    }
+
+    /// Runs every probe of `plan` and returns what was seen, handing each probe's line of the streamed
+    /// answer to `each` as soon as it has answered.
+    pub(crate) async fn observe_each(&self, plan: &Plan, now: u64, each: &(dyn Fn(Line) + Sync)) -> Observations {
         let dns = futures_util::future::join_all(plan.dns.iter().map(|probe| async move {
-            DnsObservation {
+            let observation = DnsObservation {
                 probe: probe.kind,
                 name: probe.name.clone(),
                 rtype: probe.rtype,
                 result: self.doh_query(&probe.doh_url(&self.options.doh_url)).await,
-            }
+            };
+            each(Line::dns(observation.clone()));
+            observation
         }))
         .await;
+        // The policy host's addresses come from the A and AAAA probes, so the fetch waits for them.
         let policy = self.policy(plan, &dns).await;
+        each(Line::policy(policy.clone()));
         Observations {
             domain: plan.domain.as_str().to_owned(),
             resolver: Some(self.options.doh_url.clone()),

@@ -1,8 +1,9 @@
 //! `mta-sts serve`: the self-hosted alternative to the Cloudflare worker.
 //!
 //! Same contract as the worker, so the web app works unchanged against either: `GET /api/observe?domain=D`
-//! answers the Observations JSON; a bad domain answers 400 `{"error": "<sentence>"}`; every API answer
-//! is `no-store` and readable from any origin without credentials. It also serves the built web app.
+//! answers the Observations JSON, and with `&stream=1` the same as ndjson lines while the probes complete
+//! ([`mta_sts::api`]); a bad domain answers 400 `{"error": "<sentence>"}`; every API answer is `no-store`
+//! and readable from any origin without credentials. It also serves the built web app.
 //! No queried domain is ever logged: the log line carries the path only, never the query string.
 
 use std::collections::HashMap;
@@ -19,7 +20,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use clap::Args;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use mta_sts::api::{OBSERVE_PATH, Refusal};
+use mta_sts::api::{Line, OBSERVE_PATH, Refusal, STREAM_CONTENT_TYPE, STREAM_PARAM};
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::Failure;
@@ -95,7 +96,10 @@ struct AppState {
 struct Peer(IpAddr);
 
 fn api(status: StatusCode, body: &serde_json::Value) -> Response {
-    let mut response = (status, axum::Json(body)).into_response();
+    with_api_headers((status, axum::Json(body)).into_response())
+}
+
+fn with_api_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // Any page may read the answer, but never with the user's cookies: `*` forbids credentials.
@@ -114,9 +118,14 @@ fn refuse(refusal: &Refusal) -> Response {
 }
 
 /// The one `domain` parameter of an API query, parsed as the core parses it.
-fn query_domain(query: Option<&str>) -> Result<mta_sts::Domain, Refusal> {
+/// The values of the query parameter `name`, in order.
+fn query_values(query: Option<&str>, name: &str) -> Vec<String> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or_default()).unwrap_or_default();
-    mta_sts::api::requested_domain(pairs.into_iter().filter(|(name, _)| name == "domain").map(|(_, value)| value))
+    pairs.into_iter().filter(|(n, _)| n == name).map(|(_, value)| value).collect()
+}
+
+fn query_domain(query: Option<&str>) -> Result<mta_sts::Domain, Refusal> {
+    mta_sts::api::requested_domain(query_values(query, "domain"))
 }
 
 async fn observe(
@@ -129,11 +138,15 @@ async fn observe(
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("60"));
         return response;
     }
+    let stream = mta_sts::api::wants_stream(query_values(query.as_deref(), STREAM_PARAM));
     let domain = match query_domain(query.as_deref()) {
         Ok(domain) => domain,
         Err(refusal) => return refuse(&refusal),
     };
     let plan = mta_sts::plan(&domain);
+    if stream {
+        return observe_streamed(state, plan);
+    }
     match tokio::time::timeout(state.check_timeout, state.fetcher.observe(&plan, crate::unix_now())).await {
         Ok(observations) => match serde_json::to_value(&observations) {
             Ok(value) => api(StatusCode::OK, &value),
@@ -163,6 +176,32 @@ async fn history(State(state): State<Arc<AppState>>, RawQuery(query): RawQuery) 
         Ok(Err(Failure(message))) => api(StatusCode::INTERNAL_SERVER_ERROR, &serde_json::json!({ "error": message })),
         Err(_) => refuse(&Refusal::Unencodable),
     }
+}
+
+/// The streamed answer: the first line, then each probe's line as it completes, then the last line. When
+/// the client goes away, the probes stop.
+fn observe_streamed(state: Arc<AppState>, plan: mta_sts::Plan) -> Response {
+    let (lines, mut received) = tokio::sync::mpsc::unbounded_channel::<Line>();
+    tokio::spawn(async move {
+        let now = crate::unix_now();
+        let _ = lines.send(Line::start(&plan, state.fetcher.resolver(), now));
+        let send = |line| {
+            let _ = lines.send(line);
+        };
+        let run = tokio::time::timeout(state.check_timeout, state.fetcher.observe_each(&plan, now, &send));
+        tokio::select! {
+            finished = run => {
+                let _ = lines.send(if finished.is_ok() { Line::done() } else { Line::error(&Refusal::TooSlow) });
+            }
+            () = lines.closed() => {}
+        }
+    });
+    let body = futures_util::stream::poll_fn(move |cx| {
+        received.poll_recv(cx).map(|line| line.map(|line| Ok::<_, std::convert::Infallible>(line.to_ndjson())))
+    });
+    let mut response = axum::body::Body::from_stream(body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(STREAM_CONTENT_TYPE));
+    with_api_headers(response)
 }
 
 async fn preflight() -> Response {

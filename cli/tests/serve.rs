@@ -118,6 +118,100 @@ fn observe_contract() {
     assert_eq!(page.header("x-content-type-options"), Some("nosniff"));
 }
 
+/// The observations without what differs from one run to the next: timings and the time of the check.
+fn steady(observations: &mta_sts::Observations) -> serde_json::Value {
+    fn strip(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                map.remove("elapsed_ms");
+                map.remove("observed_at");
+                map.values_mut().for_each(strip);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(observations).unwrap();
+    strip(&mut value);
+    value
+}
+
+/// `stream=1`: ndjson lines, the DNS ones while the policy host still holds its answer, folding into the
+/// unstreamed answer.
+#[test]
+fn streamed_answer_folds_into_the_unstreamed_one() {
+    let gate = std::sync::Arc::new(tokio::sync::Notify::new());
+    let mut w = world();
+    let policy = Reply::policy("version: STSv1\r\nmode: testing\r\nmx: mx.held.test\r\nmax_age: 604800\r\n");
+    w.deploy("held.test", Some("127.0.0.1"), None, Reply::Held(gate.clone(), Box::new(policy)), Cert::Good);
+    let fixture = Fixture::start(w);
+    let server = start(&fixture, &[]);
+
+    let mut stream = TcpStream::connect(&server.addr).unwrap();
+    write!(
+        stream,
+        "GET /api/observe?domain=held.test&stream=1 HTTP/1.1\r\nHost: checker.test\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut head = Vec::new();
+    loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        if line == "\r\n" {
+            break;
+        }
+        head.push(line.trim_end().to_ascii_lowercase());
+    }
+    assert!(head[0].starts_with("http/1.1 200"), "{head:?}");
+    assert!(head.contains(&"content-type: application/x-ndjson".to_owned()), "{head:?}");
+    assert!(head.contains(&"cache-control: no-store".to_owned()), "{head:?}");
+    assert!(head.contains(&"transfer-encoding: chunked".to_owned()), "{head:?}");
+
+    // Chunked: a size line, the data, an empty line. Each line of the answer arrives whole in one chunk.
+    let mut folded = mta_sts::api::StreamReader::default();
+    let mut next_chunk = || {
+        let mut size = String::new();
+        reader.read_line(&mut size).unwrap();
+        let size = usize::from_str_radix(size.trim(), 16).unwrap();
+        let mut data = vec![0; size + 2];
+        reader.read_exact(&mut data).unwrap();
+        data.truncate(size);
+        data
+    };
+    // The first line and the five DNS lines arrive while the policy host holds its answer.
+    while folded.partial().is_none_or(|p| p.pending != [mta_sts::observe::Probe::Policy]) {
+        let chunk = next_chunk();
+        assert!(!chunk.is_empty(), "the answer ended early");
+        folded.push(&chunk).unwrap();
+    }
+    let report = folded.partial().unwrap().evaluate(fixture.now).unwrap();
+    assert_eq!(report.verdict, mta_sts::Verdict::Pending);
+    assert!(report.record.is_some() && !report.mx.is_empty(), "{:?}", report.findings);
+    gate.notify_one();
+    loop {
+        let chunk = next_chunk();
+        if chunk.is_empty() {
+            break;
+        }
+        folded.push(&chunk).unwrap();
+    }
+    let streamed = folded.finish().unwrap();
+    let report = mta_sts::evaluate(&streamed, fixture.now).unwrap();
+    assert_eq!(report.verdict, mta_sts::Verdict::Testing, "{:?}", report.findings);
+
+    gate.notify_one();
+    let plain = request(&server, "GET", "/api/observe?domain=held.test");
+    let plain: mta_sts::Observations = serde_json::from_str(&plain.body).unwrap();
+    assert_eq!(steady(&streamed), steady(&plain));
+    assert_eq!(report.findings, mta_sts::evaluate(&plain, fixture.now).unwrap().findings);
+
+    // Refusals stay plain JSON answers with their status.
+    let refused = request(&server, "GET", "/api/observe?domain=a..b.test&stream=1");
+    assert_eq!(refused.status, 400);
+    assert!(refused.json()["error"].is_string());
+}
+
 #[test]
 fn rate_limit_answers_429_json() {
     let fixture = Fixture::start(world());

@@ -11,7 +11,7 @@ use crate::dns::{self, DnsResponse, Rcode};
 use crate::domain::{Domain, DomainError};
 use crate::finding::{Code, Finding, Severity};
 use crate::message::evaluate as words;
-use crate::observe::{CertificateInfo, DnsResult, ErrorClass, Observations, PolicyHeaders};
+use crate::observe::{CertificateInfo, DnsResult, ErrorClass, Observations, PolicyHeaders, Probe};
 use crate::plan::ProbeKind;
 use crate::policy::{Mode, Policy, PolicyDraft};
 use crate::record::{StsRecord, fresh_id};
@@ -40,6 +40,8 @@ pub enum Verdict {
     Invalid,
     /// DNS failed; the answer is unknown and usually temporary.
     LookupFailed,
+    /// A streamed check is still running: some probes have not answered yet ([`Report::pending`]).
+    Pending,
 }
 
 impl Verdict {
@@ -51,6 +53,7 @@ impl Verdict {
             Verdict::NotDeployed => "not-deployed",
             Verdict::Invalid => "invalid",
             Verdict::LookupFailed => "lookup-failed",
+            Verdict::Pending => "pending",
         }
     }
 }
@@ -132,6 +135,9 @@ pub struct Report {
     pub tlsrpt: Option<TlsRptRecord>,
     pub mx: Vec<MxHost>,
     pub evidence: Evidence,
+    /// The probes a streamed check still waits for; what depends on them is left out until they answer.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<Probe>,
 }
 
 /// Observations that cannot be interpreted at all.
@@ -147,11 +153,28 @@ enum Lookup {
     Answer(DnsResponse),
     /// No usable answer; the reason in words.
     Failed(String),
+    /// Not answered yet: a streamed check is still running.
+    Pending,
+}
+
+/// What `evaluate` reads: the observations and the probes still pending.
+struct Seen<'a> {
+    obs: &'a Observations,
+    pending: &'a [Probe],
+}
+
+impl Seen<'_> {
+    fn pending(&self, probe: impl Into<Probe>) -> bool {
+        self.pending.contains(&probe.into())
+    }
 }
 
 /// Interprets the probe of `kind`, and records it in the evidence.
-fn lookup(obs: &Observations, kind: ProbeKind, evidence: &mut Evidence) -> Lookup {
-    let Some(observation) = obs.dns(kind) else {
+fn lookup(seen: &Seen<'_>, kind: ProbeKind, evidence: &mut Evidence) -> Lookup {
+    if seen.pending(kind) {
+        return Lookup::Pending;
+    }
+    let Some(observation) = seen.obs.dns(kind) else {
         return Lookup::Failed(words::reason_not_run());
     };
     let mut entry = DnsEvidence {
@@ -200,10 +223,12 @@ enum RecordState {
     Missing,
     Unusable,
     LookupFailed,
+    Pending,
 }
 
 /// How the policy stands.
 enum PolicyState {
+    Pending,
     NotFetched,
     Failed,
     Invalid(PolicyDraft),
@@ -211,8 +236,16 @@ enum PolicyState {
 }
 
 /// Evaluates everything a shell observed for one domain at time `now` (Unix seconds).
-#[allow(clippy::too_many_lines)] // the verdict's steps in RFC order: record, policy, MX, TLS-RPT
 pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
+    evaluate_partial(obs, &[], now)
+}
+
+/// Evaluates a check that is still running: the `pending` probes have not answered yet. What depends on
+/// them gives no finding yet (pending is never failed), the verdict is [`Verdict::Pending`], and the
+/// report lists them. With nothing pending this is [`evaluate`].
+#[allow(clippy::too_many_lines)] // the verdict's steps in RFC order: record, policy, MX, TLS-RPT
+pub fn evaluate_partial(obs: &Observations, pending: &[Probe], now: u64) -> Result<Report, EvaluateError> {
+    let seen = Seen { obs, pending };
     let domain = Domain::parse(&obs.domain)?;
     let d = domain.as_str();
     let mut findings = Vec::new();
@@ -221,7 +254,8 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
     let record_name = domain.sts_record_name();
 
     // RFC 8461 §3.1: the TXT record announces the policy and its id.
-    let (record, record_state) = match lookup(obs, ProbeKind::StsRecord, &mut evidence) {
+    let (record, record_state) = match lookup(&seen, ProbeKind::StsRecord, &mut evidence) {
+        Lookup::Pending => (None, RecordState::Pending),
         Lookup::Failed(reason) => {
             findings.push(words::record_lookup_failed(&record_name, reason));
             (None, RecordState::LookupFailed)
@@ -255,13 +289,14 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
     };
 
     // RFC 8461 §3.3: the policy host and the policy body.
-    let addresses = policy_host_addresses(obs, &mut evidence);
-    let policy_state = evaluate_policy(obs, &domain, record_state, addresses, now, &mut findings, &mut evidence);
+    let addresses = policy_host_addresses(&seen, &mut evidence);
+    let policy_state = evaluate_policy(&seen, &domain, record_state, addresses, now, &mut findings, &mut evidence);
 
     // RFC 8461 §4.1: every MX host must match an `mx` pattern.
     let mut mx = Vec::new();
     let mut mx_known = false;
-    match lookup(obs, ProbeKind::Mx, &mut evidence) {
+    match lookup(&seen, ProbeKind::Mx, &mut evidence) {
+        Lookup::Pending => {}
         Lookup::Failed(reason) => findings.push(words::mx_lookup_failed(d, reason)),
         Lookup::Answer(response) => {
             mx = mx_hosts(&response, d, &mut findings);
@@ -291,7 +326,8 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
 
     // RFC 8460 §3 (recommended by RFC 8461 §6): TLS reporting.
     let tlsrpt = if domain.tlsrpt_record_name_fits() {
-        match lookup(obs, ProbeKind::TlsrptRecord, &mut evidence) {
+        match lookup(&seen, ProbeKind::TlsrptRecord, &mut evidence) {
+            Lookup::Pending => None,
             Lookup::Failed(reason) => {
                 findings.push(words::tlsrpt_lookup_failed(domain.tlsrpt_record_name(), reason));
                 None
@@ -310,6 +346,7 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
     };
 
     let verdict = match (record_state, &policy_state) {
+        _ if !pending.is_empty() => Verdict::Pending,
         (RecordState::LookupFailed, _) => Verdict::LookupFailed,
         (RecordState::Missing, _) => Verdict::NotDeployed,
         (RecordState::Usable, PolicyState::Valid(policy)) => match policy.mode {
@@ -317,7 +354,7 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
             Mode::Testing => Verdict::Testing,
             Mode::None => Verdict::None,
         },
-        (RecordState::Unusable | RecordState::Usable, _) => Verdict::Invalid,
+        (RecordState::Unusable | RecordState::Usable | RecordState::Pending, _) => Verdict::Invalid,
     };
     personalise_fixes(&mut findings, &record_name, &new_id, record_state == RecordState::Usable);
     let valid = !findings.iter().any(|f| f.severity == Severity::Error);
@@ -326,7 +363,20 @@ pub fn evaluate(obs: &Observations, now: u64) -> Result<Report, EvaluateError> {
         PolicyState::Valid(policy) => Some(policy),
         _ => None,
     };
-    Ok(Report { domain: d.to_owned(), verdict, summary, valid, findings, record, policy, tlsrpt, mx, evidence })
+    let pending = pending.to_vec();
+    Ok(Report {
+        domain: d.to_owned(),
+        verdict,
+        summary,
+        valid,
+        findings,
+        record,
+        policy,
+        tlsrpt,
+        mx,
+        evidence,
+        pending,
+    })
 }
 
 /// The parsers do not know the date or the domain; here their fixes get a real fresh id, and edits to
@@ -362,6 +412,7 @@ fn summarise(verdict: Verdict, d: &str, findings: &[Finding]) -> String {
             };
         }
         Verdict::LookupFailed => return words::summary_lookup_failed(d),
+        Verdict::Pending => return words::summary_pending(d),
     };
     let problems = match errors {
         0 => return verdict_sentence,

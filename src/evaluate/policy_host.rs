@@ -1,25 +1,25 @@
 //! The policy host and the policy fetch (RFC 8461 §3.3): its addresses, certificate, HTTP answer and
 //! headers, and the policy file it served (§3.2).
 
-use super::{Evidence, Lookup, PolicyEvidence, PolicyState, RecordState, lookup};
+use super::{Evidence, Lookup, PolicyEvidence, PolicyState, RecordState, Seen, lookup};
 use crate::dns::RecordData;
 use crate::domain::Domain;
 use crate::finding::Finding;
 use crate::message::evaluate as words;
-use crate::observe::{CertificateInfo, CertificateSummary, ErrorClass, Observations, PolicyHeaders, PolicyResult};
+use crate::observe::{CertificateInfo, CertificateSummary, ErrorClass, PolicyHeaders, PolicyResult, Probe};
 use crate::plan::{POLICY_SIZE_LIMIT, ProbeKind};
 use crate::policy::Policy;
 
 /// `Some(n)`: the policy host resolved to `n` addresses over IPv4 and IPv6 together; `None` if unknown.
-pub(super) fn policy_host_addresses(obs: &Observations, evidence: &mut Evidence) -> Option<usize> {
+pub(super) fn policy_host_addresses(seen: &Seen<'_>, evidence: &mut Evidence) -> Option<usize> {
     let mut total = Some(0);
     for kind in [ProbeKind::PolicyHostA, ProbeKind::PolicyHostAaaa] {
-        match lookup(obs, kind, evidence) {
+        match lookup(seen, kind, evidence) {
             Lookup::Answer(response) => {
                 let n = response.records.iter().filter(|r| !matches!(r.data, RecordData::Txt { .. })).count();
                 total = total.map(|t| t + n);
             }
-            Lookup::Failed(_) => total = None,
+            Lookup::Failed(_) | Lookup::Pending => total = None,
         }
     }
     total
@@ -38,7 +38,7 @@ pub(super) fn line_endings(body: &[u8]) -> &'static str {
 
 #[allow(clippy::too_many_lines)] // one linear walk through RFC 8461 §3.3's fetch rules reads best in one place
 pub(super) fn evaluate_policy(
-    obs: &Observations,
+    seen: &Seen<'_>,
     domain: &Domain,
     record_state: RecordState,
     addresses: Option<usize>,
@@ -47,7 +47,11 @@ pub(super) fn evaluate_policy(
     evidence: &mut Evidence,
 ) -> PolicyState {
     let d = domain.as_str();
-    let Some(observation) = &obs.policy else {
+    // Whether the policy matters, and how, depends on the record: until it is known, so is the policy.
+    if seen.pending(Probe::Policy) || record_state == RecordState::Pending {
+        return PolicyState::Pending;
+    }
+    let Some(observation) = &seen.obs.policy else {
         if record_state == RecordState::Usable {
             findings.push(words::policy_not_fetched(domain.policy_url()));
         }

@@ -254,6 +254,7 @@ texts! { "evaluate";
     summary_lookup_failed(domain) =>
         "The DNS lookup for {domain} failed, so the result is unknown. This is usually temporary: try again in \
          a minute.";
+    summary_pending(domain) => "Checking {domain}: the verdict follows when every answer is in.";
     summary_one_problem() => "One problem needs fixing.";
     summary_problems(count) => "{count} problems need fixing.";
 

@@ -134,13 +134,19 @@ fn keyboard_only_flow() {
 fn a_second_check_cancels_the_first() {
     let env = env();
     open(&env, "/");
-    // Records how each request of the page ends, so the test waits for the first check's end, not a time.
+    // Records how each request of the page ends, its streamed body included (read from a copy), so the
+    // test waits for the first check's end, not a time.
     env.browser.eval(
         "const fetch = window.fetch; window.settled = [];
          window.fetch = function (request) {
              const url = String(request && request.url || request);
              const answer = fetch.apply(this, arguments);
-             answer.then(() => window.settled.push(['answered', url]), e => window.settled.push([e.name, url]));
+             const ended = e => window.settled.push([e.name, url]);
+             answer.then(response => {
+                 const copy = response.clone().body.getReader();
+                 const pump = () => copy.read().then(r => r.done ? window.settled.push(['answered', url]) : pump(), ended);
+                 pump();
+             }, ended);
              return answer;
          };
          return null;",

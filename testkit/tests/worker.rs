@@ -128,6 +128,35 @@ fn a_valid_record_is_read_and_the_unreachable_policy_host_is_policy_fetch_failed
     assert_eq!(env.doh.stats("valid.example").requests, 5);
 }
 
+/// `stream=1`: the same observations as ndjson lines, one per probe, folded by the core.
+#[test]
+fn the_streamed_answer_folds_into_the_unstreamed_one() {
+    let env = env();
+    let (plain, report) = check(&env, "valid.example", &client(30));
+    let path = "/api/observe?domain=valid.example&stream=1";
+    let response = http::get(env.worker.addr, path, &[("CF-Connecting-IP", &client(31))], CHECK_WITHIN)
+        .unwrap_or_else(|e| panic!("GET {path}: {e}\n{}", env.worker.log_text()));
+    assert_eq!(response.status, 200, "{}", String::from_utf8_lossy(&response.body));
+    assert_eq!(response.header("content-type"), Some(mta_sts::api::STREAM_CONTENT_TYPE));
+    assert_eq!(response.header("cache-control"), Some("no-store"));
+    assert_eq!(response.header("access-control-allow-origin"), Some("*"));
+    let text = String::from_utf8(response.body).unwrap();
+    // The first line, five DNS lines and the policy line, the last line.
+    assert_eq!(text.lines().count(), 8, "{text}");
+    assert!(text.ends_with("{\"done\":true}\n"), "{text}");
+    let mut reader = mta_sts::api::StreamReader::default();
+    reader.push(text.as_bytes()).unwrap();
+    let streamed = reader.finish().unwrap();
+    // Timings and the clock differ between two checks; everything else is the same.
+    assert_eq!(streamed.domain, plain.domain);
+    assert_eq!(streamed.resolver, plain.resolver);
+    let kinds = |o: &Observations| o.dns.iter().map(|d| (d.probe, d.name.clone(), d.rtype)).collect::<Vec<_>>();
+    assert_eq!(kinds(&streamed), kinds(&plain));
+    let streamed_report = evaluate(&streamed, plain.observed_at.unwrap()).unwrap();
+    assert_eq!(streamed_report.verdict, report.verdict);
+    assert_eq!(codes(&streamed_report), codes(&report));
+}
+
 #[test]
 fn two_sts_records_are_record_multiple() {
     let env = env();

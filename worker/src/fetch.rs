@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use futures_util::StreamExt as _;
-use futures_util::future::{Either, join, join_all, select};
+use futures_util::future::{Either, LocalBoxFuture, select};
+use futures_util::stream::{self, FuturesUnordered, Stream, StreamExt as _};
+use mta_sts::api::{Line, StreamError, StreamReader};
 use mta_sts::observe::{
     DnsObservation, DnsResult, ErrorClass, FetchError, Observations, PolicyObservation, PolicyResult,
 };
@@ -12,17 +13,28 @@ use worker::{AbortController, CacheMode, Date, Delay, Fetch, Headers, Method, Re
 
 use crate::shape::{self, CappedBody, DOH_TIMEOUT_MS, POLICY_TIMEOUT_MS};
 
-/// Runs every DoH probe and the policy fetch concurrently and collects what they saw.
-pub(crate) async fn observe(plan: &Plan, resolver: &str) -> Observations {
-    let dns = join_all(plan.dns.iter().map(|probe| doh(probe, resolver)));
-    let (dns, policy) = join(dns, policy(&plan.policy_url)).await;
-    Observations {
-        domain: plan.domain.as_str().to_owned(),
-        resolver: Some(resolver.to_owned()),
-        observed_at: Some(Date::now().as_millis() / 1000),
-        dns,
-        policy: Some(policy),
+/// The streamed answer: the first line, then every DoH probe and the policy fetch at once, each probe's
+/// line the moment it completes, then the last line.
+pub(crate) fn lines(plan: &Plan, resolver: &str) -> impl Stream<Item = Line> + 'static {
+    let start = Line::start(plan, resolver, Date::now().as_millis() / 1000);
+    let probes: FuturesUnordered<LocalBoxFuture<'static, Line>> = FuturesUnordered::new();
+    for probe in plan.dns.clone() {
+        let resolver = resolver.to_owned();
+        probes.push(Box::pin(async move { Line::dns(doh(&probe, &resolver).await) }));
     }
+    let url = plan.policy_url.clone();
+    probes.push(Box::pin(async move { Line::policy(policy(&url).await) }));
+    stream::iter([start]).chain(probes).chain(stream::iter([Line::done()]))
+}
+
+/// The unstreamed answer: the same lines, folded.
+pub(crate) async fn observe(plan: &Plan, resolver: &str) -> Result<Observations, StreamError> {
+    let mut folded = StreamReader::default();
+    let mut lines = std::pin::pin!(lines(plan, resolver));
+    while let Some(line) = lines.next().await {
+        folded.fold(line)?;
+    }
+    folded.finish()
 }
 
 /// A fetch that failed before its deadline, or the deadline itself.

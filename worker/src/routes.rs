@@ -1,11 +1,11 @@
 //! The worker's entry point and its routes.
 
-use mta_sts::observe::Observations;
 use worker::wasm_bindgen::{JsCast as _, JsValue};
 use worker::{Context, Cors, Env, Method, RateLimiter, Request, Response, Result, RouteContext, Router, event, js_sys};
 
 use crate::fetch;
-use mta_sts::api::{OBSERVE_PATH, Refusal};
+use futures_util::StreamExt as _;
+use mta_sts::api::{OBSERVE_PATH, Refusal, STREAM_CONTENT_TYPE};
 
 use crate::shape::{self, CACHE_CONTROL, CLIENT_ADDRESS_HEADER};
 
@@ -27,7 +27,8 @@ async fn observe(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     if !within_rate_limit(&ctx.env, key).await? {
         return refuse(&Refusal::RateLimited);
     }
-    let domain = match shape::requested_domain(req.url()?.query()) {
+    let url = req.url()?;
+    let domain = match shape::requested_domain(url.query()) {
         Ok(domain) => domain,
         Err(refusal) => return refuse(&refusal),
     };
@@ -38,8 +39,17 @@ async fn observe(req: Request, ctx: RouteContext<()>) -> Result<Response> {
         .ok()
         .filter(|url| !url.trim().is_empty())
         .unwrap_or_else(|| mta_sts::plan::DEFAULT_DOH_URL.to_owned());
-    let observations: Observations = fetch::observe(&mta_sts::plan(&domain), &resolver).await;
-    answer(Response::from_json(&observations)?)
+    let plan = mta_sts::plan(&domain);
+    if shape::wants_stream(url.query()) {
+        let body = fetch::lines(&plan, &resolver).map(|line| Ok::<_, worker::Error>(line.to_ndjson().into_bytes()));
+        let mut response = Response::from_stream(body)?;
+        response.headers_mut().set("Content-Type", STREAM_CONTENT_TYPE)?;
+        return answer(response);
+    }
+    match fetch::observe(&plan, &resolver).await {
+        Ok(observations) => answer(Response::from_json(&observations)?),
+        Err(_) => refuse(&Refusal::Unencodable),
+    }
 }
 
 /// Asks the rate-limiting binding, if configured. `Env::rate_limiter` checks the binding's constructor

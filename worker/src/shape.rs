@@ -26,6 +26,14 @@ pub fn requested_domain(query: Option<&str>) -> Result<Domain, Refusal> {
     mta_sts::api::requested_domain(values)
 }
 
+/// Whether the query asks for the streamed answer (`stream=1`).
+pub fn wants_stream(query: Option<&str>) -> bool {
+    let values = form_urlencoded::parse(query.unwrap_or_default().as_bytes())
+        .filter(|(name, _)| name == mta_sts::api::STREAM_PARAM)
+        .map(|(_, value)| value);
+    mta_sts::api::wants_stream(values)
+}
+
 /// The JSON body of an error answer: `{"error": "<sentence>"}`.
 pub fn error_body(reason: &str) -> serde_json::Value {
     serde_json::json!({ "error": reason })
@@ -136,6 +144,14 @@ mod tests {
             let err = requested_domain(query).unwrap_err();
             assert!(err.sentence().contains(reason), "{query:?}: {err:?}");
         }
+    }
+
+    #[test]
+    fn stream_is_asked_for_with_stream_1() {
+        assert!(wants_stream(Some("domain=example.com&stream=1")));
+        assert!(!wants_stream(Some("domain=example.com")));
+        assert!(!wants_stream(Some("domain=example.com&stream=0")));
+        assert!(!wants_stream(None));
     }
 
     #[test]

@@ -1,8 +1,12 @@
-//! The app's only IO: `GET /api/observe?domain=` on the same origin, answered by the worker.
+//! The app's only IO: `GET /api/observe?domain=` on the same origin, answered by the worker, whole or
+//! streamed (`&stream=1`, one line per probe as it completes; the core folds the lines).
 
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
 use mta_sts::Observations;
-use web_sys::AbortSignal;
+use mta_sts::api::{Partial, StreamError, StreamReader};
+use wasm_bindgen::JsCast as _;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, ReadableStreamDefaultReader};
 
 /// Why a check produced no observations.
 #[derive(Debug, thiserror::Error)]
@@ -14,6 +18,8 @@ pub enum Error {
     Http { status: u16, reason: Option<String> },
     #[error("The checker's answer could not be read: {0}")]
     Decode(#[from] serde_json::Error),
+    #[error(transparent)]
+    Stream(#[from] StreamError),
 }
 
 /// The worker's answer when it refuses a request: `{"error": "<sentence>"}`. A struct rather than
@@ -31,11 +37,56 @@ pub async fn observe(domain: &str, signal: Option<&AbortSignal>) -> Result<Obser
         .header("Accept", "application/json")
         .send()
         .await?;
-    let status = response.status();
-    let body = response.text().await?;
-    if status != 200 {
-        let reason = serde_json::from_str::<Refusal>(&body).ok().and_then(|r| r.error);
-        return Err(Error::Http { status, reason });
-    }
+    let body = refused(response).await?.text().await?;
     Ok(serde_json::from_str(&body)?)
+}
+
+/// The response, unless it is a refusal (`{"error": …}` with an error status).
+async fn refused(response: Response) -> Result<Response, Error> {
+    let status = response.status();
+    if status == 200 {
+        return Ok(response);
+    }
+    let body = response.text().await?;
+    let reason = serde_json::from_str::<Refusal>(&body).ok().and_then(|r| r.error);
+    Err(Error::Http { status, reason })
+}
+
+/// Like [`observe`], but streamed: `progress` sees the check so far after each line that arrives.
+/// Aborting `signal` cancels the stream too.
+pub async fn observe_streamed(
+    domain: &str,
+    signal: Option<&AbortSignal>,
+    mut progress: impl FnMut(&Partial),
+) -> Result<Observations, Error> {
+    let response = Request::get("/api/observe")
+        .query([("domain", domain), ("stream", "1")])
+        .abort_signal(signal)
+        .header("Accept", mta_sts::api::STREAM_CONTENT_TYPE)
+        .send()
+        .await?;
+    let response = refused(response).await?;
+    let Some(body) = response.body() else { return Err(StreamError::NoStart.into()) };
+    let chunks: ReadableStreamDefaultReader = body.get_reader().unchecked_into();
+    let mut reader = StreamReader::default();
+    loop {
+        let next = JsFuture::from(chunks.read()).await.map_err(|e| js_error(&e))?;
+        let field = |name: &str| js_sys::Reflect::get(&next, &name.into()).unwrap_or_default();
+        if field("done").is_truthy() {
+            break;
+        }
+        if reader.push(&js_sys::Uint8Array::new(&field("value")).to_vec())?
+            && let Some(partial) = reader.partial()
+        {
+            progress(partial);
+        }
+    }
+    Ok(reader.finish()?)
+}
+
+/// A failed read of the stream (aborted, or the connection broke), in the browser's words.
+fn js_error(error: &wasm_bindgen::JsValue) -> Error {
+    let message =
+        error.dyn_ref::<js_sys::Error>().map_or_else(|| "the answer broke off".to_owned(), |e| e.message().into());
+    Error::Fetch(gloo_net::Error::GlooError(message))
 }

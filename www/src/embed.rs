@@ -7,14 +7,14 @@ use std::sync::Arc;
 
 use leptos::ev;
 use leptos::prelude::*;
-use mta_sts::Severity;
+use mta_sts::{Severity, Verdict};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
 use crate::present::{severity_label, verdict_headline};
-use crate::run::{Checked, Nav, Phase, check, status_view};
+use crate::run::{Checked, Nav, Phase, check, started, status_view, waits_for_policy};
 use crate::widget::{EmbedOptions, HostMessage, WidgetMessage};
-use crate::widgets::{DomainInput, page_link, take_over_static_page, verdict_class, verdict_icon};
+use crate::widgets::{DomainInput, Waiting, page_link, take_over_static_page, verdict_class, verdict_icon};
 
 fn options_from_url() -> EmbedOptions {
     let search = window().location().search().unwrap_or_default();
@@ -129,7 +129,9 @@ fn Widget(options: EmbedOptions) -> impl IntoView {
     });
     let origin_for_results = parent_origin.clone();
     Effect::new(move || {
-        if let Phase::Done(checked) = phase.get() {
+        if let Phase::Done(checked) = phase.get()
+            && checked.report.verdict != Verdict::Pending
+        {
             let report = &checked.report;
             post(
                 &WidgetMessage::Result {
@@ -159,7 +161,7 @@ fn Widget(options: EmbedOptions) -> impl IntoView {
                             invalid=Signal::derive(move || input_error.with(Option::is_some))
                             describedby="domain-error"
                         />
-                        <button type="submit">{move || if matches!(phase.get(), Phase::Running(_)) { "Checking…" } else { "Check" }}</button>
+                        <button type="submit">{move || if phase.with(|p| p.running().is_some()) { "Checking…" } else { "Check" }}</button>
                     </div>
                     <p id="domain-error" class="input-error" role="alert">
                         {move || input_error.get().map(|reason| view! { <span>"✖ " {reason}</span> })}
@@ -192,6 +194,9 @@ fn Compact(checked: Arc<Checked>, home: String) -> impl IntoView {
                     <span class="headline">{verdict_headline(report.verdict)}</span>
                 </h2>
                 <p class="summary">{report.summary.clone()}</p>
+                {waits_for_policy(report).then(|| view! {
+                    <Waiting url=format!("https://mta-sts.{}/.well-known/mta-sts.txt", report.domain) since=started() />
+                })}
             </div>
             {(!failing.is_empty()).then(|| view! {
                 <ul class="findings compact">

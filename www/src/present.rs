@@ -23,6 +23,7 @@ pub fn verdict_headline(verdict: Verdict) -> &'static str {
         Verdict::NotDeployed => "MTA-STS is not deployed: senders may deliver without TLS.",
         Verdict::Invalid => "MTA-STS is published but broken: senders ignore it and may deliver without TLS.",
         Verdict::LookupFailed => "The DNS lookup failed: the result is unknown. This is usually temporary; try again.",
+        Verdict::Pending => "Checking…",
     }
 }
 

@@ -1,15 +1,16 @@
 //! Running a check, shared by the two pages that check a domain (the check page, [`crate::check`], and
-//! the embed widget, [`crate::embed`]): the finished [`Checked`] result, the [`Phase`] a page shows, the
-//! request itself ([`check`], one at a time: a newer one aborts the older) and the status line under the
-//! form.
+//! the embed widget, [`crate::embed`]): the [`Checked`] result (while the answer streams in, a report
+//! whose pending parts are marked pending), the [`Phase`] a page shows, the request itself ([`check`], one
+//! at a time: a newer one aborts the older) and the status line under the form.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mta_sts::observe::PolicyResult;
-use mta_sts::{Domain, Observations, Report};
+use mta_sts::api::Partial;
+use mta_sts::observe::{PolicyResult, Probe};
+use mta_sts::{Domain, Observations, Report, Verdict};
 use web_sys::AbortController;
 
 use crate::api;
@@ -25,7 +26,12 @@ pub struct Checked {
 impl Checked {
     /// Evaluates observations as of `now` (Unix seconds).
     pub fn from_observations(obs: &Observations, now: u64) -> Result<Checked, String> {
-        let report = mta_sts::evaluate(obs, now).map_err(|e| e.to_string())?;
+        Checked::from_partial(obs, &[], now)
+    }
+
+    /// Evaluates the observations of a check whose `pending` probes have not answered yet.
+    pub fn from_partial(obs: &Observations, pending: &[Probe], now: u64) -> Result<Checked, String> {
+        let report = mta_sts::evaluate_partial(obs, pending, now).map_err(|e| e.to_string())?;
         let body = match obs.policy.as_ref().map(|p| &p.result) {
             Some(PolicyResult::Response { body, .. }) => Some(body.clone()),
             _ => None,
@@ -40,6 +46,17 @@ pub(crate) enum Phase {
     Running(String),
     Done(Arc<Checked>),
     Failed(String),
+}
+
+impl Phase {
+    /// The domain of the check that is still running, if one is: requested, or partly answered.
+    pub(crate) fn running(&self) -> Option<&str> {
+        match self {
+            Phase::Running(domain) => Some(domain),
+            Phase::Done(checked) if checked.report.verdict == Verdict::Pending => Some(&checked.report.domain),
+            _ => None,
+        }
+    }
 }
 
 /// How a check changes the browser history.
@@ -60,6 +77,18 @@ struct InFlight {
 
 thread_local! {
     static IN_FLIGHT: RefCell<InFlight> = RefCell::new(InFlight::default());
+    /// When the running check started (`Date.now()`, milliseconds).
+    static STARTED: Cell<f64> = const { Cell::new(0.0) };
+}
+
+/// When the running check started (`Date.now()`, milliseconds).
+pub(crate) fn started() -> f64 {
+    STARTED.get()
+}
+
+/// Whether `report` still waits for the policy fetch.
+pub(crate) fn waits_for_policy(report: &Report) -> bool {
+    report.pending.contains(&Probe::Policy)
 }
 
 /// Cancels the running check, if any: its request is aborted and a result that still arrives is stale.
@@ -130,10 +159,22 @@ pub(crate) fn check(
         f.generation
     });
     phase.set(Phase::Running(domain.clone()));
+    STARTED.set(js_sys::Date::now());
+    let current = move || IN_FLIGHT.with(|f| f.borrow().generation) == generation;
+    // Each answer as it arrives: the DNS findings first, then the rest when the last probe lands.
+    let progress = move |partial: &Partial| {
+        let answered = !partial.observations.dns.is_empty() || partial.observations.policy.is_some();
+        if current() && answered && !partial.pending.is_empty() {
+            let checked = Checked::from_partial(&partial.observations, &partial.pending, now_unix());
+            if let Ok(checked) = checked {
+                phase.set(Phase::Done(Arc::new(checked)));
+            }
+        }
+    };
     spawn_local(async move {
         let signal = controller.as_ref().map(AbortController::signal);
-        let result = api::observe(&domain, signal.as_ref()).await;
-        if IN_FLIGHT.with(|f| f.borrow().generation) != generation {
+        let result = api::observe_streamed(&domain, signal.as_ref(), progress).await;
+        if !current() {
             return; // a newer check replaced this one
         }
         mark("mta-sts:response");
@@ -160,12 +201,14 @@ pub(crate) fn check(
 
 /// The line under the form while a check runs or when it could not run.
 pub(crate) fn status_view(phase: Phase) -> AnyView {
-    match phase {
-        Phase::Idle | Phase::Done(_) => ().into_any(),
-        Phase::Running(domain) => view! {
-            <p class="running"><span class="spinner" aria-hidden="true"></span>"Checking " <b>{domain}</b> "…"</p>
+    if let Some(domain) = phase.running() {
+        return view! {
+            <p class="running"><span class="spinner" aria-hidden="true"></span>"Checking " <b>{domain.to_owned()}</b> "…"</p>
         }
-        .into_any(),
+        .into_any();
+    }
+    match phase {
+        Phase::Idle | Phase::Done(_) | Phase::Running(_) => ().into_any(),
         Phase::Failed(reason) => view! { <p class="failed">"✖ The check could not run: " {reason}</p> }.into_any(),
     }
 }

@@ -54,6 +54,8 @@ pub enum Reply {
     Http { status: u16, headers: Vec<(String, String)>, body: Vec<u8> },
     /// A valid head, then the body one byte per second.
     Trickle(Vec<u8>),
+    /// Nothing until the test releases the gate (`notify_one`), then this reply.
+    Held(Arc<tokio::sync::Notify>, Box<Reply>),
 }
 
 impl Reply {
@@ -416,7 +418,15 @@ async fn serve_policy(
                     Reply::policy(&format!("version: STSv1\r\nmode: enforce\r\nmx: mx.{domain}\r\nmax_age: 604800\r\n"))
                 }
             };
+            let reply = match reply {
+                Reply::Held(gate, reply) => {
+                    gate.notified().await;
+                    *reply
+                }
+                reply => reply,
+            };
             match reply {
+                Reply::Held(..) => {}
                 Reply::Http { status, headers, body } => {
                     let mut out = format!("HTTP/1.1 {status} Fixture\r\n");
                     for (name, value) in headers {

@@ -49,8 +49,12 @@ pub fn env() -> MutexGuard<'static, Env> {
 }
 
 pub fn screenshot(env: &Env, name: &str) {
+    screenshot_in(&env.browser, name);
+}
+
+pub fn screenshot_in(browser: &Browser, name: &str) {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../target/browser-screenshots/{name}.png"));
-    env.browser.screenshot(&path);
+    browser.screenshot(&path);
 }
 
 pub fn url(env: &Env, path: &str) -> String {
@@ -67,13 +71,19 @@ pub fn open(env: &Env, path: &str) {
     );
 }
 
-/// Waits for the report of `domain` and returns its verdict.
+/// Waits for the finished report of `domain` (not the one still streaming in) and returns its verdict.
 pub fn verdict_for(env: &Env, domain: &str) -> String {
+    verdict_in(&env.browser, domain)
+}
+
+/// [`verdict_for`] in any browser session.
+pub fn verdict_in(browser: &Browser, domain: &str) -> String {
     let cond = format!(
-        "(() => {{ const h = document.querySelector('#verdict-heading .domain'); return h && h.textContent === '{domain}'; }})()"
+        "(() => {{ const h = document.querySelector('#verdict-heading .domain'); return h && h.textContent === '{domain}' \
+         && document.querySelector('section.report').dataset.verdict !== 'pending'; }})()"
     );
-    env.browser.wait_for(&cond, CHECK_WITHIN, &format!("the report of {domain}"));
-    env.browser
+    browser.wait_for(&cond, CHECK_WITHIN, &format!("the report of {domain}"));
+    browser
         .eval("return document.querySelector('section.report').dataset.verdict;", &[])
         .as_str()
         .unwrap_or_default()

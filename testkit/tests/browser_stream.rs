@@ -1,0 +1,124 @@
+//! The check page reads the streamed answer (`/api/observe?stream=1`) as it arrives, here from
+//! `mta-sts serve` (the native shell, which can be pointed at a policy host on 127.0.0.1): the DNS
+//! findings show while the policy host still holds the connection, with the line that says what the
+//! check waits for; the verdict comes when the test lets the policy host answer.
+
+mod common;
+
+use std::io::{BufRead as _, BufReader};
+use std::net::{Ipv4Addr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+
+use common::{CHECK_WITHIN, verdict_in};
+use mta_sts_testkit::doh::DohServer;
+use mta_sts_testkit::webdriver::Browser;
+use mta_sts_testkit::worker::ensure_app_built;
+use mta_sts_testkit::zone::Zone;
+
+/// A policy host that accepts connections and holds each until the test sends on `release`, then
+/// closes it without a word (the checker sees a failed TLS handshake).
+fn held_policy_host() -> (u16, mpsc::Sender<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the policy host");
+    let port = listener.local_addr().unwrap().port();
+    let (release, released) = mpsc::channel::<()>();
+    std::thread::spawn(move || {
+        for connection in listener.incoming().flatten() {
+            if released.recv().is_err() {
+                return;
+            }
+            drop(connection);
+        }
+    });
+    (port, release)
+}
+
+/// `mta-sts serve` with the built app; it stops when dropped.
+struct Serve {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The `mta-sts` binary beside this test's own (`cargo test --workspace` builds it for the CLI's tests).
+fn mta_sts_binary() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let binary = exe.parent().and_then(|deps| deps.parent()).unwrap().join("mta-sts");
+    assert!(binary.is_file(), "{} is missing: run `cargo build -p mta-sts-cli` first", binary.display());
+    binary
+}
+
+fn serve(doh: &DohServer, policy_port: u16) -> Serve {
+    ensure_app_built();
+    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    let mut child = Command::new(mta_sts_binary())
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0", "--timeout", "60", "--allow-private-addresses"])
+        .arg("--assets")
+        .arg(&dist)
+        .args(["--doh", &doh.url()])
+        .args(["--connect-to", &format!("mta-sts.held.example:443:127.0.0.1:{policy_port}")])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mta-sts serve");
+    let mut log = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    // The first line names the bound address.
+    log.read_line(&mut line).unwrap();
+    let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
+    std::thread::spawn(move || for _ in log.lines() {});
+    Serve { child, addr }
+}
+
+#[test]
+fn dns_findings_show_while_the_policy_host_holds_the_connection() {
+    let zone = Zone::new()
+        .txt("_mta-sts.held.example", "v=STSv1; id=20250101T000000")
+        .txt("_smtp._tls.held.example", "v=TLSRPTv1; rua=mailto:tlsrpt@held.example")
+        .mx("held.example", 10, "mail.held.example")
+        .a("mta-sts.held.example", Ipv4Addr::new(192, 0, 2, 10));
+    let doh = DohServer::start(zone).expect("start the DoH fixture server");
+    let (policy_port, release) = held_policy_host();
+    let server = serve(&doh, policy_port);
+    let browser = Browser::start();
+
+    browser.goto(&format!("http://{}/?domain=held.example", server.addr));
+    let url = "https://mta-sts.held.example/.well-known/mta-sts.txt";
+    browser.wait_for(
+        &format!("(document.querySelector('section.report .waiting') || {{}}).textContent?.includes('{url}')"),
+        CHECK_WITHIN,
+        "the line that waits for the policy",
+    );
+    let shown = browser.eval(
+        "const report = document.querySelector('section.report');
+         return [report.dataset.verdict, report.querySelector('table.dns').textContent,
+                 report.textContent, document.querySelector('.status').textContent];",
+        &[],
+    );
+    assert_eq!(shown[0], "pending", "no verdict while the policy is held");
+    let (dns, all) = (shown[1].as_str().unwrap(), shown[2].as_str().unwrap());
+    for answer in ["v=STSv1; id=20250101T000000", "v=TLSRPTv1; rua=mailto:tlsrpt@held.example", "mail.held.example"] {
+        assert!(dns.contains(answer), "the DNS answers are shown: {dns}");
+    }
+    assert!(all.contains("mail.held.example"), "the MX hosts are shown: {all}");
+    assert!(!all.contains("policy-fetch-failed") && !all.contains("lookup-failed"), "pending is not failed: {all}");
+    assert!(shown[3].as_str().unwrap().contains("Checking held.example"), "{shown}");
+    common::screenshot_in(&browser, "streaming-policy-held");
+
+    release.send(()).unwrap();
+    assert_eq!(verdict_in(&browser, "held.example"), "invalid");
+    let after = browser.eval(
+        "return [!!document.querySelector('.waiting'), !!document.querySelector('[data-code=\"policy-fetch-failed\"]'),
+                 document.querySelector('.status').textContent];",
+        &[],
+    );
+    assert_eq!(after, serde_json::json!([false, true, ""]), "the verdict replaces the wait");
+}
