@@ -125,14 +125,15 @@ pub fn fetch_failure_streak(previous_streak: u32, next: &Report) -> u32 {
     if fetch_failed(next) { previous_streak.saturating_add(1) } else { 0 }
 }
 
-/// How much protection a verdict gives; `None` for a failed lookup, which says nothing.
+/// How much protection a verdict gives; `None` for a failed lookup or an unfinished streamed check, which
+/// say nothing.
 fn protection(verdict: Verdict) -> Option<u8> {
     match verdict {
         Verdict::Enforce => Some(3),
         Verdict::Testing => Some(2),
         Verdict::None => Some(1),
         Verdict::NotDeployed | Verdict::Invalid => Some(0),
-        Verdict::LookupFailed => None,
+        Verdict::LookupFailed | Verdict::Pending => None,
     }
 }
 

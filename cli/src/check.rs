@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Args;
-use futures_util::StreamExt as _;
+use futures_util::{StreamExt as _, TryStreamExt as _};
 use mta_sts::observe::{CertificateInfo, Observations};
 use mta_sts::{Domain, Report, Verdict};
 
@@ -253,26 +253,11 @@ fn run_inner(args: &CheckArgs, ctx: Ctx) -> Result<ExitCode, Failure> {
 
 /// Observes and evaluates each domain as `check` does, `concurrency` at a time, for commands that need the
 /// live state of several domains at once (`report --live`); the reports come back in input order.
-pub(crate) fn observe_all(fetch: &FetchArgs, domains: Vec<Domain>, concurrency: usize) -> Result<Vec<Report>, Failure> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure(format!("cannot start the async runtime: {e}")))?;
-    runtime.block_on(async {
+pub(crate) fn live_reports(fetch: &FetchArgs, domains: Vec<Domain>, concurrency: u16) -> Result<Vec<Report>, Failure> {
+    runtime()?.block_on(async {
         let fetcher = Arc::new(fetch.fetcher()?);
         let now = crate::unix_now();
-        let reports: Vec<_> = futures_util::stream::iter(domains)
-            .map(|domain| {
-                let fetcher = fetcher.clone();
-                async move { mta_sts::evaluate(&fetcher.observe(&mta_sts::plan(&domain), now).await, now) }
-            })
-            .buffered(concurrency.max(1))
-            .collect()
-            .await;
-        reports
-            .into_iter()
-            .map(|r| r.map_err(|e| Failure(format!("cannot evaluate: {e}. Please report this as a bug."))))
-            .collect()
+        observe_all(&fetcher, domains, concurrency, Some(now)).map(|r| r.map(|(_, report)| report)).try_collect().await
     })
 }
 

@@ -16,7 +16,7 @@ use mta_sts::Domain;
 use mta_sts::report::{FileRead, LiveComparison, ReportSet, read_files};
 use serde_json::Value;
 
-use crate::check::{FetchArgs, observe_all};
+use crate::check::{FetchArgs, live_reports};
 use crate::render::{BOLD, DIM, GREEN, Out, Painter, RED, YELLOW, clean};
 use crate::{Ctx, Failure, input, write_stdout};
 
@@ -34,7 +34,7 @@ pub(crate) struct ReportArgs {
 }
 
 /// How many policy domains are observed at once with `--live`, as `check` does by default.
-const LIVE_CONCURRENCY: usize = 16;
+const LIVE_CONCURRENCY: u16 = 16;
 
 pub(crate) fn run(args: &ReportArgs, ctx: Ctx) -> ExitCode {
     let (set, code) = read(&args.files);
@@ -76,7 +76,7 @@ fn read(paths: &[PathBuf]) -> (ReportSet, u8) {
 fn live(set: &ReportSet, fetch: &FetchArgs) -> Result<Vec<LiveComparison>, Failure> {
     let names = set.sts_policy_domains();
     let domains: Vec<Domain> = names.iter().filter_map(|n| Domain::parse(n).ok()).collect();
-    let mut checked = observe_all(fetch, domains, LIVE_CONCURRENCY)?.into_iter();
+    let mut checked = live_reports(fetch, domains, LIVE_CONCURRENCY)?.into_iter();
     Ok(names
         .iter()
         .map(|name| match Domain::parse(name) {
