@@ -301,30 +301,58 @@ struct WireFailure {
 /// Reads every file: `(name, bytes)` pairs, the name used only in sentences. Never panics, whatever the
 /// bytes; a file that cannot be read gets its error and the others are still read.
 pub fn read_files(files: &[(String, &[u8])]) -> ReportSet {
-    let mut set = ReportSet::default();
-    // (organization, report id) -> the file it was first read from.
-    let mut seen: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut reader = Reader::default();
     for (name, bytes) in files {
+        reader.add(name, bytes);
+    }
+    reader.finish()
+}
+
+/// Reads files one at a time, for a shell that shows its progress between them (the web page yields to the
+/// browser after each file). The same set as [`read_files`] on the same files in the same order.
+#[derive(Debug, Default)]
+pub struct Reader {
+    set: ReportSet,
+    /// (organization, report id) -> the file it was first read from.
+    seen: BTreeMap<(String, String), String>,
+}
+
+impl Reader {
+    /// Reads one file after those added before: a report read before is listed once, with a note.
+    pub fn add(&mut self, name: &str, bytes: &[u8]) {
         let mut found = Vec::new();
         let error = read_container(name, bytes, 0, &mut found).err();
         let count = found.len();
         for (report, mut notes) in found {
             if !report.report_id.is_empty() {
                 let key = (report.organization.clone(), report.report_id.clone());
-                if let Some(first) = seen.get(&key) {
+                if let Some(first) = self.seen.get(&key) {
                     // Its notes were given when it was first read.
-                    set.notes.push(words::duplicate(label(&report), name, first));
+                    self.set.notes.push(words::duplicate(label(&report), name, first));
                     continue;
                 }
-                seen.insert(key, name.clone());
+                self.seen.insert(key, name.to_owned());
             }
-            set.notes.append(&mut notes);
-            add_to_totals(&mut set.totals, &report);
-            set.reports.push(report);
+            self.set.notes.append(&mut notes);
+            add_to_totals(&mut self.set.totals, &report);
+            self.set.reports.push(report);
         }
-        set.files.push(FileRead { file: name.clone(), reports: count, error });
+        self.set.files.push(FileRead { file: name.to_owned(), reports: count, error });
     }
-    set
+
+    /// A file the shell could not load (its own sentence), listed in its place.
+    pub fn add_unreadable(&mut self, name: &str, error: String) {
+        self.set.files.push(FileRead { file: name.to_owned(), reports: 0, error: Some(error) });
+    }
+
+    /// How many files were added.
+    pub fn files(&self) -> usize {
+        self.set.files.len()
+    }
+
+    pub fn finish(self) -> ReportSet {
+        self.set
+    }
 }
 
 impl ReportSet {
@@ -344,6 +372,29 @@ impl ReportSet {
     pub fn has_failures(&self) -> bool {
         self.totals.failed > 0 || self.totals.by_result_type.values().any(|&n| n > 0)
     }
+}
+
+/// At least `bytes` of uncompressed report JSON, as a month of a busy domain's reports: the Microsoft-shaped
+/// fixture, each copy with its own `report-id` so none is counted as a duplicate. For the benchmarks (native
+/// and in the browser), which must read the same input.
+///
+/// # Panics
+///
+/// Never: the fixture is built in and is JSON.
+#[cfg(feature = "testing")]
+pub fn sample_files(bytes: usize) -> Vec<(String, Vec<u8>)> {
+    let fixture: Value = serde_json::from_str(include_str!("../tests/fixtures/reports/microsoft-shape.json"))
+        .expect("the fixture is JSON");
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut size = 0;
+    while size < bytes {
+        let mut report = fixture.clone();
+        report["report-id"] = Value::from(format!("bench-{}", files.len()));
+        let json = serde_json::to_vec_pretty(&report).expect("a Value serialises");
+        size += json.len();
+        files.push((format!("report-{}.json", files.len()), json));
+    }
+    files
 }
 
 fn add_to_totals(totals: &mut Totals, report: &TlsReport) {
@@ -1166,6 +1217,24 @@ mod tests {
         assert!(set.notes.contains(&words::duplicate(label, "mail.eml", "g.json.gz")), "{:?}", set.notes);
         // The tolerance notes of the repeated report are given once.
         assert_eq!(set.notes.iter().filter(|n| n.contains("sending-mta-ip")).count(), 1, "{:?}", set.notes);
+    }
+
+    #[test]
+    fn one_file_at_a_time_reads_the_same_as_all_at_once() {
+        let files: [(&str, &[u8]); 4] = [("g.json", GOOGLE), ("x.xml", DMARC), ("mail.eml", EMAIL), ("r.json", RFC)];
+        let mut reader = Reader::default();
+        for (name, bytes) in files {
+            reader.add(name, bytes);
+        }
+        reader.add_unreadable("gone.json", "gone.json could not be loaded.".to_owned());
+        assert_eq!(reader.files(), 5);
+        let mut expected = read(&files);
+        expected.files.push(FileRead {
+            file: "gone.json".into(),
+            reports: 0,
+            error: Some("gone.json could not be loaded.".into()),
+        });
+        assert_eq!(reader.finish(), expected);
     }
 
     #[test]
