@@ -49,17 +49,7 @@ fn evaluation(c: &mut Criterion) {
 /// 10 MB of uncompressed TLS-RPT JSON (RFC 8460 §4), as a month of a busy domain's reports: the fixture in
 /// Microsoft's shape, each copy with its own `report-id` so none is counted as a duplicate.
 fn reports(c: &mut Criterion) {
-    let fixture: serde_json::Value =
-        serde_json::from_str(include_str!("../tests/fixtures/reports/microsoft-shape.json")).unwrap();
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut size = 0;
-    while size < 10 * 1024 * 1024 {
-        let mut report = fixture.clone();
-        report["report-id"] = serde_json::Value::from(format!("bench-{}", files.len()));
-        let bytes = serde_json::to_vec_pretty(&report).unwrap();
-        size += bytes.len();
-        files.push((format!("report-{}.json", files.len()), bytes));
-    }
+    let files = mta_sts::report::sample_files(10 * 1024 * 1024);
     let files: Vec<(String, &[u8])> = files.iter().map(|(name, bytes)| (name.clone(), bytes.as_slice())).collect();
     let set = mta_sts::report::read_files(&files);
     assert_eq!(set.reports.len(), files.len());

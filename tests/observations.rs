@@ -180,3 +180,30 @@ fn every_artifact_a_fix_offers_parses_as_valid() {
     }
     assert!(seen > 0, "no scenario offers an artefact");
 }
+
+/// The reports page compares reports with the policy body in raw observations, without the evaluator
+/// (`ReportSet::compare_with_observations`): wherever the evaluator finds a policy, both read the same lines.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn the_reports_pages_live_policy_agrees_with_the_evaluator() {
+    let report = br#"{"organization-name": "R", "report-id": "1", "policies": [{"policy": {"policy-type": "sts",
+        "policy-domain": "example.com", "policy-string": ["mode: testing"]}}]}"#;
+    let set = mta_sts::report::read_files(&[("r.json".to_owned(), report.as_slice())]);
+    let mut compared = 0;
+    for (name, scenario) in scenarios() {
+        let observations = scenario.observations();
+        let checked = evaluate(&observations, NOW).unwrap();
+        let with_check = set.compare_with_check(&checked);
+        let without = set.compare_with_observations(&observations);
+        if checked.policy.is_some() {
+            assert_eq!(without.live, with_check.live, "{name}");
+            assert_eq!(without.senders.len(), with_check.senders.len(), "{name}");
+            compared += 1;
+        }
+        // RFC 8461 §3.3: only a 200 answer is a policy.
+        if name.contains("http-404") || name.contains("redirect") {
+            assert_eq!(without.live, None, "{name}");
+        }
+    }
+    assert!(compared >= 10, "{compared} scenarios with a policy");
+}

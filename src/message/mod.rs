@@ -76,15 +76,17 @@ pub struct Text {
 }
 
 /// Defines the table of [`Text`]s: a function per text, returning it filled in, and the `TEXTS` constant.
+/// `texts! { pub "module"; … }` makes the functions public, for the words of a shell's page (the web crate
+/// takes its words from such a table).
 macro_rules! texts {
-    ($module:literal; $(
+    (@with [$vis:vis] $module:literal; $(
         $(#[doc = $doc:literal])*
         $name:ident($($arg:ident),*) => $text:literal;
     )*) => {
         $(
             $(#[doc = $doc])*
             #[allow(dead_code)]
-            pub(crate) fn $name($($arg: impl std::fmt::Display),*) -> String {
+            $vis fn $name($($arg: impl std::fmt::Display),*) -> String {
                 crate::message::render(
                     $text,
                     &[$(stringify!($arg)),*],
@@ -100,6 +102,8 @@ macro_rules! texts {
             args: &[$(stringify!($arg)),*],
         }),*];
     };
+    (pub $module:literal; $($body:tt)*) => { texts!(@with [pub] $module; $($body)*); };
+    ($module:literal; $($body:tt)*) => { texts!(@with [pub(crate)] $module; $($body)*); };
 }
 
 /// What emitting a [`Template`] needs: all of it but its id. Emitting sites refer to this alone, so a build
@@ -150,11 +154,14 @@ pub mod mx;
 pub mod policy;
 pub mod record;
 pub mod report;
+pub mod reports_page;
 pub mod tlsrpt;
 
 /// Every text that is not a finding (summaries, notes, paragraphs of fixes), table by table.
 pub fn texts() -> impl Iterator<Item = &'static Text> {
-    [bounce::TEXTS, compare::TEXTS, evaluate::TEXTS, mx::TEXTS, report::TEXTS].into_iter().flatten()
+    [bounce::TEXTS, compare::TEXTS, evaluate::TEXTS, mx::TEXTS, report::TEXTS, reports_page::TEXTS]
+        .into_iter()
+        .flatten()
 }
 
 /// Every template, table by table.

@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::ReportSet;
 use crate::message::report as words;
+use crate::observe::{Observations, PolicyResult};
 use crate::policy::Policy;
 
 /// One policy domain's reports against its live policy.
@@ -50,17 +51,22 @@ pub struct SenderPolicy {
 /// The compared lines of a policy given as lines: `mode`, `mx` and `max_age` only (the `version` is fixed and
 /// extensions change nothing a sender does), the name and value trimmed, `mode` and `mx` in lower case
 /// (RFC 8461 §3.2: `mx` patterns are domain names, compared case-insensitively; a trailing dot dropped), and a
-/// number without leading zeros. Duplicates count once.
+/// number without leading zeros. Duplicates count once; of two `mode` or `max_age` lines the first wins, as
+/// a sender reads the policy.
 fn compared_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
+    let (mut mode, mut max_age) = (false, false);
     // A reporter may also send the whole body as one string with its line breaks.
     for line in lines.into_iter().flat_map(|l| l.split(['\n', '\r'])) {
         let Some((name, value)) = line.split_once(':') else { continue };
         let (name, value) = (name.trim(), value.trim());
         let value = match name {
-            "mode" => value.to_ascii_lowercase(),
+            // RFC 8461 §3.2: a field that repeats (other than `mx`) counts once, the first.
+            "mode" if !std::mem::replace(&mut mode, true) => value.to_ascii_lowercase(),
+            "max_age" if !std::mem::replace(&mut max_age, true) => {
+                value.parse::<u64>().map_or_else(|_| value.to_owned(), |n| n.to_string())
+            }
             "mx" => value.trim_end_matches('.').to_ascii_lowercase(),
-            "max_age" => value.parse::<u64>().map_or_else(|_| value.to_owned(), |n| n.to_string()),
             _ => continue,
         };
         out.insert(format!("{name}: {value}"));
@@ -113,8 +119,17 @@ impl ReportSet {
     /// Compares the `sts` policies reported for `domain` with its live policy (`None` when no valid policy
     /// is live) and the live record's `id`, when known.
     pub fn compare_live(&self, domain: &str, live: Option<&Policy>, record_id: Option<&str>) -> LiveComparison {
+        self.compare_lines(domain, live.map(live_lines), record_id)
+    }
+
+    /// The comparison with the live policy's compared lines ([`compared_lines`]).
+    fn compare_lines(
+        &self,
+        domain: &str,
+        live_set: Option<BTreeSet<String>>,
+        record_id: Option<&str>,
+    ) -> LiveComparison {
         let domain = domain.trim_end_matches('.').to_ascii_lowercase();
-        let live_set = live.map(live_lines);
         let mut groups: Vec<Group> = Vec::new();
         for report in &self.reports {
             for policy in &report.policies {
@@ -200,6 +215,21 @@ impl ReportSet {
     pub fn compare_with_check(&self, report: &crate::Report) -> LiveComparison {
         self.compare_live(&report.domain, report.policy.as_ref(), report.record.as_ref().map(|r| r.id.as_str()))
     }
+
+    /// [`Self::compare_live`] with the policy body in raw observations, for a shell that does not evaluate
+    /// them (the reports page: the evaluator would put it over its size budget). The body's lines are read
+    /// as the reports' policy strings are, so a policy the evaluator finds invalid is still compared (its
+    /// check says what is wrong with it), and the record's `id` is not named. Only a 200 answer is a policy
+    /// (RFC 8461 §3.3: "Policies fetched via HTTPS are only valid if the HTTP response code is 200").
+    pub fn compare_with_observations(&self, obs: &Observations) -> LiveComparison {
+        let live = match obs.policy.as_ref().map(|p| &p.result) {
+            Some(PolicyResult::Response { status: 200, body, .. }) => {
+                Some(compared_lines([String::from_utf8_lossy(body).as_ref()])).filter(|l| !l.is_empty())
+            }
+            _ => None,
+        };
+        self.compare_lines(&obs.domain, live, None)
+    }
 }
 
 #[cfg(test)]
@@ -248,6 +278,7 @@ mod tests {
                 &["max_age: 86400", "mode: testing", "mx: a.example"],
             ),
             (&["mx: a.example", "mx: a.example", "no colon", "max_age: soon"], &["max_age: soon", "mx: a.example"]),
+            (&["mode: testing", "mode: enforce", "max_age: 1", "max_age: 2"], &["max_age: 1", "mode: testing"]),
             (&[], &[]),
         ] {
             let got: Vec<String> = compared_lines(lines.iter().copied()).into_iter().collect();

@@ -51,7 +51,7 @@ pub use generator::{GeneratorPage, start as start_generate};
 #[cfg(target_arch = "wasm32")]
 pub use preflight::{PreflightPage, PreflightView, start as start_preflight};
 #[cfg(target_arch = "wasm32")]
-pub use reports::{ReportsPage, ReportsView, start as start_reports};
+pub use reports::{LiveView, ReportsPage, ReportsView, start as start_reports};
 #[cfg(target_arch = "wasm32")]
 pub use rules::{BounceView, start as start_rules};
 #[cfg(target_arch = "wasm32")]

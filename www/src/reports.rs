@@ -3,6 +3,11 @@
 //! uploaded, and the page makes no request while reading (the end-to-end test checks it). What is shown
 //! comes from the core's [`Summary`]: this file decides no grouping and adds nothing up.
 //!
+//! One request, and only on a click: "Compare with the live policy" fetches a policy domain's observations
+//! from `/api/observe` (as the check page does) and shows the core's comparison of the policy each sender
+//! applied with the live one ([`ReportSet::compare_with_observations`]: the policy body's lines, read as
+//! the reports' policy strings are; the evaluator would put this page over its size budget).
+//!
 //! Report contents are written by whoever sends a report, so they only ever become text nodes and SVG
 //! attributes, never HTML.
 
@@ -11,7 +16,8 @@ use std::sync::Arc;
 use js_sys::Uint8Array;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use mta_sts::report::{FileRead, MAX_DECOMPRESSED, ReportSet, Summary, read_files};
+use mta_sts::message::reports_page as words;
+use mta_sts::report::{LiveComparison, MAX_DECOMPRESSED, Reader, ReportSet, Summary};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -23,36 +29,28 @@ pub fn start() {
     mount_to_body(|| view! { <ReportsPage /> });
 }
 
-/// A file's bytes, or why the browser could not give them.
-type Loaded = (String, Result<Vec<u8>, String>);
-
-async fn load(file: web_sys::File) -> Loaded {
+/// Loads one file and reads it into `reader`; a file the browser cannot give is listed with its sentence.
+async fn load_into(reader: &mut Reader, file: web_sys::File) {
     let name = file.name();
     #[allow(clippy::cast_precision_loss, reason = "the limit is 20 MB")]
     if file.size() > MAX_DECOMPRESSED as f64 {
-        let mb = MAX_DECOMPRESSED / (1024 * 1024);
-        let error = format!("{name} is larger than {mb} MB, far larger than a TLS-RPT report, so it was not read.");
-        return (name, Err(error));
+        reader.add_unreadable(&name, words::file_too_large(&name, MAX_DECOMPRESSED / (1024 * 1024)));
+        return;
     }
-    if let Ok(buffer) = JsFuture::from(file.array_buffer()).await {
-        (name, Ok(Uint8Array::new(&buffer).to_vec()))
-    } else {
-        let error = format!("Your browser could not read {name}. Choose it again, or paste its contents below.");
-        (name, Err(error))
+    match JsFuture::from(file.array_buffer()).await {
+        Ok(buffer) => reader.add(&name, &Uint8Array::new(&buffer).to_vec()),
+        Err(_) => reader.add_unreadable(&name, words::file_unreadable(&name)),
     }
 }
 
-/// Reads what was loaded, keeping each file in its place, whether it could be loaded or not.
-fn read(loaded: &[Loaded]) -> ReportSet {
-    let readable: Vec<(String, &[u8])> =
-        loaded.iter().filter_map(|(n, b)| b.as_ref().ok().map(|b| (n.clone(), b.as_slice()))).collect();
-    let mut set = read_files(&readable);
-    for (i, (file, bytes)) in loaded.iter().enumerate() {
-        if let Err(error) = bytes {
-            set.files.insert(i, FileRead { file: file.clone(), reports: 0, error: Some(error.clone()) });
+/// Gives the browser a turn (a macrotask, so it can paint the progress line) before the next file is read.
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback(&resolve);
         }
-    }
-    set
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
@@ -62,7 +60,8 @@ fn files_of(list: Option<web_sys::FileList>) -> Vec<web_sys::File> {
 #[component]
 pub fn ReportsPage() -> impl IntoView {
     let set = RwSignal::new(None::<Arc<ReportSet>>);
-    let reading = RwSignal::new(false);
+    // While files are read: (the file being read, how many), for the progress line.
+    let reading = RwSignal::new(None::<(usize, usize)>);
     let dragging = RwSignal::new(false);
     let pasted = RwSignal::new(String::new());
     // Files are read asynchronously: a slow earlier choice must not replace the result of a later one.
@@ -74,15 +73,23 @@ pub fn ReportsPage() -> impl IntoView {
         }
         generation.update_value(|g| *g += 1);
         let this = generation.get_value();
-        reading.set(true);
+        let total = files.len();
+        reading.set(Some((1, total)));
+        // One file at a time, with a turn for the browser between files, so that a batch of many large
+        // reports shows its progress instead of freezing the page; the results appear at the end.
         spawn_local(async move {
-            let mut loaded = Vec::with_capacity(files.len());
-            for file in files {
-                loaded.push(load(file).await);
+            let mut reader = Reader::default();
+            for (i, file) in files.into_iter().enumerate() {
+                if generation.try_get_value() != Some(this) {
+                    return;
+                }
+                reading.try_set(Some((i + 1, total)));
+                yield_to_browser().await;
+                load_into(&mut reader, file).await;
             }
             if generation.try_get_value() == Some(this) {
-                set.try_set(Some(Arc::new(read(&loaded))));
-                reading.try_set(false);
+                set.try_set(Some(Arc::new(reader.finish())));
+                reading.try_set(None);
             }
         });
     };
@@ -107,42 +114,46 @@ pub fn ReportsPage() -> impl IntoView {
             return;
         }
         generation.update_value(|g| *g += 1);
-        reading.set(false);
-        set.set(Some(Arc::new(read(&[("the pasted text".to_owned(), Ok(text.into_bytes()))]))));
+        reading.set(None);
+        let mut reader = Reader::default();
+        reader.add(&words::pasted_name(), text.as_bytes());
+        set.set(Some(Arc::new(reader.finish())));
     };
 
+    // The header takes a static tagline; the page is mounted once, so its words are made static once.
+    let tagline: &'static str = words::tagline().leak();
     view! {
-        <SiteHeader current="reports" tagline="Read the TLS-RPT reports senders mail to your rua address: totals, failures by day, MX host and cause. The files are read in your browser and never uploaded." />
+        <SiteHeader current="reports" tagline=tagline />
         <main>
             <section class="choose" aria-labelledby="choose-heading">
-                <h2 id="choose-heading">"Your reports"</h2>
+                <h2 id="choose-heading">{words::your_reports()}</h2>
                 <div
                     class=move || if dragging.get() { "dropzone dragging" } else { "dropzone" }
                     on:dragover=on_dragover
                     on:dragleave=move |_| dragging.set(false)
                     on:drop=on_drop
                 >
-                    <label for="report-files">"Choose report files, or drop them here"</label>
+                    <label for="report-files">{words::choose()}</label>
                     // No `accept` filter: the reader goes by the content (RFC 8460 §5.6), and attachments
                     // are often saved under generic names a filter would hide.
                     <input id="report-files" type="file" multiple aria-describedby="report-files-help" on:change=on_change />
-                    <p id="report-files-help" class="help">"A report as a .json or .json.gz file, or the email it came in (.eml). Several at once are summed up; a report read twice is counted once."</p>
+                    <p id="report-files-help" class="help">{words::choose_help()}</p>
                 </div>
                 <form class="paste field" on:submit=on_paste_read>
-                    <label for="report-json">"Or paste a report's JSON"</label>
+                    <label for="report-json">{words::paste()}</label>
                     <textarea id="report-json" rows="5" spellcheck="false" autocomplete="off"
                         prop:value=move || pasted.get()
                         on:input=move |ev| pasted.set(event_target_value(&ev))></textarea>
-                    <div class="actions"><button type="submit">"Read the pasted report"</button></div>
+                    <div class="actions"><button type="submit">{words::paste_button()}</button></div>
                 </form>
             </section>
             // The totals are announced here and shown in the heading below, so the sentence is read out
             // once and seen once.
-            <p class=move || if reading.get() { "status running" } else { "status sr-only" } role="status" aria-live="polite">
-                {move || if reading.get() {
-                    "Reading…".to_owned()
-                } else {
-                    set.with(|s| s.as_ref().map(|s| s.summary().headline).unwrap_or_default())
+            <p class=move || if reading.get().is_some() { "status running" } else { "status sr-only" } role="status" aria-live="polite">
+                {move || match reading.get() {
+                    Some((_, 1)) => words::reading(),
+                    Some((number, total)) => words::reading_file(number, total),
+                    None => set.with(|s| s.as_ref().map(|s| s.summary().headline).unwrap_or_default()),
                 }}
             </p>
             {move || set.get().map(|set| view! { <ReportsView set=set /> })}
@@ -170,21 +181,21 @@ pub fn ReportsView(set: Arc<ReportSet>) -> impl IntoView {
             <div class=class>
                 <h2 id="reports-heading" class="report-totals">{summary.headline.clone()}</h2>
             </div>
-            <h3>"Files"</h3>
+            <h3>{words::files()}</h3>
             <ul class="plain files">
                 {files.into_iter().map(|f| match f.error {
                     None => view! {
                         <li class="file-ok"><span aria-hidden="true">"✔ "</span>{f.file}
-                            <span class="legend">{format!(" — {} report{}", f.reports, if f.reports == 1 { "" } else { "s" })}</span></li>
+                            <span class="legend">{if f.reports == 1 { words::one_report() } else { words::reports(f.reports) }}</span></li>
                     }.into_any(),
                     Some(error) => view! {
-                        <li class="file-error"><span aria-hidden="true">"✖ "</span><span class="sr-only">"Not read: "</span>{error}</li>
+                        <li class="file-error"><span aria-hidden="true">"✖ "</span><span class="sr-only">{words::not_read()}</span>{error}</li>
                     }.into_any(),
                 }).collect_view()}
             </ul>
-            {(!set.reports.is_empty()).then(|| view! { <Results summary=summary csv=csv /> })}
+            {(!set.reports.is_empty()).then(|| view! { <Results set=set.clone() summary=summary csv=csv /> })}
             {(!notes.is_empty()).then(|| view! {
-                <h3>"Notes"</h3>
+                <h3>{words::notes()}</h3>
                 <ul class="report-notes">{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
             })}
         </section>
@@ -193,7 +204,7 @@ pub fn ReportsView(set: Arc<ReportSet>) -> impl IntoView {
 
 #[component]
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
-fn Results(summary: Summary, csv: String) -> impl IntoView {
+fn Results(set: Arc<ReportSet>, summary: Summary, csv: String) -> impl IntoView {
     let chart = summary.chart();
     let domains = summary.domains.clone();
     let reporters = summary.reporters.clone();
@@ -202,20 +213,23 @@ fn Results(summary: Summary, csv: String) -> impl IntoView {
     let types = summary.result_types.clone();
     let days = summary.days.clone();
     view! {
-        <h3 id="chart-heading">"Sessions per day"</h3>
+        <h3 id="chart-heading">{words::sessions_per_day()}</h3>
         <Chart chart=chart />
         <details class="day-table">
-            <summary>"The same as a table"</summary>
-            <SessionTable rows=days first="Day (UTC)" />
+            <summary>{words::as_table()}</summary>
+            <SessionTable rows=days first=words::day_utc() />
         </details>
-        <h3>"Per policy domain"</h3>
+        <h3>{words::per_domain()}</h3>
         <div class="scroll">
             <table class="domains">
-                <thead><tr><th scope="col">"Policy domain"</th><th scope="col">"Reports"</th><th scope="col">"Successful"</th><th scope="col">"Failed"</th><th scope="col">"Check"</th></tr></thead>
+                <thead><tr><th scope="col">{words::policy_domain()}</th><th scope="col">{words::reports_column()}</th><th scope="col">{words::successful()}</th><th scope="col">{words::failed()}</th><th scope="col">{words::check_column()}</th></tr></thead>
                 <tbody>{domains.into_iter().map(|d| {
                     let check = d.key.clone().map(|domain| {
                         let href = page_link("/", &[("domain", &domain)]);
-                        view! { <a class="check-now" href=href>{format!("Check {domain} now")}</a> }
+                        view! {
+                            <a class="check-now" href=href>{words::check_now(&domain)}</a>
+                            <CompareLive domain=domain set=set.clone() />
+                        }
                     });
                     let class = if d.failed > 0 { "has-failures" } else { "" };
                     view! {
@@ -227,35 +241,35 @@ fn Results(summary: Summary, csv: String) -> impl IntoView {
             </table>
         </div>
         <DownloadCsv csv=csv />
-        <h3>"Per reporter"</h3>
-        <SessionTable rows=reporters first="Reporter" />
-        <h3>"Per MX host"</h3>
+        <h3>{words::per_reporter()}</h3>
+        <SessionTable rows=reporters first=words::reporter() />
+        <h3>{words::per_mx()}</h3>
         <div class="scroll">
             <table class="mx-hosts">
-                <thead><tr><th scope="col">"MX host"</th><th scope="col">"In a policy's mx-host"</th><th scope="col">"Failed sessions"</th><th scope="col">"Result types"</th></tr></thead>
+                <thead><tr><th scope="col">{words::mx_host()}</th><th scope="col">{words::in_mx_host()}</th><th scope="col">{words::failed_sessions()}</th><th scope="col">{words::result_types()}</th></tr></thead>
                 <tbody>
                     {mx.into_iter().map(|m| view! {
                         <tr>
                             <td><code>{m.host}</code></td>
-                            <td>{if m.in_policy { "yes" } else { "no" }}</td>
+                            <td>{if m.in_policy { words::yes() } else { words::no() }}</td>
                             <td class="failed-count">{m.failed}</td>
                             <td>{m.result_types.join(", ")}</td>
                         </tr>
                     }).collect_view()}
                     {(without_mx > 0).then(|| view! {
-                        <tr><td>"(not named by the reporter)"</td><td></td><td class="failed-count">{without_mx}</td><td></td></tr>
+                        <tr><td>{words::mx_not_named()}</td><td></td><td class="failed-count">{without_mx}</td><td></td></tr>
                     })}
                 </tbody>
             </table>
         </div>
-        <h3>"Failures by result type (RFC 8460 §4.3)"</h3>
+        <h3>{words::by_result_type()}</h3>
         {if types.is_empty() {
-            view! { <p class="none">"No failed sessions."</p> }.into_any()
+            view! { <p class="none">{words::no_failures()}</p> }.into_any()
         } else {
             view! {
                 <div class="scroll">
                     <table class="result-types">
-                        <thead><tr><th scope="col">"Result type"</th><th scope="col">"Failed sessions"</th><th scope="col">"What it means"</th></tr></thead>
+                        <thead><tr><th scope="col">{words::result_type()}</th><th scope="col">{words::failed_sessions()}</th><th scope="col">{words::meaning()}</th></tr></thead>
                         <tbody>{types.into_iter().map(|t| view! {
                             <tr><td><code>{t.name}</code></td><td>{t.count}</td><td class="explanation">{t.explanation}</td></tr>
                         }).collect_view()}</tbody>
@@ -266,13 +280,82 @@ fn Results(summary: Summary, csv: String) -> impl IntoView {
     }
 }
 
+/// Where a live comparison stands.
+#[derive(Clone)]
+enum Live {
+    Idle,
+    Fetching,
+    Done(Arc<LiveComparison>),
+    Failed(String),
+}
+
+/// The "Compare with the live policy" button of one policy domain: the page's only request, made on the
+/// click and never while reading.
+#[component]
+fn CompareLive(domain: String, set: Arc<ReportSet>) -> impl IntoView {
+    let state = RwSignal::new(Live::Idle);
+    let on_click = move |_| {
+        if matches!(state.get_untracked(), Live::Fetching) {
+            return;
+        }
+        state.set(Live::Fetching);
+        let (domain, set) = (domain.clone(), set.clone());
+        spawn_local(async move {
+            let outcome = match crate::api::observe(&domain, None).await {
+                Ok(obs) => Live::Done(Arc::new(set.compare_with_observations(&obs))),
+                Err(e) => Live::Failed(e.to_string()),
+            };
+            state.try_set(outcome);
+        });
+    };
+    view! {
+        <button type="button" class="compare-live" on:click=on_click
+            disabled=move || matches!(state.get(), Live::Fetching)>{words::compare_live()}</button>
+        <div class="live-result" role="status" aria-live="polite">
+            {move || match state.get() {
+                Live::Idle => None,
+                Live::Fetching => Some(view! { <p class="status running">{words::fetching_live()}</p> }.into_any()),
+                Live::Done(comparison) => Some(view! { <LiveView comparison=comparison /> }.into_any()),
+                Live::Failed(error) => Some(view! { <p class="live-error">{error}</p> }.into_any()),
+            }}
+        </div>
+    }
+}
+
+/// The core's comparison of each sender's policy with the live one: its sentences, and the lines that differ.
 #[component]
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
-fn SessionTable(rows: Vec<mta_sts::report::summary::Row>, first: &'static str) -> impl IntoView {
+pub fn LiveView(comparison: Arc<LiveComparison>) -> impl IntoView {
+    let senders = comparison.senders.clone();
+    view! {
+        <div class="live-comparison">
+            <p class="live-sentence">{comparison.sentence.clone()}</p>
+            <ul class="plain live-senders">
+                {senders.into_iter().map(|s| {
+                    let class = if s.same { "live-same" } else { "live-older" };
+                    let lines = s.added.iter().map(|l| ("+ ", l.clone()))
+                        .chain(s.removed.iter().map(|l| ("− ", l.clone())))
+                        .map(|(mark, line)| view! { <li><code>{mark}{line}</code></li> })
+                        .collect_view();
+                    view! {
+                        <li class=class>
+                            <span aria-hidden="true">{if s.same { "✔ " } else { "⚠ " }}</span>{s.sentence}
+                            {(!s.same).then(|| view! { <ul class="plain live-lines">{lines}</ul> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+#[component]
+#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
+fn SessionTable(rows: Vec<mta_sts::report::summary::Row>, first: String) -> impl IntoView {
     view! {
         <div class="scroll">
             <table class="sessions">
-                <thead><tr><th scope="col">{first}</th><th scope="col">"Reports"</th><th scope="col">"Successful"</th><th scope="col">"Failed"</th></tr></thead>
+                <thead><tr><th scope="col">{first}</th><th scope="col">{words::reports_column()}</th><th scope="col">{words::successful()}</th><th scope="col">{words::failed()}</th></tr></thead>
                 <tbody>{rows.into_iter().map(|r| view! {
                     <tr><td>{r.label}</td><td>{r.reports}</td><td>{r.successful}</td><td class="failed-count">{r.failed}</td></tr>
                 }).collect_view()}</tbody>
@@ -291,7 +374,7 @@ fn n(value: f64) -> String {
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
 fn Chart(chart: mta_sts::report::Chart) -> impl IntoView {
     if chart.bars.is_empty() {
-        return view! { <p class="none">"No report has a readable date, so there is no chart."</p> }.into_any();
+        return view! { <p class="none">{words::no_chart()}</p> }.into_any();
     }
     let baseline = n(chart.baseline);
     let label_y = n(chart.baseline + 18.0);
@@ -317,8 +400,8 @@ fn Chart(chart: mta_sts::report::Chart) -> impl IntoView {
                 {bars}
             </svg>
             <figcaption class="legend">
-                <span class="key ok" aria-hidden="true"></span>" successful  "
-                <span class="key fail" aria-hidden="true"></span>" failed (at least a sliver on any day with failures)"
+                <span class="key ok" aria-hidden="true"></span>{words::legend_successful()}
+                <span class="key fail" aria-hidden="true"></span>{words::legend_failed()}
             </figcaption>
         </figure>
     }
@@ -343,7 +426,7 @@ fn DownloadCsv(csv: String) -> impl IntoView {
     }
     url.map(|href| {
         view! {
-            <p class="actions"><a class="button-link export-csv" href=href download="tls-rpt-per-day-and-domain.csv">"Export CSV (per day and policy domain)"</a></p>
+            <p class="actions"><a class="button-link export-csv" href=href download="tls-rpt-per-day-and-domain.csv">{words::export_csv()}</a></p>
         }
     })
 }

@@ -6,8 +6,10 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use mta_sts::Policy;
+use mta_sts::message::reports_page as words;
 use mta_sts::report::{ReportSet, ResultType, read_files};
-use mta_sts_web::ReportsView;
+use mta_sts_web::{LiveView, ReportsPage, ReportsView};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
@@ -101,4 +103,94 @@ async fn report_text_stays_text() {
     assert!(host.query_selector("img").unwrap().is_none());
     assert!(host.query_selector("table b").unwrap().is_none());
     assert!(texts(&host, "table.sessions td").iter().any(|t| t == "<img src=x onerror=alert(1)>"));
+}
+
+/// A domain's row offers the live comparison as a button; nothing is fetched or shown until it is clicked.
+#[wasm_bindgen_test]
+async fn each_policy_domain_has_a_compare_button_and_nothing_is_fetched_before_a_click() {
+    let set = set();
+    let with_domain = set.summary().domains.iter().filter(|d| d.key.is_some()).count();
+    let host = render(set).await;
+    assert_eq!(texts(&host, "button.compare-live"), vec![words::compare_live(); with_domain]);
+    assert!(texts(&host, ".live-result").iter().all(String::is_empty));
+}
+
+#[wasm_bindgen_test]
+async fn the_live_comparison_shows_each_sender_and_the_lines_that_differ() {
+    // Google's report applied `mode: enforce` with mx1 and mx2; the live policy is in testing with mx1 only.
+    let live =
+        Policy::parse(b"version: STSv1\r\nmode: testing\r\nmx: mx1.example.com\r\nmax_age: 604800\r\n").value.unwrap();
+    let set = read_files(&[("google.json".to_owned(), GOOGLE)]);
+    let comparison = set.compare_live("example.com", Some(&live), Some("20261201"));
+    let document = document();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let shown = Arc::new(comparison.clone());
+    leptos::mount::mount_to(host.clone(), move || view! { <LiveView comparison=shown.clone() /> }).forget();
+    leptos::task::tick().await;
+
+    assert_eq!(texts(&host, ".live-sentence"), vec![comparison.sentence.clone()]);
+    let older = texts(&host, "li.live-older");
+    assert_eq!(older.len(), 1);
+    assert!(older[0].contains(&comparison.senders[0].sentence), "{older:?}");
+    assert!(older[0].contains("id=20261201"), "{older:?}");
+    assert_eq!(texts(&host, "ul.live-lines code"), vec!["+ mode: testing", "− mode: enforce", "− mx: mx2.example.com"]);
+}
+
+/// Gives the browser a turn, as the page does between files.
+async fn next_task() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window().unwrap().set_timeout_with_callback(&resolve).unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+/// Files chosen in the file input are read one at a time, with a progress line between them, and the
+/// results appear once, at the end.
+#[wasm_bindgen_test]
+async fn a_batch_of_files_shows_its_progress_then_the_totals() {
+    let document = document();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    leptos::mount::mount_to(host.clone(), || view! { <ReportsPage /> }).forget();
+    leptos::task::tick().await;
+
+    let files = [("google.json", GOOGLE), ("microsoft.json", MICROSOFT), ("rfc.json", RFC)];
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    for (name, bytes) in files {
+        let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+        let file = web_sys::File::new_with_u8_array_sequence(&parts, name).unwrap();
+        transfer.items().add_with_file(&file).unwrap();
+    }
+    let input: web_sys::HtmlInputElement = host.query_selector("#report-files").unwrap().unwrap().unchecked_into();
+    input.set_files(transfer.files().as_ref());
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    input.dispatch_event(&web_sys::Event::new_with_event_init_dict("change", &init).unwrap()).unwrap();
+
+    // Every state the status line goes through, until the totals are shown (bounded, not timed).
+    let mut seen: Vec<String> = Vec::new();
+    for _ in 0..500 {
+        let status = texts(&host, "p.status[role=status]").concat();
+        if status.starts_with("Reading") {
+            assert!(host.query_selector("section.reports").unwrap().is_none(), "results before the last file");
+        }
+        if seen.last() != Some(&status) {
+            seen.push(status);
+        }
+        if host.query_selector(".report-totals").unwrap().is_some() {
+            break;
+        }
+        next_task().await;
+    }
+    let want = read_files(&files.map(|(n, b)| (n.to_owned(), b))).summary();
+    assert_eq!(texts(&host, ".report-totals"), vec![want.headline.clone()], "{seen:?}");
+    assert_eq!(seen.last(), Some(&want.headline), "the live region ends with the totals");
+    // The page and this test take turns, so which of the three progress lines this test sees depends on the
+    // browser; it sees at least one, each of them in order.
+    let lines: Vec<String> = (1..=3).map(|n| words::reading_file(n, 3)).collect();
+    let progress: Vec<usize> =
+        seen.iter().filter(|s| s.starts_with("Reading")).map(|s| lines.iter().position(|l| l == s).unwrap()).collect();
+    assert!(!progress.is_empty() && progress.is_sorted(), "{seen:?}");
+    assert_eq!(texts(&host, "ul.files li").len(), 3);
 }
