@@ -15,10 +15,10 @@ use mta_sts::finding::Category;
 use mta_sts::{Report, Severity};
 
 use crate::present::{Piece, overlaps, verdict_headline, visible_lines, visible_text};
-use crate::run::{Checked, Nav, Phase, cancel, check, domain_from_url, started, status_view, waits_for_policy};
+use crate::run::{Checked, Nav, Phase, cancel, check, domain_from_url, status_view, waiting_view};
 use crate::widgets::{
-    CopyButton, DomainInput, FindingItem, MxTable, SiteHeader, Waiting, page_link, take_over_static_page,
-    verdict_class, verdict_icon,
+    CopyButton, DomainInput, FindingItem, MxTable, SiteHeader, page_link, take_over_static_page, verdict_class,
+    verdict_icon,
 };
 
 /// Mounts the check page (the `mta-sts-web` bundle).
@@ -135,7 +135,7 @@ pub fn ReportView(checked: Arc<Checked>, #[prop(optional)] share: bool) -> impl 
                     <span class="headline">{verdict_headline(verdict)}</span>
                 </h2>
                 <p class="summary">{report.summary.clone()}</p>
-                {waits_for_policy(report).then(|| view! { <Waiting url=policy_url.clone() since=started() /> })}
+                {waiting_view(report)}
                 <p class="actions">
                     {share.then(|| view! { <CopyButton text=None label="Copy link to this check" /> })}
                     <a class="button-link" href=page_link("/generate", &[("domain", &report.domain)])>

@@ -12,9 +12,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 
 use crate::present::{severity_label, verdict_headline};
-use crate::run::{Checked, Nav, Phase, check, started, status_view, waits_for_policy};
+use crate::run::{Checked, Nav, Phase, check, status_view, waiting_view};
 use crate::widget::{EmbedOptions, HostMessage, WidgetMessage};
-use crate::widgets::{DomainInput, Waiting, page_link, take_over_static_page, verdict_class, verdict_icon};
+use crate::widgets::{DomainInput, page_link, take_over_static_page, verdict_class, verdict_icon};
 
 fn options_from_url() -> EmbedOptions {
     let search = window().location().search().unwrap_or_default();
@@ -194,9 +194,7 @@ fn Compact(checked: Arc<Checked>, home: String) -> impl IntoView {
                     <span class="headline">{verdict_headline(report.verdict)}</span>
                 </h2>
                 <p class="summary">{report.summary.clone()}</p>
-                {waits_for_policy(report).then(|| view! {
-                    <Waiting url=format!("https://mta-sts.{}/.well-known/mta-sts.txt", report.domain) since=started() />
-                })}
+                {waiting_view(report)}
             </div>
             {(!failing.is_empty()).then(|| view! {
                 <ul class="findings compact">

@@ -73,6 +73,20 @@ pub(crate) enum Nav {
 struct InFlight {
     generation: u64,
     controller: Option<AbortController>,
+    /// Counts the seconds on the waiting line.
+    ticker: Option<IntervalHandle>,
+}
+
+impl InFlight {
+    /// Aborts the running check's request (and its stream) and stops its ticker.
+    fn stop(&mut self) {
+        if let Some(c) = self.controller.take() {
+            c.abort();
+        }
+        if let Some(t) = self.ticker.take() {
+            t.clear();
+        }
+    }
 }
 
 thread_local! {
@@ -81,14 +95,33 @@ thread_local! {
     static STARTED: Cell<f64> = const { Cell::new(0.0) };
 }
 
-/// When the running check started (`Date.now()`, milliseconds).
-pub(crate) fn started() -> f64 {
-    STARTED.get()
+/// Whole seconds since the running check started, as shown.
+fn elapsed_seconds() -> String {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "seconds of one check")]
+    let seconds = ((js_sys::Date::now() - STARTED.get()) / 1000.0).max(0.0) as u32;
+    seconds.to_string()
 }
 
-/// Whether `report` still waits for the policy fetch.
-pub(crate) fn waits_for_policy(report: &Report) -> bool {
-    report.pending.contains(&Probe::Policy)
+/// The line a report shows while the policy fetch is pending: what the check waits for, and for how long
+/// (the running check's ticker counts the seconds up).
+pub(crate) fn waiting_view(report: &Report) -> Option<impl IntoView + use<>> {
+    let url = format!("https://mta-sts.{}/.well-known/mta-sts.txt", report.domain);
+    report.pending.contains(&Probe::Policy).then(|| {
+        view! {
+            <p class="waiting"><span class="spinner" aria-hidden="true"></span>
+                "Waiting for " <code>{url}</code> " (" <span class="seconds">{elapsed_seconds()}</span> " s)"</p>
+        }
+    })
+}
+
+/// Counts the seconds on the waiting line, once a second, while the check runs.
+fn tick() -> Option<IntervalHandle> {
+    let update = || {
+        if let Ok(Some(seconds)) = document().query_selector(".waiting .seconds") {
+            seconds.set_text_content(Some(&elapsed_seconds()));
+        }
+    };
+    set_interval_with_handle(update, std::time::Duration::from_secs(1)).ok()
 }
 
 /// Cancels the running check, if any: its request is aborted and a result that still arrives is stale.
@@ -96,9 +129,7 @@ pub(crate) fn cancel() {
     IN_FLIGHT.with(|f| {
         let mut f = f.borrow_mut();
         f.generation += 1;
-        if let Some(c) = f.controller.take() {
-            c.abort();
-        }
+        f.stop();
     });
 }
 
@@ -151,11 +182,10 @@ pub(crate) fn check(
     let controller = AbortController::new().ok();
     let generation = IN_FLIGHT.with(|f| {
         let mut f = f.borrow_mut();
-        if let Some(previous) = f.controller.take() {
-            previous.abort();
-        }
+        f.stop();
         f.generation += 1;
         f.controller.clone_from(&controller);
+        f.ticker = tick();
         f.generation
     });
     phase.set(Phase::Running(domain.clone()));
@@ -177,6 +207,7 @@ pub(crate) fn check(
         if !current() {
             return; // a newer check replaced this one
         }
+        IN_FLIGHT.with(|f| f.borrow_mut().stop());
         mark("mta-sts:response");
         let next = match result {
             Ok(obs) => match Checked::from_observations(&obs, now_unix()) {

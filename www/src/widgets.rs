@@ -173,23 +173,6 @@ pub(crate) fn verdict_icon(verdict: Verdict) -> &'static str {
     }
 }
 
-/// The line a pending policy fetch shows: what the checker waits for, and for how long since `since`
-/// (`Date.now()` when the check started).
-#[component]
-#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
-pub(crate) fn Waiting(url: String, since: f64) -> impl IntoView {
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "seconds of one check")]
-    let elapsed = move || ((js_sys::Date::now() - since) / 1000.0).max(0.0) as u32;
-    let seconds = RwSignal::new(elapsed());
-    if let Ok(handle) = set_interval_with_handle(move || seconds.set(elapsed()), std::time::Duration::from_secs(1)) {
-        on_cleanup(move || handle.clear());
-    }
-    view! {
-        <p class="waiting"><span class="spinner" aria-hidden="true"></span>
-            "Waiting for " <code>{url}</code> " (" {seconds} " s)"</p>
-    }
-}
-
 #[component]
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
 pub(crate) fn FindingItem(finding: Finding) -> impl IntoView {

@@ -139,6 +139,25 @@ async fn every_verdict_renders_with_its_findings_and_evidence() {
     assert_eq!(verdicts, all, "a fixture for every verdict");
 }
 
+/// While the policy fetch is pending: the DNS answers and MX hosts, the wait for the policy URL, no verdict.
+#[wasm_bindgen_test]
+async fn a_partial_report_shows_the_dns_answers_and_waits_for_the_policy() {
+    let (_, json) = fixture!("enforce-valid");
+    let scenario: Scenario = serde_json::from_str(json).unwrap();
+    let mut observations = scenario.observations();
+    observations.policy = None;
+    let pending = [mta_sts::observe::Probe::Policy];
+    let checked = Checked::from_partial(&observations, &pending, NOW).unwrap();
+    let host = render(checked).await;
+    let section = host.query_selector("section.report").unwrap().unwrap();
+    assert_eq!(section.get_attribute("data-verdict").as_deref(), Some("pending"));
+    let waiting = texts(&host, ".waiting").concat();
+    let url = format!("https://mta-sts.{}/.well-known/mta-sts.txt", scenario.domain);
+    assert!(waiting.contains(&format!("Waiting for {url} (")) && waiting.ends_with(" s)"), "{waiting}");
+    assert!(texts(&host, "table.dns").concat().contains("v=STSv1"));
+    assert!(!texts(&host, ".findings a.code").iter().any(|c| c.contains("failed")), "pending is not failed");
+}
+
 #[wasm_bindgen_test]
 async fn network_text_is_shown_literally_never_as_html() {
     let (_, mut checked) = checked(fixture!("enforce-valid").1);
