@@ -3,6 +3,7 @@
 
 use crate::evaluate::{Report, Verdict};
 use crate::finding::{Category, CheckedBy, Code, Finding, Severity};
+use crate::observe::Probe;
 
 /// One category of a report: its findings, in report order, and the rules checked without a finding.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -21,13 +22,22 @@ impl CategoryChecks {
     }
 }
 
-/// Whether a category's rules ran to completion for this verdict.
-fn ran(verdict: Verdict, category: Category) -> bool {
-    match verdict {
+/// Whether a category's rules ran to completion for this report.
+fn ran(report: &Report, category: Category) -> bool {
+    match report.verdict {
         Verdict::Enforce | Verdict::Testing | Verdict::None => true,
         // Without a usable record or policy, only the DNS checks of the records ran to completion.
         Verdict::NotDeployed | Verdict::Invalid => matches!(category, Category::Record | Category::Tlsrpt),
-        Verdict::LookupFailed | Verdict::Pending => false,
+        Verdict::LookupFailed => false,
+        // While a check streams in, a record's checks have run once its lookup has answered.
+        Verdict::Pending => {
+            let (probe, failed) = match category {
+                Category::Record => (Probe::StsRecord, Code::RecordLookupFailed),
+                Category::Tlsrpt => (Probe::TlsrptRecord, Code::TlsrptLookupFailed),
+                _ => return false,
+            };
+            !report.pending.contains(&probe) && !report.findings.iter().any(|f| f.code == failed)
+        }
     }
 }
 
@@ -48,7 +58,7 @@ pub fn by_category(report: &Report) -> Vec<CategoryChecks> {
         .map(|&category| {
             let findings: Vec<Finding> =
                 report.findings.iter().filter(|f| f.code.category() == category).cloned().collect();
-            let passed = if ran(report.verdict, category) {
+            let passed = if ran(report, category) {
                 Code::ALL
                     .iter()
                     .copied()

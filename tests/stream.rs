@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use common::scenario::{NOW, Scenario};
 use include_dir::{Dir, include_dir};
 use mta_sts::api::{Line, StreamError, StreamReader};
+use mta_sts::finding::Category;
 use mta_sts::observe::{Observations, Probe};
 use mta_sts::{Domain, Report, Verdict, evaluate, plan};
 use proptest::prelude::*;
@@ -113,6 +114,11 @@ fn dns_findings_come_before_the_policy_answers() {
     assert!(report.evidence.policy.is_none(), "{name}");
     // The MX hosts are known, their coverage is not.
     assert!(!codes(&report).contains("mx-not-covered") && !codes(&report).contains("policy-not-fetched"));
+    // The records' checks have run; the policy's and the coverage's have not.
+    let checks = mta_sts::checks::by_category(&report);
+    let passed = |category| checks.iter().find(|c| c.category == category).map_or(0, |c| c.passed.len());
+    assert!(passed(Category::Record) > 0 && passed(Category::Tlsrpt) > 0, "{checks:?}");
+    assert_eq!((passed(Category::Mx), passed(Category::PolicyFile), passed(Category::PolicyHost)), (0, 0, 0));
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The check page reads the streamed answer (`/api/observe?stream=1`) as it arrives, here from
 //! `mta-sts serve` (the native shell, which can be pointed at a policy host on 127.0.0.1): the DNS
 //! findings show while the policy host still holds the connection, with the line that says what the
-//! check waits for; the verdict comes when the test lets the policy host answer.
+//! check waits for; the verdict comes when the test lets the policy host answer. The widget likewise.
 
 mod common;
 
@@ -100,7 +100,8 @@ fn dns_findings_show_while_the_policy_host_holds_the_connection() {
     let shown = browser.eval(
         "const report = document.querySelector('section.report');
          return [report.dataset.verdict, report.querySelector('table.dns').textContent,
-                 report.textContent, document.querySelector('.status').textContent];",
+                 report.textContent, document.querySelector('.status').textContent,
+                 [...report.querySelectorAll('li.finding')].map(li => li.dataset.code).join(' ')];",
         &[],
     );
     assert_eq!(shown[0], "pending", "no verdict while the policy is held");
@@ -109,7 +110,8 @@ fn dns_findings_show_while_the_policy_host_holds_the_connection() {
         assert!(dns.contains(answer), "the DNS answers are shown: {dns}");
     }
     assert!(all.contains("mail.held.example"), "the MX hosts are shown: {all}");
-    assert!(!all.contains("policy-fetch-failed") && !all.contains("lookup-failed"), "pending is not failed: {all}");
+    let findings = shown[4].as_str().unwrap();
+    assert!(!findings.contains("failed"), "pending is not failed: {findings}");
     assert!(shown[3].as_str().unwrap().contains("Checking held.example"), "{shown}");
     common::screenshot_in(&browser, "streaming-policy-held");
 
@@ -121,4 +123,21 @@ fn dns_findings_show_while_the_policy_host_holds_the_connection() {
         &[],
     );
     assert_eq!(after, serde_json::json!([false, true, ""]), "the verdict replaces the wait");
+
+    // The widget shows the same progress: the wait while the policy is held, then the verdict.
+    browser.goto(&format!("http://{}/embed?domain=held.example", server.addr));
+    browser.wait_for(
+        &format!("(document.querySelector('section.report.compact .waiting') || {{}}).textContent?.includes('{url}')"),
+        CHECK_WITHIN,
+        "the widget's line that waits for the policy",
+    );
+    let verdict = "return document.querySelector('section.report.compact').dataset.verdict;";
+    assert_eq!(browser.eval(verdict, &[]), "pending");
+    release.send(()).unwrap();
+    browser.wait_for(
+        "document.querySelector('section.report.compact').dataset.verdict === 'invalid'",
+        CHECK_WITHIN,
+        "the widget's verdict",
+    );
+    assert_eq!(browser.eval("return !!document.querySelector('.waiting');", &[]), false);
 }
