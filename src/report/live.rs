@@ -7,7 +7,7 @@
 //!
 //! IO-free: the shells fetch the live state and [`evaluate`](crate::evaluate) it; this module only compares.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -131,6 +131,8 @@ impl ReportSet {
     ) -> LiveComparison {
         let domain = domain.trim_end_matches('.').to_ascii_lowercase();
         let mut groups: Vec<Group> = Vec::new();
+        // (organization, lines) -> its group, so that thousands of reports are grouped in n log n.
+        let mut index: BTreeMap<(&str, BTreeSet<String>), usize> = BTreeMap::new();
         for report in &self.reports {
             for policy in &report.policies {
                 let applies = policy.policy_type == "sts"
@@ -140,20 +142,18 @@ impl ReportSet {
                 if !applies || lines.is_empty() {
                     continue;
                 }
-                let index = groups
-                    .iter()
-                    .position(|g| g.organization == report.organization && g.applied == lines)
-                    .unwrap_or_else(|| {
-                        groups.push(Group {
-                            organization: report.organization.clone(),
-                            applied: lines,
-                            report_ids: Vec::new(),
-                            last_end: String::new(),
-                        });
-                        groups.len() - 1
+                let at = *index.entry((report.organization.as_str(), lines.clone())).or_insert_with(|| {
+                    groups.push(Group {
+                        organization: report.organization.clone(),
+                        applied: lines,
+                        report_ids: Vec::new(),
+                        last_end: String::new(),
                     });
-                let group = &mut groups[index];
-                if !group.report_ids.contains(&report.report_id) {
+                    groups.len() - 1
+                });
+                let group = &mut groups[at];
+                // A report's entries come one after another: its id is listed once per group.
+                if group.report_ids.last() != Some(&report.report_id) {
                     group.report_ids.push(report.report_id.clone());
                 }
                 // RFC 3339 times of one reporter in the same form sort as text.

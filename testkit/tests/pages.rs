@@ -287,6 +287,17 @@ fn reports_are_read_in_the_browser_without_a_request() {
     let console = env.browser.console();
     assert!(!console.iter().any(|m| m.contains("Content Security Policy")), "CSP violations: {console:?}");
 
+    // "Compare with the live policy" is the page's one request, made on the click: the domain's
+    // observations from the worker. The fixture zone does not have the report's domain, so no policy is live.
+    let pasted = mta_sts::report::read_files(&[("the pasted text".to_owned(), bytes[1].as_slice())]);
+    let domain = pasted.summary().domains.iter().find_map(|d| d.key.clone()).expect("a policy domain");
+    env.browser.click(&env.browser.find("button.compare-live").unwrap());
+    env.browser.wait_for("document.querySelector('.live-sentence, .live-error')", CHECK_WITHIN, "the live comparison");
+    let after = requests();
+    let after = after.as_str().unwrap();
+    assert!(after.contains(&format!("/api/observe?domain={domain}")), "{after}");
+    assert_eq!(text(&env, ".live-sentence"), pasted.compare_live(&domain, None, None).sentence);
+
     // Usable at 360 px, and in the dark palette.
     env.browser.set_window(360, 1400);
     screenshot(&env, "reports-360px");
