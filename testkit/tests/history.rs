@@ -132,6 +132,9 @@ fn the_cron_trigger_stores_runs_and_api_history_serves_them() {
         assert!(none.json()["error"].as_str().is_some_and(|e| e.contains(domain)), "{:?}", none.json());
         assert_eq!(none.header("cache-control"), Some("no-store"));
     }
+    let no_domain = send(&worker, "GET", "/api/history", &[]);
+    assert_eq!(no_domain.status, 400);
+    assert_eq!(no_domain.json()["error"], "Add the domain to check, as in /api/history?domain=example.com.");
     assert_eq!(history(&worker, "").status, 400);
 
     trigger(&worker);

@@ -90,7 +90,7 @@ async fn history(req: Request, ctx: RouteContext<()>) -> Result<Response> {
     let Some(db) = database(&ctx.env) else { return error(404, shape::HISTORY_DISABLED) };
     let domain = match shape::requested_domain(req.url()?.query()) {
         Ok(domain) => domain,
-        Err(refusal) => return refuse(&refusal),
+        Err(refusal) => return error(refusal.status(), &shape::domain_refusal(&refusal, HISTORY_PATH)),
     };
     match store::history(&db, &domain).await {
         Ok(Some(history)) => answer(Response::from_json(&history)?),
@@ -121,7 +121,7 @@ async fn watch(req: Request, ctx: RouteContext<()>, add: bool) -> Result<Respons
     let Some(db) = database(&ctx.env) else { return error(404, shape::HISTORY_DISABLED) };
     let domain = match shape::requested_domain(req.url()?.query()) {
         Ok(domain) => domain,
-        Err(refusal) => return refuse(&refusal),
+        Err(refusal) => return error(refusal.status(), &shape::domain_refusal(&refusal, WATCH_PATH)),
     };
     let changed = if add { store::watch(&db, &domain, unix_now()).await } else { store::unwatch(&db, &domain).await };
     match changed {

@@ -26,6 +26,12 @@ pub fn requested_domain(query: Option<&str>) -> Result<Domain, Refusal> {
     mta_sts::api::requested_domain(values)
 }
 
+/// The sentence of a refusal of `?domain=` on `path`: the core's words, which name `/api/observe`, naming
+/// the endpoint that was asked instead.
+pub fn domain_refusal(refusal: &Refusal, path: &str) -> String {
+    refusal.sentence().replace(mta_sts::api::OBSERVE_PATH, path)
+}
+
 /// The JSON body of an error answer: `{"error": "<sentence>"}`.
 pub fn error_body(reason: &str) -> serde_json::Value {
     serde_json::json!({ "error": reason })
@@ -273,6 +279,14 @@ mod tests {
         assert_eq!(elapsed_ms(10, 25), 15);
         assert_eq!(elapsed_ms(25, 10), 0);
         assert_eq!(elapsed_ms(0, u64::MAX), u32::MAX);
+    }
+
+    #[test]
+    fn domain_refusals_name_the_endpoint_asked() {
+        let sentence = domain_refusal(&requested_domain(None).unwrap_err(), HISTORY_PATH);
+        assert_eq!(sentence, "Add the domain to check, as in /api/history?domain=example.com.");
+        let reason = requested_domain(Some("domain=192.0.2.1")).unwrap_err();
+        assert_eq!(domain_refusal(&reason, WATCH_PATH), reason.sentence());
     }
 
     #[test]
