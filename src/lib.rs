@@ -41,6 +41,7 @@ pub mod api;
 pub mod checks;
 pub mod civil;
 pub mod compare;
+pub mod history;
 
 pub use domain::{Domain, DomainError};
 pub use evaluate::{Report, Verdict, evaluate, evaluate_partial};

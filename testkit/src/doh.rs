@@ -137,6 +137,11 @@ impl DohServer {
         format!("http://{}/dns-query", self.addr)
     }
 
+    /// Answer from `zone` from now on (a domain's records edited between two checks).
+    pub fn set_zone(&self, zone: Zone) {
+        lock(&self.shared.config).zone = zone;
+    }
+
     /// Misbehave for every query under `domain`.
     pub fn fault(&self, domain: &str, fault: Fault) {
         lock(&self.shared.config).faults.push((domain.to_owned(), fault));

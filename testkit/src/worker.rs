@@ -49,6 +49,25 @@ pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
 }
 
+/// Runs `wrangler ARGS...` in `worker/` to completion (e.g. `d1 migrations apply DB --local`) and returns
+/// its output; panics with it when the command fails.
+pub fn wrangler(args: &[&str]) -> String {
+    let output = Command::new("node_modules/.bin/wrangler")
+        .args(args)
+        .current_dir(worker_dir())
+        .env("WRANGLER_SEND_METRICS", "false")
+        .env("CLOUDFLARE_CF_FETCH_ENABLED", "false")
+        .env("NO_COLOR", "1")
+        // Not a terminal: wrangler asks nothing and takes the default answers.
+        .env("CI", "true")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run wrangler");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "wrangler {}:\n{text}", args.join(" "));
+    text
+}
+
 /// `wrangler dev` serving the prebuilt worker. It stops when this value is dropped or when the test
 /// process exits (its supervisor shell waits on our end of a pipe).
 pub struct Wrangler {
@@ -62,6 +81,11 @@ impl Wrangler {
     /// Starts `wrangler dev` on a free port with `vars` (`--var NAME:VALUE`) and waits, up to `ready_within`,
     /// until it answers.
     pub fn start(vars: &[(&str, &str)], ready_within: Duration) -> Wrangler {
+        Wrangler::start_with(vars, &[], ready_within)
+    }
+
+    /// As [`Wrangler::start`], with more `wrangler dev` arguments (`--test-scheduled`, `--persist-to DIR`).
+    pub fn start_with(vars: &[(&str, &str)], args: &[&str], ready_within: Duration) -> Wrangler {
         ensure_built();
         ensure_app_built();
         let dir = worker_dir();
@@ -69,17 +93,20 @@ impl Wrangler {
         let inspector = free_port();
         let addr: SocketAddr = ([127, 0, 0, 1], port).into();
         let log = std::env::temp_dir().join(format!("mta-sts-wrangler-{port}.log"));
-        let mut args = format!(
+        let mut command = format!(
             "exec node_modules/.bin/wrangler dev --ip 127.0.0.1 --port {port} --inspector-port {inspector} \
              --log-level info"
         );
         for (name, value) in vars {
-            let _ = write!(args, " --var '{name}:{value}'");
+            let _ = write!(command, " --var '{name}:{value}'");
+        }
+        for arg in args {
+            let _ = write!(command, " '{arg}'");
         }
         // The supervisor runs wrangler in the background and stops it when stdin closes, which happens
         // when this process exits even if nothing is dropped (statics are never dropped).
         let script = format!(
-            "{args} </dev/null >'{}' 2>&1 & pid=$!; read -r _ || true; kill -TERM $pid 2>/dev/null; wait $pid",
+            "{command} </dev/null >'{}' 2>&1 & pid=$!; read -r _ || true; kill -TERM $pid 2>/dev/null; wait $pid",
             log.display()
         );
         let mut supervisor = Command::new("sh")

@@ -13,3 +13,5 @@ pub mod shape;
 mod fetch;
 #[cfg(target_arch = "wasm32")]
 mod routes;
+#[cfg(target_arch = "wasm32")]
+mod store;

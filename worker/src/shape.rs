@@ -34,6 +34,12 @@ pub fn wants_stream(query: Option<&str>) -> bool {
     mta_sts::api::wants_stream(values)
 }
 
+/// The sentence of a refusal of `?domain=` on `path`: the core's words, which name `/api/observe`, naming
+/// the endpoint that was asked instead.
+pub fn domain_refusal(refusal: &Refusal, path: &str) -> String {
+    refusal.sentence().replace(mta_sts::api::OBSERVE_PATH, path)
+}
+
 /// The JSON body of an error answer: `{"error": "<sentence>"}`.
 pub fn error_body(reason: &str) -> serde_json::Value {
     serde_json::json!({ "error": reason })
@@ -123,6 +129,60 @@ impl CappedBody {
 /// Milliseconds between two `Date.now()` readings, saturated into `u32`.
 pub fn elapsed_ms(start: u64, end: u64) -> u32 {
     u32::try_from(end.saturating_sub(start)).unwrap_or(u32::MAX)
+}
+
+/// The domain's stored timeline: `GET /api/history?domain=D`, the JSON of `mta-sts history D --json`.
+pub const HISTORY_PATH: &str = "/api/history";
+/// The watch list, for the operator only: `POST` adds `?domain=D`, `DELETE` removes it (`Authorization:
+/// Bearer <WATCH_TOKEN>`).
+pub const WATCH_PATH: &str = "/api/watch";
+/// How many watched domains one Cron Trigger checks when `WATCH_BATCH` does not say: each costs six
+/// subrequests (five DoH queries and the policy fetch), and the free plan allows 50 per invocation.
+pub const DEFAULT_WATCH_BATCH: u32 = 8;
+/// The most `WATCH_BATCH` may ask for: 960 subrequests, under the paid plan's 1000.
+pub const MAX_WATCH_BATCH: u32 = 160;
+
+/// The answer of the history and watch endpoints on a deployment without the D1 binding.
+pub const HISTORY_DISABLED: &str =
+    "History is not enabled on this deployment: it has no D1 database bound as DB (see the README's deploy section).";
+/// The answer when D1 fails (most often: the migrations were not applied).
+pub const HISTORY_UNAVAILABLE: &str = "The history database could not be read or written; if it is new, apply the migrations with `wrangler d1 migrations apply DB`.";
+/// The answer of the watch endpoint to a missing or wrong token.
+pub const WATCH_UNAUTHORISED: &str = "Give the operator's token as `Authorization: Bearer <WATCH_TOKEN>`.";
+
+/// The 404 sentence for a domain without stored runs.
+pub fn no_history(domain: &str) -> String {
+    format!("No run of {domain} is stored; only watched domains are checked, by the Cron Trigger.")
+}
+
+/// `WATCH_BATCH` as configured, within 1..=`MAX_WATCH_BATCH`; the default when unset or not a number.
+pub fn watch_batch(configured: Option<&str>) -> u32 {
+    configured.and_then(|v| v.trim().parse::<u32>().ok()).map_or(DEFAULT_WATCH_BATCH, |n| n.clamp(1, MAX_WATCH_BATCH))
+}
+
+/// The token of an `Authorization: Bearer <token>` header (RFC 6750 §2.1; the scheme is case-insensitive).
+pub fn bearer_token(authorization: Option<&str>) -> Option<&str> {
+    let (scheme, token) = authorization?.trim().split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
+/// Whether `given` equals `expected`, in time that depends on their lengths only, not on where they
+/// differ: a wrong token tells nothing about the right one.
+pub fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    let mut difference = given.len() ^ expected.len();
+    for i in 0..given.len().max(expected.len()) {
+        let a = given.get(i).copied().unwrap_or(0);
+        let b = expected.get(i).copied().unwrap_or(0);
+        difference |= usize::from(a ^ b);
+    }
+    difference == 0
+}
+
+/// The bytes of SQLite's `hex()` (upper-case pairs); anything else stops the decoding there.
+pub fn unhex(hex: &str) -> Vec<u8> {
+    let digit = |c: u8| char::from(c).to_digit(16).map(|d| d as u8);
+    hex.as_bytes().chunks_exact(2).map_while(|pair| Some((digit(pair[0])? << 4) | digit(pair[1])?)).collect()
 }
 
 #[cfg(test)]
@@ -235,5 +295,48 @@ mod tests {
         assert_eq!(elapsed_ms(10, 25), 15);
         assert_eq!(elapsed_ms(25, 10), 0);
         assert_eq!(elapsed_ms(0, u64::MAX), u32::MAX);
+    }
+
+    #[test]
+    fn domain_refusals_name_the_endpoint_asked() {
+        let sentence = domain_refusal(&requested_domain(None).unwrap_err(), HISTORY_PATH);
+        assert_eq!(sentence, "Add the domain to check, as in /api/history?domain=example.com.");
+        let reason = requested_domain(Some("domain=192.0.2.1")).unwrap_err();
+        assert_eq!(domain_refusal(&reason, WATCH_PATH), reason.sentence());
+    }
+
+    #[test]
+    fn watch_batch_is_bounded() {
+        assert_eq!(watch_batch(None), DEFAULT_WATCH_BATCH);
+        assert_eq!(watch_batch(Some("")), DEFAULT_WATCH_BATCH);
+        assert_eq!(watch_batch(Some("many")), DEFAULT_WATCH_BATCH);
+        assert_eq!(watch_batch(Some(" 20 ")), 20);
+        assert_eq!(watch_batch(Some("0")), 1);
+        assert_eq!(watch_batch(Some("100000")), MAX_WATCH_BATCH);
+    }
+
+    #[test]
+    fn bearer_tokens() {
+        assert_eq!(bearer_token(Some("Bearer s3cret")), Some("s3cret"));
+        assert_eq!(bearer_token(Some("bearer  s3cret ")), Some("s3cret"));
+        for bad in [None, Some(""), Some("Bearer"), Some("Bearer "), Some("Basic dXNlcjpwYXNz"), Some("s3cret")] {
+            assert_eq!(bearer_token(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret(b"s3cret", b"s3cret"));
+        for wrong in [&b""[..], b"s3cre", b"s3cret!", b"S3cret", b"s3creu", b"s3cret\0"] {
+            assert!(!same_secret(wrong, b"s3cret"), "{wrong:?}");
+        }
+        assert!(!same_secret(b"", b"\0"));
+    }
+
+    #[test]
+    fn unhex_reads_sqlite_hex() {
+        assert_eq!(unhex(""), b"");
+        assert_eq!(unhex("7665FF0D0A"), b"ve\xff\r\n");
+        assert_eq!(unhex("7g65"), b"");
     }
 }
