@@ -10,9 +10,10 @@ use std::path::Path;
 use std::time::Duration;
 
 use mta_sts::Report;
-use mta_sts::compare::{Change, CompareOptions, compare, fetch_failure_streak};
+use mta_sts::compare::Change;
+pub(crate) use mta_sts::history::History;
+use mta_sts::history::RunEntry;
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _, TransactionBehavior, params};
-use serde::Serialize;
 
 use crate::Failure;
 use crate::render::clean;
@@ -75,34 +76,6 @@ fn unix_time(sql: i64) -> u64 {
 fn decode<T: serde::de::DeserializeOwned>(text: String, column: usize) -> rusqlite::Result<T> {
     serde_json::from_value(serde_json::Value::String(text))
         .map_err(|e| rusqlite::Error::FromSqlConversionFailure(column, rusqlite::types::Type::Text, Box::new(e)))
-}
-
-/// One run of one domain, as the history lists it.
-#[derive(Serialize)]
-pub(crate) struct RunEntry {
-    pub(crate) checked_at: u64,
-    pub(crate) verdict: String,
-    pub(crate) record_id: Option<String>,
-    pub(crate) fetch_failures: u32,
-    pub(crate) changes: Vec<Change>,
-}
-
-/// One published state: a record id and the policy body served with it.
-#[derive(Serialize)]
-pub(crate) struct PolicyEntry {
-    pub(crate) record_id: Option<String>,
-    pub(crate) body: Option<String>,
-    pub(crate) first_seen: u64,
-    pub(crate) last_seen: u64,
-    pub(crate) runs: u32,
-}
-
-/// `history --json` and `GET /api/history`.
-#[derive(Serialize)]
-pub(crate) struct History {
-    pub(crate) domain: String,
-    pub(crate) policies: Vec<PolicyEntry>,
-    pub(crate) runs: Vec<RunEntry>,
 }
 
 /// What recording one domain's run found.
@@ -214,22 +187,15 @@ impl Store {
             )
             .optional()?
             .unwrap_or(0);
-        let lookup_failed = report.verdict == mta_sts::Verdict::LookupFailed;
         let previous = baseline.and_then(|(json, at)| Some((serde_json::from_str::<Report>(&json).ok()?, at)));
-        let first_run = previous.is_none();
-        let changes = match &previous {
-            Some((before, at)) if !lookup_failed => {
-                let opts = CompareOptions {
-                    now: checked_at,
-                    previous_at: *at,
-                    cert_warn_days,
-                    previous_fetch_failures: streak,
-                };
-                compare(before, report, &opts)
-            }
-            _ => Vec::new(),
-        };
-        let new_streak = if lookup_failed { streak } else { fetch_failure_streak(streak, report) };
+        let step = mta_sts::history::step(
+            previous.as_ref().map(|(r, at)| (r, *at)),
+            streak,
+            report,
+            checked_at,
+            cert_warn_days,
+        );
+        let (first_run, changes, new_streak) = (step.first_run, step.changes, step.fetch_failures);
         let body_id: Option<i64> = match policy_body {
             Some(body) => {
                 tx.execute("INSERT OR IGNORE INTO policy_bodies (body) VALUES (?1)", [body])?;
@@ -288,7 +254,7 @@ impl Store {
         let mut changes_of = self
             .conn
             .prepare("SELECT code, severity, message, fix FROM changes WHERE run_id = ?1 ORDER BY position")?;
-        let mut history = History { domain: domain.to_owned(), policies: Vec::new(), runs: Vec::new() };
+        let mut runs = Vec::new();
         for row in rows {
             let (id, checked_at, verdict, record_id, fetch_failures, body) = row?;
             let body = body.map(|b| String::from_utf8_lossy(&b).into_owned());
@@ -303,22 +269,8 @@ impl Store {
                     })
                 })?
                 .collect::<rusqlite::Result<Vec<Change>>>()?;
-            match history.policies.iter_mut().find(|p| p.record_id == record_id && p.body == body) {
-                Some(seen) => {
-                    seen.last_seen = checked_at;
-                    seen.runs += 1;
-                }
-                None if record_id.is_some() || body.is_some() => history.policies.push(PolicyEntry {
-                    record_id: record_id.clone(),
-                    body,
-                    first_seen: checked_at,
-                    last_seen: checked_at,
-                    runs: 1,
-                }),
-                None => {}
-            }
-            history.runs.push(RunEntry { checked_at, verdict, record_id, fetch_failures, changes });
+            runs.push((RunEntry { checked_at, verdict, record_id, fetch_failures, changes }, body));
         }
-        Ok((!history.runs.is_empty()).then_some(history))
+        Ok(mta_sts::history::history(domain, runs))
     }
 }
