@@ -1217,8 +1217,11 @@ mod tests {
     /// Inputs fuzzing found, each read without a panic: a file that is read or has its sentence.
     #[test]
     fn inputs_that_crashed_the_fuzzer() {
-        const CRASHES: [&[u8]; 1] =
-            [include_bytes!("../tests/fixtures/report-crashes/mail-parser-nested-multipart.eml")];
+        const CRASHES: [&[u8]; 3] = [
+            include_bytes!("../tests/fixtures/report-crashes/mail-parser-nested-multipart.eml"),
+            include_bytes!("../tests/fixtures/report-crashes/mail-parser-forwarded-multipart.eml"),
+            include_bytes!("../tests/fixtures/report-crashes/mail-parser-multipart-in-forward.eml"),
+        ];
         for bytes in CRASHES {
             let set = one("crash", bytes);
             assert_eq!(set.files[0].error.is_none(), set.files[0].reports > 0, "{:?}", set.files[0]);
