@@ -134,9 +134,10 @@ fn lines(body: &[u8]) -> Vec<String> {
     lines
 }
 
-/// A longest-common-subsequence line diff; policies are a few lines, and both sides are capped so that a
-/// hostile live body cannot make this quadratic step expensive.
-fn diff_lines(before: &[u8], after: &[u8]) -> Vec<DiffLine> {
+/// Line by line, `before` → `after` (the pre-flight's live policy → draft, and the history's one published
+/// policy → the next): a longest-common-subsequence diff. Policies are a few lines, and both sides are
+/// capped so that a hostile body cannot make this quadratic step expensive.
+pub fn diff_lines(before: &[u8], after: &[u8]) -> Vec<DiffLine> {
     const MAX_LINES: usize = 500;
     let a: Vec<String> = lines(before).into_iter().take(MAX_LINES).collect();
     let b: Vec<String> = lines(after).into_iter().take(MAX_LINES).collect();

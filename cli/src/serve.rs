@@ -234,7 +234,7 @@ fn router(state: Arc<AppState>, assets: Option<PathBuf>) -> Router {
     let app = match assets {
         // The pages with bundles of their own (www/build.sh) are served at their extension-less paths, as
         // wrangler's asset server does; other unknown paths get index.html (the check page).
-        Some(dir) => ["generate", "preflight", "embed", "rules", "reports"]
+        Some(dir) => ["generate", "preflight", "embed", "rules", "reports", "history"]
             .into_iter()
             .fold(api_routes, |router, page| {
                 router.route_service(&format!("/{page}"), ServeFile::new(dir.join(format!("{page}.html"))))

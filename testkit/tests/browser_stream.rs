@@ -5,16 +5,12 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
 use std::net::{Ipv4Addr, TcpListener};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 
-use common::{CHECK_WITHIN, verdict_in};
+use common::{CHECK_WITHIN, Serve, verdict_in};
 use mta_sts_testkit::doh::DohServer;
 use mta_sts_testkit::webdriver::Browser;
-use mta_sts_testkit::worker::ensure_app_built;
 use mta_sts_testkit::zone::Zone;
 
 /// A policy host that accepts connections and holds each until the test sends on `release`, then
@@ -34,48 +30,13 @@ fn held_policy_host() -> (u16, mpsc::Sender<()>) {
     (port, release)
 }
 
-/// `mta-sts serve` with the built app; it stops when dropped.
-struct Serve {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Serve {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// The `mta-sts` binary beside this test's own (`cargo test --workspace` builds it for the CLI's tests).
-fn mta_sts_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let binary = exe.parent().and_then(|deps| deps.parent()).unwrap().join("mta-sts");
-    assert!(binary.is_file(), "{} is missing: run `cargo build -p mta-sts-cli` first", binary.display());
-    binary
-}
-
 fn serve(doh: &DohServer, policy_port: u16) -> Serve {
-    ensure_app_built();
-    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist");
-    let mut child = Command::new(mta_sts_binary())
-        .arg("serve")
-        .args(["--listen", "127.0.0.1:0", "--timeout", "60", "--allow-private-addresses"])
-        .arg("--assets")
-        .arg(&dist)
-        .args(["--doh", &doh.url()])
-        .args(["--connect-to", &format!("mta-sts.held.example:443:127.0.0.1:{policy_port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start mta-sts serve");
-    let mut log = BufReader::new(child.stderr.take().unwrap());
-    let mut line = String::new();
-    // The first line names the bound address.
-    log.read_line(&mut line).unwrap();
-    let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
-    std::thread::spawn(move || for _ in log.lines() {});
-    Serve { child, addr }
+    common::serve(&[
+        "--doh".to_owned(),
+        doh.url(),
+        "--connect-to".to_owned(),
+        format!("mta-sts.held.example:443:127.0.0.1:{policy_port}"),
+    ])
 }
 
 #[test]

@@ -1,5 +1,7 @@
-//! The app's only IO: `GET /api/observe?domain=` on the same origin, answered by the worker, whole or
-//! streamed (`&stream=1`, one line per probe as it completes; the core folds the lines).
+//! The app's only IO, all on the same origin: `GET /api/observe?domain=`, answered by the worker, whole or
+//! streamed (`&stream=1`, one line per probe as it completes; the core folds the lines); and
+//! `GET /api/history?domain=`, the runs a monitoring deployment stored (`mta-sts serve --db`, or the worker
+//! with D1), which answers 404 where there is no history.
 
 use gloo_net::http::{Request, Response};
 use mta_sts::Observations;
@@ -31,14 +33,39 @@ struct Refusal {
 
 /// Fetches the raw observations for a domain; `signal` aborts the request (a newer check started).
 pub async fn observe(domain: &str, signal: Option<&AbortSignal>) -> Result<Observations, Error> {
-    let response = Request::get("/api/observe")
-        .query([("domain", domain)])
-        .abort_signal(signal)
-        .header("Accept", "application/json")
-        .send()
-        .await?;
+    let response = get("/api/observe", &[("domain", domain)], "application/json", signal).await?;
     let body = refused(response).await?.text().await?;
     Ok(serde_json::from_str(&body)?)
+}
+
+/// The stored history of a domain, as JSON; `None` when the server keeps none for it (404: no monitoring
+/// database, or the domain was never checked by it).
+pub async fn history(domain: &str) -> Result<Option<String>, Error> {
+    let response = history_request(domain).await?;
+    if response.status() == 404 {
+        return Ok(None);
+    }
+    Ok(Some(refused(response).await?.text().await?))
+}
+
+/// Whether the server keeps a history of the domain: the check page's question, answered without reading
+/// the history (so the page carries no decoder for it).
+pub async fn has_history(domain: &str) -> bool {
+    history_request(domain).await.is_ok_and(|r| r.status() == 200)
+}
+
+async fn history_request(domain: &str) -> Result<Response, gloo_net::Error> {
+    get("/api/history", &[("domain", domain)], "application/json", None).await
+}
+
+/// Every request of the app: one code path, so each page carries one copy of it.
+async fn get(
+    path: &str,
+    query: &[(&str, &str)],
+    accept: &str,
+    signal: Option<&AbortSignal>,
+) -> Result<Response, gloo_net::Error> {
+    Request::get(path).query(query.iter().copied()).abort_signal(signal).header("Accept", accept).send().await
 }
 
 /// The response, unless it is a refusal (`{"error": …}` with an error status).
@@ -59,12 +86,8 @@ pub async fn observe_streamed(
     signal: Option<&AbortSignal>,
     mut progress: impl FnMut(&Partial),
 ) -> Result<Observations, Error> {
-    let response = Request::get("/api/observe")
-        .query([("domain", domain), ("stream", "1")])
-        .abort_signal(signal)
-        .header("Accept", mta_sts::api::STREAM_CONTENT_TYPE)
-        .send()
-        .await?;
+    let query = [("domain", domain), ("stream", "1")];
+    let response = get("/api/observe", &query, mta_sts::api::STREAM_CONTENT_TYPE, signal).await?;
     let response = refused(response).await?;
     let Some(body) = response.body() else { return Err(StreamError::NoStart.into()) };
     let chunks: ReadableStreamDefaultReader = body.get_reader().unchecked_into();

@@ -12,13 +12,13 @@ use mta_sts::checks::CategoryChecks;
 use mta_sts::dns::RecordData;
 use mta_sts::evaluate::{DnsEvidence, PolicyEvidence};
 use mta_sts::finding::Category;
-use mta_sts::{Report, Severity};
+use mta_sts::{Report, Severity, Verdict};
 
-use crate::present::{Piece, overlaps, verdict_headline, visible_lines, visible_text};
+use crate::present::{verdict_headline, visible_text};
 use crate::run::{Checked, Nav, Phase, cancel, check, domain_from_url, status_view, waiting_view};
 use crate::widgets::{
-    CopyButton, DomainInput, FindingItem, MxTable, SiteHeader, page_link, take_over_static_page, verdict_class,
-    verdict_icon,
+    BodyLines, CopyButton, DomainInput, FindingItem, MxTable, SiteHeader, page_link, take_over_static_page,
+    verdict_class, verdict_icon,
 };
 
 /// Mounts the check page (the `mta-sts-web` bundle).
@@ -122,6 +122,22 @@ pub fn ReportView(checked: Arc<Checked>, #[prop(optional)] share: bool) -> impl 
         .filter(|f| f.code.category() == Category::PolicyFile && f.record_index.is_none())
         .filter_map(|f| f.span.map(|s| (s.start, s.end)))
         .collect();
+    // On the check page (`share`), once the check has finished: whether the server keeps a history of the
+    // domain (a monitoring deployment: `mta-sts serve --db`, or the worker with D1). The link is in the DOM
+    // from the start, hidden, and shown when the answer says so: a signal and a reactive view for it cost
+    // the page more code than its budget has room for.
+    let history_link = NodeRef::<leptos::html::A>::new();
+    if share && verdict != Verdict::Pending {
+        let domain = report.domain.clone();
+        leptos::task::spawn_local(async move {
+            // Gone (None) when a newer check has replaced this report meanwhile.
+            if crate::api::has_history(&domain).await
+                && let Some(link) = history_link.try_get_untracked().flatten()
+            {
+                let _ = link.remove_attribute("hidden");
+            }
+        });
+    }
     let groups: Vec<_> = mta_sts::checks::by_category(report)
         .into_iter()
         .map(|checks| view! { <FindingGroup checks=checks /> })
@@ -143,6 +159,9 @@ pub fn ReportView(checked: Arc<Checked>, #[prop(optional)] share: bool) -> impl 
                     </a>
                     <a class="button-link" href=page_link("/preflight", &[("domain", &report.domain)])>
                         "Pre-flight a change"
+                    </a>
+                    <a class="button-link history-link" hidden node_ref=history_link href=page_link("/history", &[("domain", &report.domain)])>
+                        "History"
                     </a>
                 </p>
             </div>
@@ -318,8 +337,6 @@ fn PolicyFetch(policy: PolicyEvidence) -> impl IntoView {
 #[component]
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
 fn PolicyBody(body: Vec<u8>, spans: Vec<(usize, usize)>) -> impl IntoView {
-    let lines = visible_lines(&body);
-    let empty = lines.is_empty();
     view! {
         <section class="evidence">
             <h3>"Policy file, byte for byte"</h3>
@@ -327,31 +344,7 @@ fn PolicyBody(body: Vec<u8>, spans: Vec<(usize, usize)>) -> impl IntoView {
                 "␍ CR · ␊ LF · → tab · · trailing space · [BOM] byte order mark · U+XXXX non-ASCII · \\xNN other bytes. "
                 <mark>"Highlighted"</mark>" bytes are where a finding points."
             </p>
-            {if empty { view! { <p>"(empty body)"</p> }.into_any() } else {
-                view! {
-                    <ol class="body" aria-label="policy file lines">
-                        {lines.into_iter().map(|line| view! {
-                            <li>
-                                <span class="ln" aria-hidden="true">{line.number}</span>
-                                <code>
-                                    {line.segments.into_iter().map(|s| {
-                                        let hit = overlaps(s.start, s.end, &spans);
-                                        let class = match (s.piece, hit) {
-                                            (Piece::Text, false) => "t",
-                                            (Piece::Text, true) => "t hit",
-                                            (Piece::NonAscii, false) => "na",
-                                            (Piece::NonAscii, true) => "na hit",
-                                            (Piece::Marker, false) => "mk",
-                                            (Piece::Marker, true) => "mk hit",
-                                        };
-                                        view! { <span class=class title=s.title>{s.text}</span> }
-                                    }).collect_view()}
-                                </code>
-                            </li>
-                        }).collect_view()}
-                    </ol>
-                }.into_any()
-            }}
+            <BodyLines body=body spans=spans />
         </section>
     }
 }

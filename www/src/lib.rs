@@ -10,13 +10,14 @@
 //! (`/generate`, [`start_generate`]), the pre-flight (`/preflight`, [`start_preflight`]) and the widget
 //! other sites frame through `embed.js` (`/embed`, [`start_embed`]), and the rule table every finding links
 //! to (`/rules#<code>`, [`start_rules`]), and the TLS-RPT report reader (`/reports`, [`start_reports`]),
-//! which reads the files in the browser and sends nothing anywhere.
+//! which reads the files in the browser and sends nothing anywhere, and the history a monitoring deployment
+//! stored of a domain (`/history`, [`start_history`]).
 //!
 //! The components compile for wasm32 only (the browser is their only target); [`present`] and
 //! [`widget`] hold the pure helpers and contracts they use, tested natively.
 //!
 //! Imports run one way: each page module ([`check`], [`generator`], [`preflight`], [`rules`], [`reports`],
-//! [`embed`])
+//! [`history`], [`embed`])
 //! holds its page and its `start`, and builds on the shared components ([`widgets`]), on running a check
 //! (`run`, for the check page and the widget) and on [`api`]; no page imports another.
 
@@ -31,6 +32,8 @@ pub mod check;
 pub mod embed;
 #[cfg(target_arch = "wasm32")]
 pub mod generator;
+#[cfg(target_arch = "wasm32")]
+pub mod history;
 #[cfg(target_arch = "wasm32")]
 pub mod preflight;
 #[cfg(target_arch = "wasm32")]
@@ -48,6 +51,8 @@ pub use check::{App, ReportView, start};
 pub use embed::start as start_embed;
 #[cfg(target_arch = "wasm32")]
 pub use generator::{GeneratorPage, start as start_generate};
+#[cfg(target_arch = "wasm32")]
+pub use history::{HistoryPage, HistoryView, start as start_history};
 #[cfg(target_arch = "wasm32")]
 pub use preflight::{PreflightPage, PreflightView, start as start_preflight};
 #[cfg(target_arch = "wasm32")]

@@ -10,7 +10,9 @@ use mta_sts::preflight::{DiffLine, Draft, Preflight, preflight};
 use mta_sts::{Domain, Observations, Report};
 
 use crate::api;
-use crate::widgets::{DomainInput, FindingItem, MxTable, SiteHeader, now_unix, query_param, take_over_static_page};
+use crate::widgets::{
+    DiffList, DomainInput, FindingItem, MxTable, SiteHeader, now_unix, query_param, take_over_static_page,
+};
 
 #[derive(Clone, Debug, PartialEq)]
 enum Phase {
@@ -273,22 +275,7 @@ fn Diff(lines: Vec<DiffLine>) -> impl IntoView {
         <section class="evidence">
             <h3>"Live policy → draft"</h3>
             {(!changed).then(|| view! { <p>"The draft is the same as the live policy, line for line."</p> })}
-            <ol class="diff" aria-label="line-by-line difference">
-                {lines.into_iter().map(|line| {
-                    let (class, sign, label, text) = match line {
-                        DiffLine::Same(t) => ("same", " ", "unchanged", t),
-                        DiffLine::Added(t) => ("added", "+", "added", t),
-                        DiffLine::Removed(t) => ("removed", "−", "removed", t),
-                    };
-                    view! {
-                        <li class=class>
-                            <span class="sign" aria-hidden="true">{sign}</span>
-                            <span class="sr-only">{label}": "</span>
-                            <code>{crate::present::visible_text(text.as_bytes())}</code>
-                        </li>
-                    }
-                }).collect_view()}
-            </ol>
+            <DiffList lines=lines />
         </section>
     }
 }

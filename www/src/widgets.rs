@@ -9,10 +9,11 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mta_sts::evaluate::MxHost;
 use mta_sts::finding::ArtifactKind;
+use mta_sts::preflight::DiffLine;
 use mta_sts::{Finding, Verdict};
 use wasm_bindgen::JsCast;
 
-use crate::present::{citations, severity_label};
+use crate::present::{Piece, citations, overlaps, severity_label, visible_lines, visible_text};
 
 /// Takes over from the static page that an HTML file paints before the WASM loads, returning what was
 /// typed into its `#domain` field meanwhile.
@@ -80,6 +81,7 @@ pub(crate) fn SiteHeader(
                 "preflight" => "MTA-STS pre-flight",
                 "rules" => "MTA-STS rules",
                 "reports" => "TLS-RPT reports",
+                "history" => "MTA-STS history",
                 _ => "MTA-STS checker",
             }}</h1>
             <p class="tagline">{tagline}</p>
@@ -257,4 +259,63 @@ pub(crate) fn MxTable(mx: Vec<MxHost>) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// A body's numbered lines with every invisible or unusual byte made visible; bytes within `spans` (where
+/// a finding points) are highlighted.
+#[component]
+#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
+pub(crate) fn BodyLines(body: Vec<u8>, #[prop(optional)] spans: Vec<(usize, usize)>) -> impl IntoView {
+    let lines = visible_lines(&body);
+    if lines.is_empty() {
+        return view! { <p>"(empty body)"</p> }.into_any();
+    }
+    view! {
+        <ol class="body" aria-label="policy file lines">
+            {lines.into_iter().map(|line| view! {
+                <li>
+                    <span class="ln" aria-hidden="true">{line.number}</span>
+                    <code>
+                        {line.segments.into_iter().map(|s| {
+                            let hit = overlaps(s.start, s.end, &spans);
+                            let class = match (s.piece, hit) {
+                                (Piece::Text, false) => "t",
+                                (Piece::Text, true) => "t hit",
+                                (Piece::NonAscii, false) => "na",
+                                (Piece::NonAscii, true) => "na hit",
+                                (Piece::Marker, false) => "mk",
+                                (Piece::Marker, true) => "mk hit",
+                            };
+                            view! { <span class=class title=s.title>{s.text}</span> }
+                        }).collect_view()}
+                    </code>
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+    .into_any()
+}
+
+/// A line-by-line difference (the core's `preflight::diff_lines`), each line's bytes made visible.
+#[component]
+#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
+pub(crate) fn DiffList(lines: Vec<DiffLine>) -> impl IntoView {
+    view! {
+        <ol class="diff" aria-label="line-by-line difference">
+            {lines.into_iter().map(|line| {
+                let (class, sign, label, text) = match line {
+                    DiffLine::Same(t) => ("same", " ", "unchanged", t),
+                    DiffLine::Added(t) => ("added", "+", "added", t),
+                    DiffLine::Removed(t) => ("removed", "−", "removed", t),
+                };
+                view! {
+                    <li class=class>
+                        <span class="sign" aria-hidden="true">{sign}</span>
+                        <span class="sr-only">{label}": "</span>
+                        <code>{visible_text(text.as_bytes())}</code>
+                    </li>
+                }
+            }).collect_view()}
+        </ol>
+    }
 }

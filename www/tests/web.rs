@@ -292,3 +292,60 @@ async fn the_rules_page_explains_a_pasted_bounce_and_links_its_rule_and_domain()
     assert!(host.query_selector(".bounce-result").unwrap().is_none());
     host.remove();
 }
+
+/// The history view of two runs: the second served an edited policy under the same record id. Both
+/// published policies show byte for byte, the change with its fix, and the changed lines; a hostile body
+/// stays text.
+#[wasm_bindgen_test]
+async fn the_history_view_shows_both_policies_the_change_and_the_diff() {
+    use mta_sts::compare::{CompareOptions, compare};
+    use mta_sts::history::{RunEntry, history};
+    use mta_sts::observe::PolicyResult;
+    use mta_sts_web::HistoryView;
+
+    let scenario: Scenario = serde_json::from_str(fixture!("enforce-valid").1).unwrap();
+    let before_obs = scenario.observations();
+    let mut after_obs = before_obs.clone();
+    let edited = b"version: STSv1\r\nmode: enforce\r\nmx: <script>window.pwned=1</script>\r\nmax_age: 1209600\r\n";
+    let Some(PolicyResult::Response { body, .. }) = after_obs.policy.as_mut().map(|p| &mut p.result) else {
+        panic!("the scenario has a policy response");
+    };
+    let before_body = String::from_utf8(std::mem::replace(body, edited.to_vec())).unwrap();
+    let before = mta_sts::evaluate(&before_obs, NOW).unwrap();
+    let after = mta_sts::evaluate(&after_obs, NOW + 3600).unwrap();
+    let changes = compare(&before, &after, &CompareOptions::new(NOW + 3600));
+    assert!(changes.iter().any(|c| c.code.as_str() == "policy-changed-id-unchanged"), "{changes:?}");
+    let run = |at: u64, report: &mta_sts::Report, changes| RunEntry {
+        checked_at: at,
+        verdict: report.verdict.as_str().to_owned(),
+        record_id: Some("20250101T000000".to_owned()),
+        fetch_failures: 0,
+        changes,
+    };
+    let edited_text = String::from_utf8(edited.to_vec()).unwrap();
+    let stored = history(
+        "example.com",
+        [(run(NOW, &before, Vec::new()), Some(before_body)), (run(NOW + 3600, &after, changes), Some(edited_text))],
+    )
+    .unwrap();
+
+    let document = document();
+    let host: web_sys::HtmlElement = document.create_element("div").unwrap().unchecked_into();
+    document.body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), move || view! { <HistoryView history=stored.clone() /> });
+    handle.forget();
+    leptos::task::tick().await;
+
+    assert_eq!(host.query_selector_all("article.version").unwrap().length(), 2);
+    let codes = host.query_selector_all("li.change").unwrap();
+    let first = codes.item(0).unwrap().unchecked_into::<web_sys::Element>();
+    assert_eq!(first.get_attribute("data-code").as_deref(), Some("policy-changed-id-unchanged"));
+    assert!(texts(&host, "li.change .fix").iter().all(|f| f.starts_with("Fix: ")));
+    let bodies = texts(&host, "article.version ol.body");
+    assert!(bodies[1].contains("mx: <script>window.pwned=1</script>␍␊"), "{bodies:?}");
+    assert!(host.query_selector("section.history script").unwrap().is_none(), "network text stays text");
+    let added = texts(&host, "ol.diff li.added code");
+    assert!(added.contains(&"max_age: 1209600".to_owned()), "{added:?}");
+    assert!(!texts(&host, "ol.diff li.removed code").is_empty());
+    host.remove();
+}

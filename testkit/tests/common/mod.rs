@@ -3,8 +3,10 @@
 
 #![allow(dead_code, unreachable_pub)]
 
+use std::io::{BufRead as _, BufReader};
 use std::net::Ipv4Addr;
 use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, MutexGuard, OnceLock, PoisonError};
 use std::time::Duration;
 
@@ -88,4 +90,49 @@ pub fn verdict_in(browser: &Browser, domain: &str) -> String {
         .as_str()
         .unwrap_or_default()
         .to_owned()
+}
+
+/// `mta-sts serve` with the built app; it stops when dropped.
+pub struct Serve {
+    child: Child,
+    pub addr: String,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A binary of the workspace beside this test's own (`cargo test --workspace`, which `.ci/run` runs before
+/// these tests, builds the CLI and its examples): `mta-sts`, or `examples/<name>`.
+pub fn workspace_binary(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    let binary = exe.parent().and_then(|deps| deps.parent()).unwrap().join(name);
+    assert!(binary.is_file(), "{} is missing: run `cargo test -p mta-sts-cli` first", binary.display());
+    binary
+}
+
+/// Starts `mta-sts serve` on a free loopback port with the built app (`dist/`) and `args`.
+pub fn serve(args: &[String]) -> Serve {
+    mta_sts_testkit::worker::ensure_app_built();
+    let dist = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../dist");
+    let mut child = Command::new(workspace_binary("mta-sts"))
+        .arg("serve")
+        .args(["--listen", "127.0.0.1:0", "--timeout", "60", "--allow-private-addresses"])
+        .arg("--assets")
+        .arg(&dist)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start mta-sts serve");
+    let mut log = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    // The first line names the bound address.
+    log.read_line(&mut line).unwrap();
+    let addr = line.trim().rsplit("http://").next().unwrap().to_owned();
+    std::thread::spawn(move || for _ in log.lines() {});
+    Serve { child, addr }
 }
