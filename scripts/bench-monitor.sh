@@ -46,10 +46,10 @@ expect_rc() {
     case " $* " in *" $rc "*) ;; *) echo "exit code $rc, expected $*:" >&2; cat "$work/time" >&2; exit 1 ;; esac
 }
 
-# "median (min–max)" of the numbers given.
-spread() {
-    printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {printf "%.2f s (%.2f–%.2f)", v[int((NR+1)/2)], v[1], v[NR]}'
-}
+# "median min max" of the numbers given.
+stats() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)], v[1], v[NR]}'; }
+median() { stats "$@" | cut -d' ' -f1; }
+spread() { stats "$@" | awk '{printf "%.2f s (%.2f–%.2f)", $1, $2, $3}'; }
 
 # The fixture makes a key pair per policy host on first use; a first check pays for all of them.
 "$bin/mta-sts" check --json --concurrency 64 "${flags[@]}" --file "$work/domains" >/dev/null || true
@@ -85,12 +85,12 @@ for round in $(seq 1 "$RUNS"); do
     timed "$bin/mta-sts" check --json --concurrency 64 "${flags[@]}" --file "$work/domains"
     expect_rc 0
     plain+=("$seconds")
+    echo "round $round: monitor ${first[-1]} s, then ${second[-1]} s; check $seconds s"
 done
 
 echo "monitor, first run into a fresh database: $(spread "${first[@]}")"
 echo "monitor, second run ($CHANGED changed):      $(spread "${second[@]}")"
 echo "check --json:                             $(spread "${plain[@]}")"
-median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 awk -v m="$(median "${second[@]}")" -v c="$(median "${plain[@]}")" \
     'BEGIN {printf "second monitor run / check (medians): %.2f× (target ≤ 1.3×)\n", m/c}'
 size=$(median "${sizes[@]}")
