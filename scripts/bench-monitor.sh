@@ -34,11 +34,13 @@ edit() {
     until [ "$(grep -c '^edited' "$work/flags")" -ge "$edits" ]; do sleep 0.05; done
 }
 
-# Runs the command under /usr/bin/time -v, stdout into $work/out; sets $seconds and $rc.
+# Runs the command under /usr/bin/time -v, stdout into $work/out; sets $seconds (wall), $cpu (user + system)
+# and $rc.
 timed() {
     rc=0
     /usr/bin/time -v "$@" >"$work/out" 2>"$work/time" || rc=$?
     seconds=$(awk -F': ' '/Elapsed \(wall clock\)/ {n=split($2,t,":"); s=0; for(i=1;i<=n;i++) s=s*60+t[i]; print s}' "$work/time")
+    cpu=$(awk -F': ' '/(User|System) time/ {s+=$2} END {print s}' "$work/time")
 }
 
 # Fails, showing the command's stderr, unless its exit code is one of the given ones.
@@ -54,7 +56,7 @@ spread() { stats "$@" | awk '{printf "%.2f s (%.2f–%.2f)", $1, $2, $3}'; }
 # The fixture makes a key pair per policy host on first use; a first check pays for all of them.
 "$bin/mta-sts" check --json --concurrency 64 "${flags[@]}" --file "$work/domains" >/dev/null || true
 
-first=() second=() plain=() sizes=()
+first=() second=() plain=() second_cpu=() plain_cpu=() sizes=()
 for round in $(seq 1 "$RUNS"); do
     db="$work/monitor-$round.db"
     edit ""
@@ -66,7 +68,7 @@ for round in $(seq 1 "$RUNS"); do
     edit $(cat "$work/edited")
     timed "$bin/mta-sts" monitor --json --concurrency 64 --db "$db" "${flags[@]}" --file "$work/domains"
     expect_rc 1   # policy-changed-id-unchanged is an error-level change
-    second+=("$seconds")
+    second+=("$seconds") second_cpu+=("$cpu")
     changed=$(grep -c '"changes":\[{' "$work/out" || true)
     right=$(grep -F -f "$work/edited" "$work/out" | grep -c '"code":"policy-changed-id-unchanged"' || true)
     echo "round $round: the second run reported $changed changed domains ($right of the $CHANGED edited ones with policy-changed-id-unchanged)"
@@ -84,13 +86,14 @@ for round in $(seq 1 "$RUNS"); do
 
     timed "$bin/mta-sts" check --json --concurrency 64 "${flags[@]}" --file "$work/domains"
     expect_rc 0
-    plain+=("$seconds")
+    plain+=("$seconds") plain_cpu+=("$cpu")
     echo "round $round: monitor ${first[-1]} s, then ${second[-1]} s; check $seconds s"
 done
 
 echo "monitor, first run into a fresh database: $(spread "${first[@]}")"
 echo "monitor, second run ($CHANGED changed):      $(spread "${second[@]}")"
 echo "check --json:                             $(spread "${plain[@]}")"
+echo "CPU time (user + system), second monitor run: $(spread "${second_cpu[@]}"), check: $(spread "${plain_cpu[@]}")"
 awk -v m="$(median "${second[@]}")" -v c="$(median "${plain[@]}")" \
     'BEGIN {printf "second monitor run / check (medians): %.2f× (target ≤ 1.3×)\n", m/c}'
 size=$(median "${sizes[@]}")
