@@ -99,7 +99,7 @@ impl Store {
         }
         // In WAL mode NORMAL syncs at checkpoints, not at every commit: a killed monitor still loses no
         // committed run, only a power cut can undo the last few, and the database stays consistent either
-        // way. An fsync per domain run had made a monitor run over 2,000 domains 3.4 times slower than
+        // way. An fsync per domain run had made a monitor run over 2,000 domains three times slower than
         // `check` (scripts/bench-monitor.sh).
         conn.pragma_update(None, "synchronous", "NORMAL").map_err(|e| db_error(path, &e))?;
         let mut store = Store { conn };
