@@ -3,8 +3,8 @@
 # domains, two monitor runs into a fresh SQLite database, with the policy of 100 of them edited between the
 # runs (max_age changed, id not: `policy-changed-id-unchanged`), then `check --json` of the same list against
 # the same servers; both with --concurrency 64, under /usr/bin/time -v. Three rounds (RUNS); prints the
-# median (min–max) of each and the database size per domain-run. Fails unless every second run reports
-# exactly the edited domains as changed.
+# median (min–max) of each, their CPU time and the database size per domain-run. Fails unless every second
+# run reports exactly the edited domains as changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-2000}"
