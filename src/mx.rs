@@ -10,7 +10,7 @@ use nom::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::abnf::is_alphanum;
+use crate::abnf::{is_alphanum, is_ldh_or_dot};
 
 /// Longest DNS label, in octets (RFC 1035 §2.3.4).
 const MAX_LABEL: usize = 63;
@@ -130,13 +130,21 @@ impl std::error::Error for MxPatternError {}
 /// `Domain = sub-domain *("." sub-domain)`, `sub-domain = Let-dig [Ldh-str]`,
 /// `Let-dig = ALPHA / DIGIT`, `Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig` (RFC 5321 §4.1.2).
 ///
-/// Read as one run of LDH characters and dots, then checked label by label: one pass, no backtracking.
+/// Read as one run of LDH characters and dots, then checked label by label: no backtracking.
 fn domain(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    verify(take_while1(|b: u8| is_alphanum(b) || b == b'-' || b == b'.'), |name: &[u8]| {
-        // RFC 5321 §4.1.2: every label is non-empty and starts and ends with a letter or digit.
-        name.split(|&b| b == b'.').all(|label| {
-            label.first().is_some_and(|&b| is_alphanum(b)) && label.last().is_some_and(|&b| is_alphanum(b))
-        })
+    verify(take_while1(is_ldh_or_dot), |name: &[u8]| {
+        // RFC 5321 §4.1.2: every label is non-empty and starts and ends with a letter or digit. With only
+        // LDH characters and dots in the name, that is: a letter or digit at both ends of the name and on
+        // both sides of every dot. One loop over the bytes, each with the one before it (a dot before the
+        // first).
+        let mut before = b'.';
+        for &b in name {
+            if (before == b'.' && !is_alphanum(b)) || (b == b'.' && !is_alphanum(before)) {
+                return false;
+            }
+            before = b;
+        }
+        is_alphanum(before)
     })
     .parse(input)
 }
@@ -256,7 +264,8 @@ impl MxPattern {
 
     /// The name's last label is all digits: it reads as an IP address, which no MX certificate names.
     pub fn looks_like_ip(&self) -> bool {
-        self.name().rsplit('.').next().is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
+        // Read from the end: the last label is over at its first non-digit, usually its last character.
+        self.name().bytes().rev().take_while(|&b| b != b'.').all(|b| b.is_ascii_digit())
     }
 
     /// Does `host` (an MX host name, one trailing dot tolerated, U-labels allowed) match this pattern
