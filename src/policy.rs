@@ -565,31 +565,28 @@ impl<'a> Reader<'a> {
     fn field(&mut self, number: usize, segment: &'a [u8]) {
         self.fields += 1;
         self.check_characters(number, segment);
-        let Ok((after_lead, lead)) = wsp0(segment) else { return };
-        // RFC 8461 §3.2: a line starts with `sts-policy-field`, i.e. with the name; no WSP before it.
-        if !lead.is_empty() {
-            let span = self.span(lead);
-            let corrected = text(trim_wsp_end(after_lead)).into_owned();
-            self.push(message::policy::leading_whitespace(number, corrected).with_span(span).with_edit(span, ""));
-        }
-        let Ok((after_name, raw_name)) = until_colon(after_lead) else { return };
-        if after_name.is_empty() {
-            self.no_colon(number, after_lead);
-            return;
-        }
+        // The common case first: a valid `sts-policy-ext-name` at the start of the line, right before its
+        // colon. It is what the loose reading below finds too, with no finding about the name, in one step.
+        let well_formed = match ext_name(segment) {
+            Ok((after_name @ [b':', ..], name)) => Some((name, after_name)),
+            _ => None,
+        };
+        let Some((raw_name, after_name)) = well_formed.or_else(|| self.loose_name(number, segment)) else { return };
         let name = trim_wsp_end(raw_name);
         let Ok((value_region, _)) = field_delim(after_name) else { return };
         let value = trim_wsp_end(value_region);
         let name_text = self.text(name);
         let value_text = self.text(value);
-        // RFC 8461 §3.2: `sts-policy-field-delim = ":" *WSP` follows the name directly.
-        if name.len() != raw_name.len() {
-            let span = self.span(&raw_name[name.len()..]);
-            let finding = message::policy::space_before_colon(number, &name_text, &value_text);
-            self.push(finding.with_span(span).with_edit(span, ""));
-        }
-        if !self.check_name(number, name, &name_text, value, &value_text) {
-            return;
+        if well_formed.is_none() {
+            // RFC 8461 §3.2: `sts-policy-field-delim = ":" *WSP` follows the name directly.
+            if name.len() != raw_name.len() {
+                let span = self.span(&raw_name[name.len()..]);
+                let finding = message::policy::space_before_colon(number, &name_text, &value_text);
+                self.push(finding.with_span(span).with_edit(span, ""));
+            }
+            if !self.check_name(number, name, &name_text, value, &value_text) {
+                return;
+            }
         }
         match name {
             b"version" => self.version(number, value, &value_text),
@@ -598,6 +595,24 @@ impl<'a> Reader<'a> {
             b"mx" => self.mx(number, value, &value_text),
             _ => self.extension(number, name, &name_text, value, &value_text),
         }
+    }
+
+    /// Everything before the colon of a line whose name is not simply `sts-policy-ext-name`, and the rest of
+    /// the line from the colon; `None` for a line without a colon, which is reported here.
+    fn loose_name(&mut self, number: usize, segment: &'a [u8]) -> Option<(&'a [u8], &'a [u8])> {
+        let (after_lead, lead) = wsp0(segment).ok()?;
+        // RFC 8461 §3.2: a line starts with `sts-policy-field`, i.e. with the name; no WSP before it.
+        if !lead.is_empty() {
+            let span = self.span(lead);
+            let corrected = text(trim_wsp_end(after_lead)).into_owned();
+            self.push(message::policy::leading_whitespace(number, corrected).with_span(span).with_edit(span, ""));
+        }
+        let (after_name, raw_name) = until_colon(after_lead).ok()?;
+        if after_name.is_empty() {
+            self.no_colon(number, after_lead);
+            return None;
+        }
+        Some((raw_name, after_name))
     }
 
     /// `sts-policy-ext-name`; every field name, known or not, has this shape.
