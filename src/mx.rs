@@ -271,15 +271,6 @@ impl MxPattern {
     /// Does `host` (an MX host name, one trailing dot tolerated, U-labels allowed) match this pattern
     /// under RFC 8461 §4.1? Malformed patterns and malformed hosts never match.
     pub fn matches(&self, host: &str) -> bool {
-        // Variants are public, so a hand-built pattern may be malformed; it must never match anything.
-        let pattern_ok = match self {
-            MxPattern::Exact(name) | MxPattern::Wildcard { parent: name } => {
-                all_consuming(domain).parse(name.as_bytes()).is_ok() && length_problem(name, name).is_none()
-            }
-        };
-        if !pattern_ok {
-            return false;
-        }
         // RFC 6125 §6.4.2: compare A-labels; a U-label host is converted first.
         let converted;
         let host = if host.is_ascii() {
@@ -295,18 +286,23 @@ impl MxPattern {
         };
         // RFC 8461 §4.1 is silent on the root dot; one is stripped so `mail.example.com.` still matches.
         let host = host.strip_suffix('.').unwrap_or(host);
-        if all_consuming(domain).parse(host.as_bytes()).is_err() || length_problem(host, host).is_some() {
-            return false;
-        }
-        match self {
+        let same = match self {
             // RFC 6125 §6.4.1: DNS names compare case-insensitively.
             MxPattern::Exact(name) => host.eq_ignore_ascii_case(name),
             // RFC 8461 §4.1: `*` matches the entire left-most label, exactly one and never an empty one.
             MxPattern::Wildcard { parent } => {
                 host.split_once('.').is_some_and(|(first, rest)| !first.is_empty() && rest.eq_ignore_ascii_case(parent))
             }
-        }
+        };
+        // The names are checked only when they compare equal: most (host, pattern) pairs of a policy do not.
+        // Variants are public, so a hand-built pattern may be malformed; it must never match anything.
+        same && well_formed(self.name()) && well_formed(host)
     }
+}
+
+/// `Domain` within the lengths of RFC 1035 §2.3.4: a name that can match or be matched.
+fn well_formed(name: &str) -> bool {
+    all_consuming(domain).parse(name.as_bytes()).is_ok() && length_problem(name, name).is_none()
 }
 
 impl TryFrom<String> for MxPattern {
