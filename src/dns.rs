@@ -170,6 +170,31 @@ fn same_name(a: &str, b: &str) -> bool {
     a.trim_end_matches('.').eq_ignore_ascii_case(b.trim_end_matches('.'))
 }
 
+/// `name.to_string()`, without `Label`'s `Display`, which writes character by character through a
+/// `Formatter` and made the names most of the cost of decoding a reply. A label without `.` or `\\` (every
+/// host name's) is written unchanged when it is UTF-8, so the labels are joined as bytes and checked as UTF-8
+/// once; any other name goes through `Display`.
+fn name_text(name: &Name) -> String {
+    let mut bytes = Vec::with_capacity(name.as_bytes().map(|label| label.len() + 1).sum());
+    for (i, label) in name.as_bytes().enumerate() {
+        if label.iter().any(|&b| b == b'.' || b == b'\\') {
+            return name.to_string();
+        }
+        if i > 0 {
+            bytes.push(b'.');
+        }
+        bytes.extend_from_slice(label);
+    }
+    // The separators are ASCII, so the joined bytes are UTF-8 exactly when every label is.
+    String::from_utf8(bytes).unwrap_or_else(|_| name.to_string())
+}
+
+/// `name` with its trailing dots cut off in place: what `trim_end_matches('.')` gives, without a copy.
+fn without_root_dot(mut name: String) -> String {
+    name.truncate(name.trim_end_matches('.').len());
+    name
+}
+
 /// Decodes a reply to the question `name`/`rtype`: follows the CNAME chain from `name` and keeps the
 /// records of type `rtype` owned by the end of the chain (RFC 1034 §3.6.2).
 pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsResponse, DecodeError> {
@@ -181,7 +206,7 @@ pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsRespon
         return Err(DecodeError::NotAResponse);
     }
     if let Some(question) = packet.questions.first() {
-        let asked = question.qname.to_string();
+        let asked = name_text(&question.qname);
         if !same_name(&asked, name) || question.qtype != QTYPE::TYPE(rtype.type_code()) {
             return Err(DecodeError::WrongQuestion(format!("{asked} instead of {name}")));
         }
@@ -201,11 +226,11 @@ pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsRespon
     // A chain can never be longer than the answer section; the bound also defeats CNAME loops.
     for _ in 0..packet.answers.len() {
         let next = packet.answers.iter().find_map(|rr| match &rr.rdata {
-            RData::CNAME(cname) if same_name(&rr.name.to_string(), &owner) => Some((cname.0.to_string(), rr.ttl)),
+            RData::CNAME(cname) if same_name(&name_text(&rr.name), &owner) => Some((name_text(&cname.0), rr.ttl)),
             _ => None,
         });
         let Some((target, ttl)) = next else { break };
-        let target = target.trim_end_matches('.').to_owned();
+        let target = without_root_dot(target);
         cname_chain.push(CnameLink { name: owner.clone(), target: target.clone(), ttl });
         owner = target;
     }
@@ -213,8 +238,11 @@ pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsRespon
     let records = packet
         .answers
         .iter()
-        .filter(|rr| same_name(&rr.name.to_string(), &owner))
         .filter_map(|rr| {
+            let rr_name = name_text(&rr.name);
+            if !same_name(&rr_name, &owner) {
+                return None;
+            }
             let data = match &rr.rdata {
                 RData::TXT(txt) if rtype == RecordType::Txt => {
                     // The joined character-strings, byte for byte: String::try_from only fails on
@@ -223,17 +251,16 @@ pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsRespon
                         .map_or_else(std::string::FromUtf8Error::into_bytes, String::into_bytes);
                     RecordData::Txt { text: joined }
                 }
-                RData::MX(mx) if rtype == RecordType::Mx => RecordData::Mx {
-                    preference: mx.preference,
-                    exchange: mx.exchange.to_string().trim_end_matches('.').to_owned(),
-                },
+                RData::MX(mx) if rtype == RecordType::Mx => {
+                    RecordData::Mx { preference: mx.preference, exchange: without_root_dot(name_text(&mx.exchange)) }
+                }
                 RData::A(a) if rtype == RecordType::A => RecordData::A { address: Ipv4Addr::from(a.address) },
                 RData::AAAA(aaaa) if rtype == RecordType::Aaaa => {
                     RecordData::Aaaa { address: Ipv6Addr::from(aaaa.address) }
                 }
                 _ => return None,
             };
-            Some(DnsRecord { name: rr.name.to_string().trim_end_matches('.').to_owned(), ttl: rr.ttl, data })
+            Some(DnsRecord { name: without_root_dot(rr_name), ttl: rr.ttl, data })
         })
         .collect();
 
@@ -467,6 +494,21 @@ pub mod testing {
 mod tests {
     use super::testing::{Answer, Zone, reply};
     use super::*;
+
+    /// `name_text` is `Name`'s `Display`, also for labels a host name never has.
+    #[test]
+    fn name_text_is_the_display_text() {
+        use simple_dns::Label;
+        let labels: [&[u8]; 8] =
+            [b"mail", b"Example", b"a.b", b"back\\slash", b"\xFFx", "b\u{fc}cher".as_bytes(), b"_mta-sts", b""];
+        for first in labels {
+            for second in labels {
+                let name = Name::new_with_labels(&[Label::new_unchecked(first), Label::new_unchecked(second)]);
+                assert_eq!(name_text(&name), name.to_string(), "{first:?} {second:?}");
+            }
+        }
+        assert_eq!(name_text(&Name::new_unchecked("")), Name::new_unchecked("").to_string());
+    }
 
     #[test]
     fn query_asks_one_question_with_id_zero_and_rd() {

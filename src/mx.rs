@@ -10,7 +10,7 @@ use nom::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::abnf::is_alphanum;
+use crate::abnf::{is_alphanum, is_ldh_or_dot};
 
 /// Longest DNS label, in octets (RFC 1035 §2.3.4).
 const MAX_LABEL: usize = 63;
@@ -130,13 +130,21 @@ impl std::error::Error for MxPatternError {}
 /// `Domain = sub-domain *("." sub-domain)`, `sub-domain = Let-dig [Ldh-str]`,
 /// `Let-dig = ALPHA / DIGIT`, `Ldh-str = *( ALPHA / DIGIT / "-" ) Let-dig` (RFC 5321 §4.1.2).
 ///
-/// Read as one run of LDH characters and dots, then checked label by label: one pass, no backtracking.
+/// Read as one run of LDH characters and dots, then checked label by label: no backtracking.
 fn domain(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    verify(take_while1(|b: u8| is_alphanum(b) || b == b'-' || b == b'.'), |name: &[u8]| {
-        // RFC 5321 §4.1.2: every label is non-empty and starts and ends with a letter or digit.
-        name.split(|&b| b == b'.').all(|label| {
-            label.first().is_some_and(|&b| is_alphanum(b)) && label.last().is_some_and(|&b| is_alphanum(b))
-        })
+    verify(take_while1(is_ldh_or_dot), |name: &[u8]| {
+        // RFC 5321 §4.1.2: every label is non-empty and starts and ends with a letter or digit. With only
+        // LDH characters and dots in the name, that is: a letter or digit at both ends of the name and on
+        // both sides of every dot. One loop over the bytes, each with the one before it (a dot before the
+        // first).
+        let mut before = b'.';
+        for &b in name {
+            if (before == b'.' && !is_alphanum(b)) || (b == b'.' && !is_alphanum(before)) {
+                return false;
+            }
+            before = b;
+        }
+        is_alphanum(before)
     })
     .parse(input)
 }
@@ -256,21 +264,13 @@ impl MxPattern {
 
     /// The name's last label is all digits: it reads as an IP address, which no MX certificate names.
     pub fn looks_like_ip(&self) -> bool {
-        self.name().rsplit('.').next().is_some_and(|l| l.bytes().all(|b| b.is_ascii_digit()))
+        // Read from the end: the last label is over at its first non-digit, usually its last character.
+        self.name().bytes().rev().take_while(|&b| b != b'.').all(|b| b.is_ascii_digit())
     }
 
     /// Does `host` (an MX host name, one trailing dot tolerated, U-labels allowed) match this pattern
     /// under RFC 8461 §4.1? Malformed patterns and malformed hosts never match.
     pub fn matches(&self, host: &str) -> bool {
-        // Variants are public, so a hand-built pattern may be malformed; it must never match anything.
-        let pattern_ok = match self {
-            MxPattern::Exact(name) | MxPattern::Wildcard { parent: name } => {
-                all_consuming(domain).parse(name.as_bytes()).is_ok() && length_problem(name, name).is_none()
-            }
-        };
-        if !pattern_ok {
-            return false;
-        }
         // RFC 6125 §6.4.2: compare A-labels; a U-label host is converted first.
         let converted;
         let host = if host.is_ascii() {
@@ -286,18 +286,23 @@ impl MxPattern {
         };
         // RFC 8461 §4.1 is silent on the root dot; one is stripped so `mail.example.com.` still matches.
         let host = host.strip_suffix('.').unwrap_or(host);
-        if all_consuming(domain).parse(host.as_bytes()).is_err() || length_problem(host, host).is_some() {
-            return false;
-        }
-        match self {
+        let same = match self {
             // RFC 6125 §6.4.1: DNS names compare case-insensitively.
             MxPattern::Exact(name) => host.eq_ignore_ascii_case(name),
             // RFC 8461 §4.1: `*` matches the entire left-most label, exactly one and never an empty one.
             MxPattern::Wildcard { parent } => {
                 host.split_once('.').is_some_and(|(first, rest)| !first.is_empty() && rest.eq_ignore_ascii_case(parent))
             }
-        }
+        };
+        // The names are checked only when they compare equal: most (host, pattern) pairs of a policy do not.
+        // Variants are public, so a hand-built pattern may be malformed; it must never match anything.
+        same && well_formed(self.name()) && well_formed(host)
     }
+}
+
+/// `Domain` within the lengths of RFC 1035 §2.3.4: a name that can match or be matched.
+fn well_formed(name: &str) -> bool {
+    all_consuming(domain).parse(name.as_bytes()).is_ok() && length_problem(name, name).is_none()
 }
 
 impl TryFrom<String> for MxPattern {

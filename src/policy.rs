@@ -14,8 +14,9 @@ use std::borrow::Cow;
 
 use nom::{
     IResult, Parser,
-    bytes::complete::{tag, take_till, take_while, take_while_m_n},
-    combinator::{all_consuming, opt, recognize},
+    branch::alt,
+    bytes::complete::{tag, take_till, take_until, take_while, take_while_m_n, take_while1},
+    combinator::{all_consuming, opt, recognize, rest as nom_rest, verify},
 };
 use serde::{Deserialize, Serialize};
 
@@ -83,7 +84,8 @@ pub struct PolicyDraft {
 
 /// One line of the body and its terminator: `sts-policy-term = LF / CRLF` (empty at the end of input).
 fn line(input: &[u8]) -> IResult<&[u8], (&[u8], &[u8])> {
-    let (rest, raw) = take_till(|b| b == b'\n').parse(input)?;
+    // `take_until` finds a one-byte tag with memchr: the LF search is most of the cost of splitting lines.
+    let (rest, raw) = alt((take_until("\n"), nom_rest)).parse(input)?;
     let (rest, lf) = opt(tag("\n")).parse(rest)?;
     Ok(match (lf, raw.strip_suffix(b"\r")) {
         // The CR belongs to the terminator only when an LF follows it: CRLF.
@@ -99,8 +101,11 @@ fn wsp0(input: &[u8]) -> IResult<&[u8], &[u8]> {
 }
 
 /// `sts-policy-ext-name = (sts-policy-alphanum) *31(sts-policy-alphanum / "_" / "-" / ".")`
+///
+/// Read as one run of name characters, then checked for its first character and length: the same names
+/// wherever a name is followed by something else, in one pass.
 fn ext_name(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    recognize((take_while_m_n(1, 1, is_alphanum), take_while_m_n(0, 31, is_ext_name_char))).parse(input)
+    verify(take_while1(is_ext_name_char), |name: &[u8]| is_alphanum(name[0]) && name.len() <= 32).parse(input)
 }
 
 /// Everything before the `":"` of `sts-policy-field-delim`: the name, read loosely so that a bad name
@@ -114,9 +119,9 @@ fn field_delim(input: &[u8]) -> IResult<&[u8], &[u8]> {
     recognize((tag(":"), wsp0)).parse(input)
 }
 
-/// `sts-policy-max-age-value = 1*10(DIGIT)`
+/// `sts-policy-max-age-value = 1*10(DIGIT)`, read as one run of digits and then counted.
 fn max_age_value(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    take_while_m_n(1, 10, is_digit).parse(input)
+    verify(take_while1(is_digit), |digits: &[u8]| digits.len() <= 10).parse(input)
 }
 
 /// `sts-policy-ext-value = sts-policy-vchar [*(%x20 / sts-policy-vchar) sts-policy-vchar]` with
@@ -182,6 +187,24 @@ struct Reader<'a> {
     newline: &'static str,
     /// A reader that checks what a fix would do to one line: it offers no edits of its own.
     nested: bool,
+    /// The body as text, when it is UTF-8: every part of a line is then a slice of it, not validated again.
+    body_text: Option<&'a str>,
+    /// The body holds only printable ASCII, HTAB and line ends, and every CR is part of a CR LF: no line
+    /// needs the checks for control characters, non-UTF-8 bytes or bare CRs (one pass over the body
+    /// instead of a few per line).
+    plain: bool,
+}
+
+/// Whether a body needs none of the per-line checks for bytes outside the grammar's alphabet (see
+/// `Reader::plain`). A fold without an early exit, so that it compiles to a vector loop: for a body that
+/// passes, every byte is looked at anyway.
+#[allow(clippy::needless_bitwise_bool, reason = "`&` keeps the loop free of branches, so it vectorises")]
+fn is_plain(body: &[u8]) -> bool {
+    let allowed = |b: u8| (0x20..0x7F).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r');
+    let next = body.get(1..).unwrap_or_default();
+    // RFC 8461 §3.2: `sts-policy-term = LF / CRLF`, so a CR is only ever followed by LF.
+    let pairs = body.iter().zip(next).fold(true, |ok, (&b, &after)| ok & allowed(b) & (b != b'\r' || after == b'\n'));
+    pairs && body.last().is_none_or(|&b| allowed(b) && b != b'\r')
 }
 
 fn text(bytes: &[u8]) -> Cow<'_, str> {
@@ -313,6 +336,18 @@ impl<'a> Reader<'a> {
             whole_line: None,
             newline: "\r\n",
             nested: false,
+            body_text: std::str::from_utf8(body).ok(),
+            plain: is_plain(body),
+        }
+    }
+
+    /// `part` of the body as text: a slice of the body when the body is UTF-8 (a part always starts and
+    /// ends at an ASCII delimiter, so on a character boundary), else a lossy copy.
+    fn text(&self, part: &'a [u8]) -> Cow<'a, str> {
+        let start = self.offset(part);
+        match self.body_text.and_then(|body| body.get(start..start + part.len())) {
+            Some(slice) => Cow::Borrowed(slice),
+            None => text(part),
         }
     }
 
@@ -411,22 +446,21 @@ impl<'a> Reader<'a> {
             return;
         }
         self.flush_blank_run(false);
-        // A bare CR is not a terminator; splitting on it anyway lets the fields around it be checked.
-        let mut segments = content.split(|&b| b == b'\r');
         // RFC 8461 §3.2: a CR without LF is no `sts-policy-term` and not a legal value character either.
-        if content.contains(&b'\r') {
+        if !self.plain && content.contains(&b'\r') {
             let at = self.offset(content) + content.iter().position(|&b| b == b'\r').unwrap_or(0);
             let edits = self.bare_cr_edits(content, term);
             self.push(with_edits(message::policy::bare_cr(number).with_span(Span::new(at, at + 1)), edits));
             self.whole_line = None;
-            for segment in segments.by_ref() {
+            // A bare CR is not a terminator; splitting on it anyway lets the fields around it be checked.
+            for segment in content.split(|&b| b == b'\r') {
                 if !is_blank(segment) {
                     self.field(number, segment);
                 }
             }
-        } else if let Some(segment) = segments.next() {
+        } else {
             self.whole_line = Some(whole);
-            self.field(number, segment);
+            self.field(number, content);
         }
     }
 
@@ -478,8 +512,8 @@ impl<'a> Reader<'a> {
 
     /// Characters the grammar never allows, wherever they sit on the line.
     fn check_characters(&mut self, number: usize, segment: &'a [u8]) {
-        // The common case, printable ASCII and tabs, costs one pass.
-        if segment.iter().all(|&b| (0x20..0x7F).contains(&b) || b == b'\t') {
+        // The common case, printable ASCII and tabs, costs one pass (over the whole body, when it is plain).
+        if self.plain || segment.iter().all(|&b| (0x20..0x7F).contains(&b) || b == b'\t') {
             return;
         }
         // RFC 8461 §3.2: `sts-policy-vchar` allows UTF-8 (RFC 3629) and nothing else beyond ASCII.
@@ -531,31 +565,28 @@ impl<'a> Reader<'a> {
     fn field(&mut self, number: usize, segment: &'a [u8]) {
         self.fields += 1;
         self.check_characters(number, segment);
-        let Ok((after_lead, lead)) = wsp0(segment) else { return };
-        // RFC 8461 §3.2: a line starts with `sts-policy-field`, i.e. with the name; no WSP before it.
-        if !lead.is_empty() {
-            let span = self.span(lead);
-            let corrected = text(trim_wsp_end(after_lead)).into_owned();
-            self.push(message::policy::leading_whitespace(number, corrected).with_span(span).with_edit(span, ""));
-        }
-        let Ok((after_name, raw_name)) = until_colon(after_lead) else { return };
-        if after_name.is_empty() {
-            self.no_colon(number, after_lead);
-            return;
-        }
+        // The common case first: a valid `sts-policy-ext-name` at the start of the line, right before its
+        // colon. It is what the loose reading below finds too, with no finding about the name, in one step.
+        let well_formed = match ext_name(segment) {
+            Ok((after_name @ [b':', ..], name)) => Some((name, after_name)),
+            _ => None,
+        };
+        let Some((raw_name, after_name)) = well_formed.or_else(|| self.loose_name(number, segment)) else { return };
         let name = trim_wsp_end(raw_name);
         let Ok((value_region, _)) = field_delim(after_name) else { return };
         let value = trim_wsp_end(value_region);
-        let name_text = text(name);
-        let value_text = text(value);
-        // RFC 8461 §3.2: `sts-policy-field-delim = ":" *WSP` follows the name directly.
-        if name.len() != raw_name.len() {
-            let span = self.span(&raw_name[name.len()..]);
-            let finding = message::policy::space_before_colon(number, &name_text, &value_text);
-            self.push(finding.with_span(span).with_edit(span, ""));
-        }
-        if !self.check_name(number, name, &name_text, value, &value_text) {
-            return;
+        let name_text = self.text(name);
+        let value_text = self.text(value);
+        if well_formed.is_none() {
+            // RFC 8461 §3.2: `sts-policy-field-delim = ":" *WSP` follows the name directly.
+            if name.len() != raw_name.len() {
+                let span = self.span(&raw_name[name.len()..]);
+                let finding = message::policy::space_before_colon(number, &name_text, &value_text);
+                self.push(finding.with_span(span).with_edit(span, ""));
+            }
+            if !self.check_name(number, name, &name_text, value, &value_text) {
+                return;
+            }
         }
         match name {
             b"version" => self.version(number, value, &value_text),
@@ -564,6 +595,24 @@ impl<'a> Reader<'a> {
             b"mx" => self.mx(number, value, &value_text),
             _ => self.extension(number, name, &name_text, value, &value_text),
         }
+    }
+
+    /// Everything before the colon of a line whose name is not simply `sts-policy-ext-name`, and the rest of
+    /// the line from the colon; `None` for a line without a colon, which is reported here.
+    fn loose_name(&mut self, number: usize, segment: &'a [u8]) -> Option<(&'a [u8], &'a [u8])> {
+        let (after_lead, lead) = wsp0(segment).ok()?;
+        // RFC 8461 §3.2: a line starts with `sts-policy-field`, i.e. with the name; no WSP before it.
+        if !lead.is_empty() {
+            let span = self.span(lead);
+            let corrected = text(trim_wsp_end(after_lead)).into_owned();
+            self.push(message::policy::leading_whitespace(number, corrected).with_span(span).with_edit(span, ""));
+        }
+        let (after_name, raw_name) = until_colon(after_lead).ok()?;
+        if after_name.is_empty() {
+            self.no_colon(number, after_lead);
+            return None;
+        }
+        Some((raw_name, after_name))
     }
 
     /// `sts-policy-ext-name`; every field name, known or not, has this shape.
@@ -712,7 +761,7 @@ impl<'a> Reader<'a> {
         // RFC 8461 §3.2: `sts-policy-max-age-value = 1*10(DIGIT)`.
         let digits = all_consuming(max_age_value).parse(value).ok().map(|(_, d)| d);
         // RFC 8461 §3.2 prose caps it at 31557600 (erratum 7282 notes 10 digits allow more).
-        let parsed = digits.and_then(|d| text(d).parse::<u32>().ok()).filter(|&n| n <= MAX_AGE_LIMIT);
+        let parsed = digits.and_then(|d| self.text(d).parse::<u32>().ok()).filter(|&n| n <= MAX_AGE_LIMIT);
         if let Some(first) = &self.max_age {
             let (line, same) = (first.line, first.raw == value);
             return self.duplicate(number, "max_age", line, value, same);

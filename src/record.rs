@@ -31,7 +31,8 @@ use crate::tagvalue::{
     lenient_pairs, matches, show,
 };
 use crate::tagvalue::{Corrected, ReadFields};
-use nom::bytes::complete::{tag, take_while_m_n};
+use nom::bytes::complete::{tag, take_while1};
+use nom::combinator::verify;
 use nom::sequence::preceded;
 use nom::{IResult, Parser};
 use serde::{Deserialize, Serialize};
@@ -93,8 +94,11 @@ static GRAMMAR: Grammar = Grammar {
 };
 
 /// `sts-id          = %s"id=" 1*32(ALPHA / DIGIT)     ; id=...`
+///
+/// The id is read as one run of letters and digits and then counted: the same ids wherever the field
+/// ends, in one pass.
 fn sts_id(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    preceded(tag(&b"id="[..]), take_while_m_n(1, 32, is_alphanum)).parse(input)
+    preceded(tag(&b"id="[..]), verify(take_while1(is_alphanum), |id: &[u8]| id.len() <= 32)).parse(input)
 }
 
 /// The findings of an `id=` value that is not `1*32(ALPHA / DIGIT)`: one per problem.

@@ -20,8 +20,8 @@
 use crate::abnf::{is_alphanum, is_ext_name_char, is_txt_ext_value_char, is_wsp};
 use crate::finding::{Artifact, ArtifactKind, Code, Finding, Parsed, Severity, Span, apply_edits};
 use crate::message::Emit;
-use nom::bytes::complete::{tag, take_while, take_while_m_n, take_while1};
-use nom::combinator::{all_consuming, recognize};
+use nom::bytes::complete::{tag, take_while, take_while1};
+use nom::combinator::{all_consuming, recognize, verify};
 use nom::sequence::separated_pair;
 use nom::{IResult, Parser};
 use std::fmt::Write as _;
@@ -131,9 +131,11 @@ pub(crate) fn field_delim(input: &[u8]) -> IResult<&[u8], &[u8]> {
 
 /// `sts-ext-name    = (ALPHA / DIGIT) *31(ALPHA / DIGIT / "_" / "-" / ".")`
 ///
-/// Also `tlsrpt-ext-name`, which is the same rule (RFC 8460 §3).
+/// Also `tlsrpt-ext-name`, which is the same rule (RFC 8460 §3). Read as one run of name characters, then
+/// checked for its first character and length: the same names wherever a name is followed by `=` or
+/// nothing, in one pass.
 pub(crate) fn ext_name(input: &[u8]) -> IResult<&[u8], &[u8]> {
-    recognize((take_while_m_n(1, 1, is_alphanum), take_while_m_n(0, 31, is_ext_name_char))).parse(input)
+    verify(take_while1(is_ext_name_char), |name: &[u8]| is_alphanum(name[0]) && name.len() <= 32).parse(input)
 }
 
 /// `sts-ext-value   = 1*(%x21-3A / %x3C / %x3E-7E)`
@@ -607,7 +609,10 @@ fn read_fields<'a>(
     reread: Reread<'_>,
 ) -> Vec<Finding> {
     let mut checker = Checker { grammar, record, corrected: Corrected::new(grammar, record), findings: Vec::new() };
-    if let Some(span) = non_ascii_run(record) {
+    // `is_ascii` reads a word at a time: the common case pays no byte-by-byte search.
+    if !record.is_ascii()
+        && let Some(span) = non_ascii_run(record)
+    {
         // RFC 8461 §3.1 "MTA-STS TXT records MUST be US-ASCII"; RFC 8460 §3: ASCII fields, URIs percent-encoded.
         let finding = grammar.words.not_ascii.emit([&show(&record[span.start..span.end]), &checker.corrected]);
         checker.push(finding, span);

@@ -148,9 +148,9 @@ pub enum EvaluateError {
 }
 
 /// A DNS probe's outcome, as far as the checker is concerned.
-enum Lookup {
-    /// The resolver answered (NOERROR or NXDOMAIN).
-    Answer(DnsResponse),
+enum Lookup<'e> {
+    /// The resolver answered (NOERROR or NXDOMAIN): the response as recorded in the evidence, which keeps it.
+    Answer(&'e DnsResponse),
     /// No usable answer; the reason in words.
     Failed(String),
     /// Not answered yet: a streamed check is still running.
@@ -170,7 +170,7 @@ impl Seen<'_> {
 }
 
 /// Interprets the probe of `kind`, and records it in the evidence.
-fn lookup(seen: &Seen<'_>, kind: ProbeKind, evidence: &mut Evidence) -> Lookup {
+fn lookup<'e>(seen: &Seen<'_>, kind: ProbeKind, evidence: &'e mut Evidence) -> Lookup<'e> {
     if seen.pending(kind) {
         return Lookup::Pending;
     }
@@ -185,8 +185,9 @@ fn lookup(seen: &Seen<'_>, kind: ProbeKind, evidence: &mut Evidence) -> Lookup {
         response: None,
         error: None,
     };
+    // `Ok` for an answer, which is then the response in `entry`: the evidence keeps the one copy.
     let outcome = match &observation.result {
-        DnsResult::Failed { error, .. } => Lookup::Failed(match error.class {
+        DnsResult::Failed { error, .. } => Err(match error.class {
             ErrorClass::Timeout => words::reason_timeout(),
             class => words::reason_unreachable(class.as_str()),
         }),
@@ -195,25 +196,31 @@ fn lookup(seen: &Seen<'_>, kind: ProbeKind, evidence: &mut Evidence) -> Lookup {
             if *http_status == 200 {
                 match dns::decode(body, &observation.name, observation.rtype) {
                     Ok(response) => {
-                        entry.response = Some(response.clone());
-                        match response.rcode {
-                            Rcode::NoError | Rcode::NxDomain if !response.truncated => Lookup::Answer(response),
-                            Rcode::NoError | Rcode::NxDomain => Lookup::Failed(words::reason_truncated()),
-                            rcode => Lookup::Failed(words::reason_rcode(rcode.as_str())),
-                        }
+                        let outcome = match response.rcode {
+                            Rcode::NoError | Rcode::NxDomain if !response.truncated => Ok(()),
+                            Rcode::NoError | Rcode::NxDomain => Err(words::reason_truncated()),
+                            rcode => Err(words::reason_rcode(rcode.as_str())),
+                        };
+                        entry.response = Some(response);
+                        outcome
                     }
-                    Err(error) => Lookup::Failed(error.to_string()),
+                    Err(error) => Err(error.to_string()),
                 }
             } else {
-                Lookup::Failed(words::reason_http_status(http_status))
+                Err(words::reason_http_status(http_status))
             }
         }
     };
-    if let Lookup::Failed(reason) = &outcome {
+    if let Err(reason) = &outcome {
         entry.error = Some(reason.clone());
     }
     evidence.dns.push(entry);
-    outcome
+    match outcome {
+        Ok(()) => Lookup::Answer(
+            evidence.dns.last().and_then(|entry| entry.response.as_ref()).expect("the answer was just recorded"),
+        ),
+        Err(reason) => Lookup::Failed(reason),
+    }
 }
 
 /// How the `_mta-sts` record stands.
@@ -299,7 +306,7 @@ pub fn evaluate_partial(obs: &Observations, pending: &[Probe], now: u64) -> Resu
         Lookup::Pending => {}
         Lookup::Failed(reason) => findings.push(words::mx_lookup_failed(d, reason)),
         Lookup::Answer(response) => {
-            mx = mx_hosts(&response, d, &mut findings);
+            mx = mx_hosts(response, d, &mut findings);
             mx_known = true;
         }
     }
