@@ -130,11 +130,14 @@ pub fn ReportView(checked: Arc<Checked>, #[prop(optional)] share: bool) -> impl 
     if share && verdict != Verdict::Pending {
         let domain = report.domain.clone();
         leptos::task::spawn_local(async move {
-            // Gone (None) when a newer check has replaced this report meanwhile.
-            if crate::api::has_history(&domain).await
-                && let Some(link) = history_link.try_get_untracked().flatten()
-            {
-                let _ = link.remove_attribute("hidden");
+            let kept = crate::api::has_history(&domain).await;
+            // Gone (None) when a newer check has replaced this report meanwhile. `data-history` says the
+            // question was answered, either way.
+            if let Some(link) = history_link.try_get_untracked().flatten() {
+                let _ = link.set_attribute("data-history", if kept { "kept" } else { "none" });
+                if kept {
+                    let _ = link.remove_attribute("hidden");
+                }
             }
         });
     }
