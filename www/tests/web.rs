@@ -306,7 +306,8 @@ async fn the_history_view_shows_both_policies_the_change_and_the_diff() {
     let scenario: Scenario = serde_json::from_str(fixture!("enforce-valid").1).unwrap();
     let before_obs = scenario.observations();
     let mut after_obs = before_obs.clone();
-    let edited = b"version: STSv1\r\nmode: enforce\r\nmx: <script>window.pwned=1</script>\r\nmax_age: 1209600\r\n";
+    // Still a valid policy (an unknown field is ignored, RFC 8461 §3.2), so the change is the body's alone.
+    let edited = b"version: STSv1\r\nmode: enforce\r\nmx: mail.example.com\r\nmx: *.example.com\r\nmax_age: 1209600\r\nx-note: <script>window.pwned=1</script>\r\n";
     let Some(PolicyResult::Response { body, .. }) = after_obs.policy.as_mut().map(|p| &mut p.result) else {
         panic!("the scenario has a policy response");
     };
@@ -342,7 +343,7 @@ async fn the_history_view_shows_both_policies_the_change_and_the_diff() {
     assert_eq!(first.get_attribute("data-code").as_deref(), Some("policy-changed-id-unchanged"));
     assert!(texts(&host, "li.change .fix").iter().all(|f| f.starts_with("Fix: ")));
     let bodies = texts(&host, "article.version ol.body");
-    assert!(bodies[1].contains("mx: <script>window.pwned=1</script>␍␊"), "{bodies:?}");
+    assert!(bodies[1].contains("x-note: <script>window.pwned=1</script>␍␊"), "{bodies:?}");
     assert!(host.query_selector("section.history script").unwrap().is_none(), "network text stays text");
     let added = texts(&host, "ol.diff li.added code");
     assert!(added.contains(&"max_age: 1209600".to_owned()), "{added:?}");
