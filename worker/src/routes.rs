@@ -10,7 +10,7 @@ use worker::{
     ScheduleContext, ScheduledEvent, console_error, event, js_sys,
 };
 
-use crate::shape::{self, CACHE_CONTROL, CLIENT_ADDRESS_HEADER, HISTORY_PATH, WATCH_PATH};
+use crate::shape::{self, Budget, CACHE_CONTROL, CLIENT_ADDRESS_HEADER, HISTORY_PATH, WATCH_PATH};
 use crate::{fetch, store};
 
 /// The rate-limiting binding of wrangler.toml (`[[ratelimits]]`); without it, nothing is limited.
@@ -74,7 +74,7 @@ async fn check_watched(db: &D1Database, entry: &str, resolver: &str) -> Result<(
 }
 
 async fn observe(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    if !within_rate_limit(&ctx.env, &req).await? {
+    if !within_rate_limit(&ctx.env, &req, Budget::Checks).await? {
         return refuse(&Refusal::RateLimited);
     }
     let url = req.url()?;
@@ -98,10 +98,11 @@ async fn observe(req: Request, ctx: RouteContext<()>) -> Result<Response> {
 
 /// `GET /api/history?domain=D`: what the Cron Trigger stored of D.
 async fn history(req: Request, ctx: RouteContext<()>) -> Result<Response> {
-    if !within_rate_limit(&ctx.env, &req).await? {
+    // Without D1 there is nothing to read, so nothing to limit: the answer costs no more than a refusal.
+    let Some(db) = database(&ctx.env) else { return error(404, shape::HISTORY_DISABLED) };
+    if !within_rate_limit(&ctx.env, &req, Budget::History).await? {
         return refuse(&Refusal::RateLimited);
     }
-    let Some(db) = database(&ctx.env) else { return error(404, shape::HISTORY_DISABLED) };
     let domain = match shape::requested_domain(req.url()?.query()) {
         Ok(domain) => domain,
         Err(refusal) => return error(refusal.status(), &shape::domain_refusal(&refusal, HISTORY_PATH)),
@@ -122,7 +123,7 @@ async fn watch(req: Request, ctx: RouteContext<()>, add: bool) -> Result<Respons
     let Some(expected) = ctx.env.secret(WATCH_TOKEN).ok().map(|s| s.to_string()).filter(|s| !s.is_empty()) else {
         return refuse(&Refusal::NoEndpoint);
     };
-    if !within_rate_limit(&ctx.env, &req).await? {
+    if !within_rate_limit(&ctx.env, &req, Budget::History).await? {
         return refuse(&Refusal::RateLimited);
     }
     let authorization = req.headers().get("Authorization")?;
@@ -172,8 +173,8 @@ fn unix_now() -> u64 {
 
 /// Asks the rate-limiting binding, if configured, for the request's client. `Env::rate_limiter` checks
 /// the binding's constructor name, which differs in local runs (miniflare), so the binding is taken as it is.
-async fn within_rate_limit(env: &Env, req: &Request) -> Result<bool> {
-    let key = shape::rate_limit_key(req.headers().get(CLIENT_ADDRESS_HEADER)?.as_deref());
+async fn within_rate_limit(env: &Env, req: &Request, budget: Budget) -> Result<bool> {
+    let key = shape::rate_limit_key(req.headers().get(CLIENT_ADDRESS_HEADER)?.as_deref(), budget);
     let binding = js_sys::Reflect::get(env, &JsValue::from_str(RATE_LIMITER))?;
     if binding.is_undefined() || binding.is_null() {
         return Ok(true);

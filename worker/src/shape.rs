@@ -45,12 +45,25 @@ pub fn error_body(reason: &str) -> serde_json::Value {
     serde_json::json!({ "error": reason })
 }
 
+/// What a rate-limited request spends: checks, or reads of the stored history (and the watch list). Two
+/// budgets, so that the check page's history request after each check does not halve the checks a
+/// client may run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    Checks,
+    History,
+}
+
 /// The key the rate limiter counts under: the client's address, or one shared bucket when the edge did
-/// not say (local runs).
-pub fn rate_limit_key(client_address: Option<&str>) -> String {
-    match client_address.map(str::trim) {
-        Some(address) if !address.is_empty() => address.to_owned(),
-        _ => "unknown-client".to_owned(),
+/// not say (local runs); history reads under a key of their own.
+pub fn rate_limit_key(client_address: Option<&str>, budget: Budget) -> String {
+    let client = match client_address.map(str::trim) {
+        Some(address) if !address.is_empty() => address,
+        _ => "unknown-client",
+    };
+    match budget {
+        Budget::Checks => client.to_owned(),
+        Budget::History => format!("history:{client}"),
     }
 }
 
@@ -221,9 +234,11 @@ mod tests {
 
     #[test]
     fn rate_limit_key_falls_back_to_one_bucket() {
-        assert_eq!(rate_limit_key(Some(" 192.0.2.7 ")), "192.0.2.7");
-        assert_eq!(rate_limit_key(Some("")), "unknown-client");
-        assert_eq!(rate_limit_key(None), "unknown-client");
+        assert_eq!(rate_limit_key(Some(" 192.0.2.7 "), Budget::Checks), "192.0.2.7");
+        assert_eq!(rate_limit_key(Some(""), Budget::Checks), "unknown-client");
+        assert_eq!(rate_limit_key(None, Budget::Checks), "unknown-client");
+        assert_eq!(rate_limit_key(Some("192.0.2.7"), Budget::History), "history:192.0.2.7");
+        assert_eq!(rate_limit_key(None, Budget::History), "history:unknown-client");
     }
 
     #[test]
