@@ -3,15 +3,11 @@
 set -eu
 cd "$(dirname "$0")"
 WASM_BINDGEN_VERSION=0.2.130   # must equal the wasm-bindgen in Cargo.lock
-WORKER_BUILD_VERSION=0.8.7     # must match the `worker` crate's minor version
 
 rustup target add wasm32-unknown-unknown
 if ! wasm-bindgen --version 2>/dev/null | grep -q "${WASM_BINDGEN_VERSION}"; then
     # No --locked: the CLI's own lockfile names a crate version the registry lacks.
     cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}"
-fi
-if ! worker-build --version 2>/dev/null | grep -q "${WORKER_BUILD_VERSION}"; then
-    cargo install worker-build --version "${WORKER_BUILD_VERSION}" --locked
 fi
 command -v node >/dev/null || { echo "Node.js (20 or newer) is needed for wrangler: apt-get install nodejs npm" >&2; exit 1; }
 # wrangler (workerd), esbuild and binaryen's wasm-opt, exactly as package-lock.json pins them.
