@@ -298,7 +298,10 @@ fn with_edits(finding: Finding, edits: Vec<(Span, String)>) -> Finding {
 fn line_errors(line: &[u8]) -> Vec<Code> {
     let mut reader = Reader::new(line);
     reader.nested = true;
-    reader.run();
+    let findings = crate::message::wordless(|| {
+        reader.run();
+        reader.finish().findings
+    });
     let whole_policy = [
         Code::PolicyEmpty,
         Code::PolicyBom,
@@ -307,9 +310,7 @@ fn line_errors(line: &[u8]) -> Vec<Code> {
         Code::PolicyMaxAgeMissing,
         Code::PolicyMxMissing,
     ];
-    let mut codes: Vec<Code> = reader
-        .finish()
-        .findings
+    let mut codes: Vec<Code> = findings
         .iter()
         .filter(|f| f.severity == Severity::Error && !whole_policy.contains(&f.code))
         .map(|f| f.code)

@@ -227,6 +227,9 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 /// the rule's severity and RFC citation from the catalogue.
 #[inline(never)]
 pub(crate) fn emit(template: &Wording, values: &[&dyn Display]) -> Finding {
+    if WORDLESS.get() {
+        return Finding::new(template.code, String::new());
+    }
     let mut message = render(template.text, template.args, values);
     let senders = senders_sentence(template.code);
     if !senders.is_empty() {
@@ -238,6 +241,27 @@ pub(crate) fn emit(template: &Wording, values: &[&dyn Display]) -> Finding {
         Some(fix) => finding.with_fix(render(fix, template.args, values)),
         None => finding,
     }
+}
+
+thread_local! {
+    /// Set while [`wordless`] runs: emitted findings then carry no words.
+    static WORDLESS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `read` with the words of every finding it emits left empty (no message, no fix text).
+///
+/// For the readers' second reads, which only ask which rules an edited input breaks (does a fix remove its
+/// finding and add no error?): filling in and appending the sender sentence to every finding of every
+/// reread was most of the time a record or policy with many problems took to read.
+pub(crate) fn wordless<T>(read: impl FnOnce() -> T) -> T {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            WORDLESS.set(self.0);
+        }
+    }
+    let _restore = Restore(WORDLESS.replace(true));
+    read()
 }
 
 /// "mox, chasquid and KumoMTA"
@@ -321,6 +345,16 @@ mod tests {
             let args: HashSet<&str> = t.args.iter().copied().collect();
             assert_eq!(used, args, "{}: placeholders and arguments differ", t.id);
         }
+    }
+
+    #[test]
+    fn wordless_reads_emit_the_same_rules_without_words_and_only_inside() {
+        let worded = policy::cr_cr_lf(3);
+        let wordless = wordless(|| policy::cr_cr_lf(3));
+        assert_eq!((wordless.code, wordless.severity), (worded.code, worded.severity));
+        assert!(wordless.message.is_empty() && wordless.fix.is_none());
+        assert!(!worded.message.is_empty());
+        assert_eq!(policy::cr_cr_lf(3), worded, "words are back after the wordless read");
     }
 
     #[test]
