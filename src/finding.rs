@@ -633,6 +633,10 @@ pub fn preview(input: &[u8], edits: &[Edit]) -> Option<EditPreview> {
 
 /// Fills in the preview of every finding with edits; `input(record_index)` is the input its span refers to.
 pub(crate) fn preview_edits<'a>(findings: &mut [Finding], input: impl Fn(Option<usize>) -> Option<&'a [u8]>) {
+    // A preview is words too: a reread that only asks which rules break needs none.
+    if !crate::message::words_wanted() {
+        return;
+    }
     for finding in findings.iter_mut().filter(|f| !f.edits.is_empty() && f.preview.is_none()) {
         finding.preview = input(finding.record_index).and_then(|bytes| preview(bytes, &finding.edits));
     }

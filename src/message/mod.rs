@@ -227,7 +227,7 @@ pub fn placeholders(text: &str) -> Vec<&str> {
 /// the rule's severity and RFC citation from the catalogue.
 #[inline(never)]
 pub(crate) fn emit(template: &Wording, values: &[&dyn Display]) -> Finding {
-    if WORDLESS.get() {
+    if !words_wanted() {
         return Finding::new(template.code, String::new());
     }
     let mut message = render(template.text, template.args, values);
@@ -248,7 +248,12 @@ thread_local! {
     static WORDLESS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Runs `read` with the words of every finding it emits left empty (no message, no fix text).
+/// False inside [`wordless`].
+pub(crate) fn words_wanted() -> bool {
+    !WORDLESS.get()
+}
+
+/// Runs `read` with the words of every finding it emits left empty (no message, no fix text, no preview).
 ///
 /// For the readers' second reads, which only ask which rules an edited input breaks (does a fix remove its
 /// finding and add no error?): filling in and appending the sender sentence to every finding of every
