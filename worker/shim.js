@@ -25,8 +25,11 @@ function noteBroken(error) {
     console.error("wasm trap", error);
     state.criticalError = true;
   }
-  throw error;
 }
+
+// A trap in a task the handler's future was waiting on (a promise callback into wasm) never reaches the
+// handler's caller: it surfaces here.
+addEventListener("error", (event) => noteBroken(event.error));
 
 async function call(handler, arg, env, ctx) {
   resetIfBroken();
@@ -34,6 +37,7 @@ async function call(handler, arg, env, ctx) {
     return await handler(arg, env, ctx);
   } catch (error) {
     noteBroken(error);
+    throw error;
   }
 }
 
