@@ -30,6 +30,12 @@ fn parsers(c: &mut Criterion) {
     group.bench_function("record/parse 64 KB of empty fields", |b| {
         b.iter(|| StsRecord::parse(black_box(hostile.as_bytes())));
     });
+    // A policy body of the size senders accept (RFC 8461 §3.3 suggests 64 KB), a control character on every
+    // line: a finding with an edit per line, each previewed (the line count was quadratic).
+    let body = format!("version: STSv1\nmode: enforce\nmax_age: 86400\n{}", "mx: a\u{1}.example\n".repeat(3_500));
+    group.bench_function("policy/parse 56 KB of control characters", |b| {
+        b.iter(|| Policy::parse(black_box(body.as_bytes())));
+    });
     group.finish();
     c.bench_function("mx/matches wildcard", |b| {
         let pattern = mta_sts::MxPattern::parse("*.mail.example.net").unwrap();

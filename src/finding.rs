@@ -612,6 +612,12 @@ pub fn visible(bytes: &[u8]) -> String {
 
 /// The preview of `edits` on `input`: the whole lines they touch, line ends included, before and after.
 pub fn preview(input: &[u8], edits: &[Edit]) -> Option<EditPreview> {
+    preview_in(input, edits, &mut (0, 1))
+}
+
+/// [`preview`]; `line` is a line's start offset and 1-based number, carried from one finding to the next of
+/// the same input: counting lines from the top for every finding made an input with n findings cost n².
+fn preview_in(input: &[u8], edits: &[Edit], line: &mut (usize, usize)) -> Option<EditPreview> {
     let start = edits.iter().map(|e| e.span.start).min()?.min(input.len());
     let end = edits.iter().map(|e| e.span.end).max()?.min(input.len()).max(start);
     let line_start = input[..start].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
@@ -621,13 +627,12 @@ pub fn preview(input: &[u8], edits: &[Edit]) -> Option<EditPreview> {
     } else {
         input[end..].iter().position(|&b| b == b'\n').map_or(input.len(), |i| end + i + 1)
     };
-    let after = apply_edits(input, edits);
-    // The same lines' end after the edits: moved by how much the input grew or shrank.
-    let after_end = (line_end + after.len()).saturating_sub(input.len()).clamp(line_start, after.len());
+    let (from, number) = if line.0 <= line_start { *line } else { (0, 1) };
+    *line = (line_start, number + input[from..line_start].iter().filter(|&&b| b == b'\n').count());
     Some(EditPreview {
-        line: input[..line_start].iter().filter(|&&b| b == b'\n').count() + 1,
+        line: line.1,
         before: visible(&input[line_start..line_end]),
-        after: visible(after.get(line_start..after_end).unwrap_or_default()),
+        after: visible(&apply_edits_within(input, line_start, line_end, edits)),
     })
 }
 
@@ -637,8 +642,13 @@ pub(crate) fn preview_edits<'a>(findings: &mut [Finding], input: impl Fn(Option<
     if !crate::message::words_wanted() {
         return;
     }
+    let mut line = (None, (0, 1));
     for finding in findings.iter_mut().filter(|f| !f.edits.is_empty() && f.preview.is_none()) {
-        finding.preview = input(finding.record_index).and_then(|bytes| preview(bytes, &finding.edits));
+        let Some(bytes) = input(finding.record_index) else { continue };
+        if line.0 != Some(finding.record_index) {
+            line = (Some(finding.record_index), (0, 1));
+        }
+        finding.preview = preview_in(bytes, &finding.edits, &mut line.1);
     }
 }
 
@@ -652,6 +662,11 @@ pub struct Edit {
 /// The input with the edits applied. Edits are applied from the last to the first, so each span refers to
 /// the original input; overlapping edits and spans outside the input are skipped.
 pub fn apply_edits(input: &[u8], edits: &[Edit]) -> Vec<u8> {
+    apply_edits_within(input, 0, input.len(), edits)
+}
+
+/// The bytes `lo..hi` of the input with the edits inside them applied (a preview edits only its lines).
+fn apply_edits_within(input: &[u8], lo: usize, hi: usize, edits: &[Edit]) -> Vec<u8> {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
     // A fix has a handful of edits: an insertion sort (stable) costs the web pages less code than `sort_by_key`.
     let key = |e: &Edit| (e.span.start, e.span.end);
@@ -662,18 +677,18 @@ pub fn apply_edits(input: &[u8], edits: &[Edit]) -> Vec<u8> {
             j -= 1;
         }
     }
-    let mut out = Vec::with_capacity(input.len());
-    let mut at = 0;
+    let mut out = Vec::with_capacity(hi - lo);
+    let mut at = lo;
     for edit in sorted {
         let Span { start, end } = edit.span;
-        if start < at || start > end || end > input.len() {
+        if start < at || start > end || end > hi {
             continue;
         }
         out.extend_from_slice(&input[at..start]);
         out.extend_from_slice(edit.replacement.as_bytes());
         at = end;
     }
-    out.extend_from_slice(&input[at..]);
+    out.extend_from_slice(&input[at..hi]);
     out
 }
 
@@ -863,6 +878,22 @@ mod tests {
         assert_eq!(preview(b"x", &[]), None);
         // Spans past the end are clamped, never a panic.
         assert!(preview(b"ab", &[edit(5, 9, "z")]).is_some());
+    }
+
+    /// The line number carried from finding to finding is right in any order, and per input.
+    #[test]
+    fn previews_number_lines_in_any_order_and_per_input() {
+        let body: &[u8] = b"a\nb\nc\nd\ne\n";
+        let other: &[u8] = b"x\ny\n";
+        let at = |index: Option<usize>, offset: usize| {
+            let finding = Finding::new(Code::PolicyCrCrLf, "").with_edit(Span::new(offset, offset + 1), "z");
+            Finding { record_index: index, ..finding }
+        };
+        let mut findings = vec![at(None, 6), at(None, 2), at(None, 8), at(Some(1), 2), at(None, 8)];
+        preview_edits(&mut findings, |index| Some(if index == Some(1) { other } else { body }));
+        let lines: Vec<usize> = findings.iter().map(|f| f.preview.as_ref().unwrap().line).collect();
+        assert_eq!(lines, [4, 2, 5, 2, 5]);
+        assert_eq!(findings[0].preview.as_ref().unwrap().after, "z␊");
     }
 
     #[test]
