@@ -559,7 +559,8 @@ fn keep_edits_that_fix(record: &[u8], findings: &mut [Finding], reread: &dyn Fn(
             continue;
         }
         checked += 1;
-        let after = reread(&apply_edits(record, &findings[i].edits));
+        // Only which rules break is asked: the reread's findings need no words.
+        let after = crate::message::wordless(|| reread(&apply_edits(record, &findings[i].edits)));
         let code = findings[i].code;
         let count = |list: &[Finding]| list.iter().filter(|f| f.code == code).count();
         let fixed = count(&after) < count(findings);
@@ -605,7 +606,7 @@ pub(crate) fn parse<T: TagValueRecord>(record: &[u8]) -> Parsed<T> {
 /// again to check them).
 fn read<T: TagValueRecord>(record: &[u8], check_edits: bool) -> Parsed<T> {
     let mut fields = T::Fields::default();
-    let reread = |edited: &[u8]| crate::message::wordless(|| read::<T>(edited, false).findings);
+    let reread = |edited: &[u8]| read::<T>(edited, false).findings;
     let findings = read_fields(T::GRAMMAR, record, &mut fields, check_edits.then_some(&reread));
     let has_error = findings.iter().any(|f| f.severity == Severity::Error);
     let value = if has_error { None } else { fields.value() };
@@ -773,7 +774,7 @@ pub(crate) fn parse_rrset<T: TagValueRecord, R: AsRef<[u8]>>(records: &[R]) -> P
 
 /// [`parse_rrset`]; `check_edits` as in [`read`].
 fn read_rrset<T: TagValueRecord, R: AsRef<[u8]>>(records: &[R], check_edits: bool) -> Parsed<T> {
-    let reread = |edited: &[u8]| crate::message::wordless(|| read_rrset::<T, &[u8]>(&[edited], false).findings);
+    let reread = |edited: &[u8]| read_rrset::<T, &[u8]>(&[edited], false).findings;
     let g = T::GRAMMAR;
     let w = &g.words;
     let mut findings = Vec::new();
