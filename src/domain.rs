@@ -9,10 +9,9 @@
 
 use core::net::Ipv6Addr;
 
-use idna::uts46::{AsciiDenyList, DnsLength, Hyphens, Uts46};
 use serde::{Deserialize, Serialize};
 
-use crate::abnf;
+use crate::{abnf, uts46};
 
 /// A Policy Domain: lower-case A-labels, no trailing dot, fits `_mta-sts.` + domain in 253 octets.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -96,15 +95,14 @@ impl Domain {
             )));
         }
 
-        let mapped = map_uts46(host)?;
+        // UTS #46 ToASCII gives the A-labels (RFC 5890 §2.3.2.1) that DNS and certificates use; the rules
+        // are checked on the mapped Unicode form (lower-cased, width-folded, `。` made `.`, NFC), so that
+        // every check sees what DNS would and messages name what the person typed.
+        let ascii = to_ascii(host)?;
+        let mapped = uts46::to_unicode(&ascii);
         let (name, had_trailing_dot) = strip_trailing_dot(&mapped, host)?;
         check_syntax(name, host)?;
-
-        // UTS #46 ToASCII gives the A-labels (RFC 5890 §2.3.2.1) that DNS and certificates use.
-        let ascii = Uts46::new()
-            .to_ascii(name.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow, DnsLength::Ignore)
-            .map_err(|_| idna_error(host))?
-            .into_owned();
+        let ascii = if had_trailing_dot { ascii[..ascii.len() - 1].to_owned() } else { ascii };
         check_lengths(&ascii)?;
         check_idna_strict(&ascii, host)?;
 
@@ -115,7 +113,7 @@ impl Domain {
             notes.push("Removed the trailing dot.".to_owned());
         }
         if !host.is_ascii() {
-            let unicode = idna::domain_to_unicode(&ascii).0;
+            let unicode = uts46::to_unicode(&ascii);
             if ascii.split('.').any(is_a_label) {
                 notes.push(format!("Converted the internationalised name {unicode} to its A-label form {ascii}."));
             } else {
@@ -141,10 +139,7 @@ impl Domain {
 
     /// The domain for display: U-labels where the A-labels decode.
     pub fn to_unicode(&self) -> String {
-        match idna::domain_to_unicode(&self.0) {
-            (unicode, Ok(())) => unicode,
-            (_, Err(_)) => self.0.clone(),
-        }
+        uts46::to_unicode(&self.0)
     }
 
     /// The host that serves the policy, `mta-sts.<domain>` (RFC 8461 §3.3).
@@ -314,32 +309,28 @@ fn strip_prefix_ignore_ascii_case<'a>(s: &'a str, prefix: &str) -> Option<&'a st
     head.eq_ignore_ascii_case(prefix).then(|| &s[prefix.len()..])
 }
 
-/// UTS #46 mapping (lower-casing, width folding, `。` to `.`, NFC) and decoding of any A-labels, so
-/// every later check sees what DNS would: full-width digits are digits, an ideographic full stop is
-/// a dot.
-fn map_uts46(host: &str) -> Result<String, DomainError> {
-    let (mapped, result) = Uts46::new().to_unicode(host.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow);
-    if result.is_ok() {
-        return Ok(mapped.into_owned());
-    }
-    for label in host.split('.') {
-        if is_a_label(&label.to_ascii_lowercase()) {
-            let (_, label_result) = Uts46::new().to_unicode(label.as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow);
-            if label_result.is_err() {
-                return Err(bad_a_label(label));
-            }
+/// UTS #46 ToASCII of the host, or why there is none: a bad A-label is named, else the first character
+/// UTS #46 refuses.
+fn to_ascii(host: &str) -> Result<String, DomainError> {
+    match uts46::to_ascii(host) {
+        Ok(ascii) => Ok(ascii),
+        Err(uts46::Error::NoBackend) => Err(DomainError::new(format!(
+            "{} is an internationalised name, which this build cannot convert; enter its A-label form \
+             (xn--…) or use a build with UTS #46 support.",
+            quote(host)
+        ))),
+        Err(uts46::Error::Invalid) => {
+            let bad = host.split('.').find(|l| is_a_label(&l.to_ascii_lowercase()) && uts46::to_ascii(l).is_err());
+            Err(bad.map_or_else(|| idna_error(host), bad_a_label))
         }
     }
-    Err(idna_error(host))
 }
 
 /// The explanation for a name UTS #46 refuses, naming the first character it refuses on its own.
 fn idna_error(host: &str) -> DomainError {
     let offending = host.chars().filter(|c| !c.is_ascii()).find(|&c| {
         let mut buffer = [0; 4];
-        Uts46::new()
-            .to_ascii(c.encode_utf8(&mut buffer).as_bytes(), AsciiDenyList::EMPTY, Hyphens::Allow, DnsLength::Ignore)
-            .is_err()
+        uts46::to_ascii(c.encode_utf8(&mut buffer)).is_err()
     });
     DomainError::new(match offending {
         Some(c) => format!(
@@ -545,20 +536,25 @@ fn check_lengths(ascii: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
-/// The full UTS #46 validity criteria with `UseSTD3ASCIIRules` (RFC 5891 §5.4 lookup rules, RFC
-/// 5893 bidi) on the result, and `CheckHyphens` on every A-label: RFC 5891 §4.2.3.1 reserves `--`
-/// in the third and fourth positions of a U-label. Plain ASCII labels with `--` there are legal
-/// host names and exist, so they are not refused.
+/// What UTS #46 adds with `UseSTD3ASCIIRules`, `CheckHyphens` and `VerifyDnsLength` (RFC 5891 §5.4
+/// lookup rules) to the ToASCII that [`uts46::to_ascii`] ran, checked on the result. `check_syntax` has
+/// already refused, on the mapped form, what a person would fix (a hyphen at either end, `--` in the third
+/// and fourth places of a U-label, any other ASCII character); this is what no check before catches.
+/// Plain ASCII labels with `--` in the third and fourth places are legal host names and exist, so they
+/// are not refused.
 fn check_idna_strict(ascii: &str, host: &str) -> Result<(), DomainError> {
-    let uts46 = Uts46::new();
-    if uts46.to_ascii(ascii.as_bytes(), AsciiDenyList::STD3, Hyphens::CheckFirstLast, DnsLength::Verify).is_err() {
+    let is_ldh_label = |label: &str| {
+        !label.is_empty()
+            && label.bytes().all(|b| abnf::is_alphanum(b) || b == b'-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    };
+    if !ascii.split('.').all(is_ldh_label) {
         return Err(idna_error(host));
     }
-    for label in ascii.split('.').filter(|l| is_a_label(l)) {
-        let (unicode, result) = uts46.to_unicode(label.as_bytes(), AsciiDenyList::STD3, Hyphens::Check);
-        if result.is_err() || unicode == label {
-            return Err(bad_a_label(label));
-        }
+    // UTS #46 §4.1 step 4: an A-label decodes to a U-label that is not plain ASCII.
+    if let Some(label) = ascii.split('.').find(|l| is_a_label(l) && uts46::to_unicode(l) == *l) {
+        return Err(bad_a_label(label));
     }
     Ok(())
 }

@@ -79,7 +79,7 @@ fn to_pattern(host: &str) -> Result<MxPattern, GenerateError> {
         None => (false, trimmed),
     };
     // RFC 8461 §3.2: mx values MUST be A-labels, so U-labels are converted here, not left to the admin.
-    let ascii = idna::domain_to_ascii(name)
+    let ascii = crate::uts46::to_ascii(name)
         .map_err(|_| GenerateError::Mx { host: host.to_owned(), reason: "it is not a valid host name".to_owned() })?;
     let text = if wildcard { format!("*.{ascii}") } else { ascii };
     MxPattern::parse(&text).map_err(|e| GenerateError::Mx { host: host.to_owned(), reason: e.reason() })

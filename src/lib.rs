@@ -33,6 +33,7 @@ pub mod report;
 pub mod scenario;
 pub mod senders;
 pub mod tlsrpt;
+pub mod uts46;
 
 mod tagvalue;
 

@@ -177,7 +177,7 @@ fn diagnose(text: &str) -> MxPatternError {
     }
     if !text.is_ascii() {
         let (prefix, rest) = text.strip_prefix("*.").map_or(("", text), |rest| ("*.", rest));
-        return match idna::domain_to_ascii(rest.trim_end_matches('.')) {
+        return match crate::uts46::to_ascii(rest.trim_end_matches('.')) {
             Ok(ascii) if ascii.is_ascii() && !ascii.is_empty() => {
                 MxPatternError::ULabel { text: owned(), a_label: format!("{prefix}{ascii}") }
             }
@@ -244,7 +244,7 @@ impl MxPattern {
         }
         if !fixed.is_ascii() {
             let (prefix, rest) = fixed.strip_prefix("*.").map_or(("", fixed.as_str()), |rest| ("*.", rest));
-            fixed = format!("{prefix}{}", idna::domain_to_ascii(rest).ok()?);
+            fixed = format!("{prefix}{}", crate::uts46::to_ascii(rest).ok()?);
         }
         (fixed != text && MxPattern::parse(&fixed).is_ok()).then_some(fixed)
     }
@@ -276,7 +276,7 @@ impl MxPattern {
         let host = if host.is_ascii() {
             host
         } else {
-            match idna::domain_to_ascii(host) {
+            match crate::uts46::to_ascii(host) {
                 Ok(ascii) => {
                     converted = ascii;
                     converted.as_str()

@@ -61,3 +61,5 @@ pub use reports::{LiveView, ReportsPage, ReportsView, start as start_reports};
 pub use rules::{BounceView, start as start_rules};
 #[cfg(target_arch = "wasm32")]
 pub use run::Checked;
+#[cfg(target_arch = "wasm32")]
+pub use widgets::lend_browser_uts46;

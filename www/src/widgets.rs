@@ -16,8 +16,10 @@ use wasm_bindgen::JsCast;
 use crate::present::{Piece, citations, overlaps, severity_label, visible_lines, visible_text};
 
 /// Takes over from the static page that an HTML file paints before the WASM loads, returning what was
-/// typed into its `#domain` field meanwhile.
+/// typed into its `#domain` field meanwhile. Every page starts here, so this is also where the core is
+/// lent the browser's UTS #46.
 pub(crate) fn take_over_static_page() -> String {
+    lend_browser_uts46();
     let document = document();
     let typed = document
         .get_element_by_id("domain")
@@ -28,6 +30,20 @@ pub(crate) fn take_over_static_page() -> String {
         static_app.remove();
     }
     typed
+}
+
+/// Lends the core the browser's UTS #46 ToASCII (its URL parser's "domain to ASCII"), so the pages carry no
+/// Unicode tables of their own: the core is built without its `uts46` feature here (`mta_sts::uts46`).
+pub fn lend_browser_uts46() {
+    mta_sts::uts46::set_backend(browser_to_ascii);
+}
+
+/// The host the URL parser makes of `http://<unicode>.a/`, less the `.a`: a last label that is not a
+/// number keeps it from reading a name such as `ü.123` as an IPv4 address, and `a` passes every bidi and
+/// joiner rule. `mta_sts::uts46::Checked` never passes it URL syntax, A-labels or plain ASCII.
+fn browser_to_ascii(unicode: &str) -> Option<String> {
+    let url = web_sys::Url::new(&format!("http://{unicode}.a/")).ok()?;
+    url.hostname().strip_suffix(".a").map(str::to_owned)
 }
 
 /// A query parameter of the page's URL.

@@ -350,3 +350,32 @@ async fn the_history_view_shows_both_policies_the_change_and_the_diff() {
     assert!(!texts(&host, "ol.diff li.removed code").is_empty());
     host.remove();
 }
+
+/// The pages lend the core the browser's UTS #46 (`lend_browser_uts46`): on the UTS #46 corpus (every source
+/// string of Unicode's IdnaTestV2.txt and the domain tests' names), ToASCII and `Domain::parse` give here what
+/// the built-in back end gives natively (src/uts46.rs writes and checks the expected columns).
+#[wasm_bindgen_test]
+fn the_browsers_uts46_gives_what_the_builtin_one_gives() {
+    mta_sts_web::lend_browser_uts46();
+    let mut differences = Vec::new();
+    let corpus = include_str!("../../tests/fixtures/uts46/names.jsonl");
+    for line in corpus.lines() {
+        let (input, ascii, domain): (String, Option<String>, Option<String>) =
+            serde_json::from_str(line).expect("a corpus line is [input, ascii, domain]");
+        let here = (mta_sts::uts46::to_ascii(&input).ok(), mta_sts::Domain::parse(&input).ok().map(String::from));
+        // The idna crate takes the unassigned U+3E8AC and U+3F8CD for valid, which IdnaTestV2.txt marks V7
+        // (not valid); the browser refuses them, as the file says.
+        let unassigned =
+            ascii.as_deref().is_some_and(|a| mta_sts::uts46::to_unicode(a).contains(['\u{3E8AC}', '\u{3F8CD}']));
+        if here != (ascii.clone(), domain.clone()) && !(unassigned && here == (None, None)) {
+            differences.push(format!("{input:?}: {here:?}, natively {:?}", (ascii, domain)));
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} of {} names differ:\n{}",
+        differences.len(),
+        corpus.lines().count(),
+        differences.join("\n")
+    );
+}
