@@ -91,51 +91,62 @@ fn is_not_ldh(c: char) -> bool {
 pub struct Checked(pub Option<Backend>);
 
 impl Checked {
-    /// UTS #46 ToASCII through the back end, which only sees Unicode text and letters, digits, hyphens, dots:
-    /// * plain ASCII without A-labels is only lower-cased (UTS #46 maps ASCII letters to lower case and
-    ///   leaves every other ASCII character alone when STD3 rules are off);
-    /// * A-labels are decoded here and the whole name converted again: the result must give back each
-    ///   A-label unchanged, which holds exactly when its U-label is valid (UTS #46 §4.1 step 4: valid,
-    ///   NFC, no mapping changes it) and the bidi and joiner rules pass for the whole name;
-    /// * Unicode text mixed with other ASCII characters is refused: the callers refuse those characters
-    ///   anyway (`<`, `=` and `>` before U+0338 are not such characters: NFC makes `≮`, `≠` and `≯` of them);
-    /// * the back end's answer must be letters, digits, hyphens and dots.
+    /// UTS #46 ToASCII through the back end, which only sees Unicode text and letters, digits, hyphens, dots.
+    /// The name is read label by label (UTS #46 §4 step 3 separates them at `.`, `。`, `．` and `｡`):
+    /// * a plain ASCII label is only lower-cased (UTS #46 maps ASCII letters to lower case and leaves every
+    ///   other ASCII character alone when STD3 rules are off);
+    /// * an A-label is decoded here and stands for itself;
+    /// * any other label is converted on its own;
+    /// * a name mixing Unicode with other ASCII characters is refused: the callers refuse those characters
+    ///   anyway (`<`, `=` and `>` before U+0338 are not such characters: NFC makes `≮`, `≠` and `≯` of them).
+    ///
+    /// Then the whole name, with each A-label decoded, is converted once more, which runs the bidi rule
+    /// across the labels: the answer must be the labels' answers joined. That gives back each A-label
+    /// unchanged exactly when its U-label is valid (UTS #46 §4.1 step 4: valid, NFC, no mapping changes it).
     pub fn to_ascii(self, domain: &str) -> Result<String, Error> {
+        let composed;
+        let domain = if domain.contains('\u{338}') {
+            composed =
+                domain.replace("<\u{338}", "\u{226E}").replace("=\u{338}", "\u{2260}").replace(">\u{338}", "\u{226F}");
+            composed.as_str()
+        } else {
+            domain
+        };
+        let mut expected = String::with_capacity(domain.len());
         let mut unicode = String::with_capacity(domain.len());
-        let mut a_labels = Vec::new();
-        for (i, label) in domain.split('.').enumerate() {
+        for (i, label) in domain.split(['.', '\u{3002}', '\u{FF0E}', '\u{FF61}']).enumerate() {
             if i > 0 {
+                expected.push('.');
                 unicode.push('.');
             }
             if label.is_ascii() && label.get(..4).is_some_and(|prefix| prefix.eq_ignore_ascii_case("xn--")) {
                 unicode.push_str(&decode_a_label(label).ok_or(Error::Invalid)?);
-                a_labels.push((i, label.to_ascii_lowercase()));
+                expected.push_str(&label.to_ascii_lowercase());
+            } else if label.is_ascii() {
+                unicode.push_str(label);
+                expected.push_str(&label.to_ascii_lowercase());
+            } else if label.contains(is_not_ldh) {
+                return Err(Error::Invalid);
             } else {
                 unicode.push_str(label);
+                expected.push_str(&self.convert(label)?);
             }
         }
         if unicode.is_ascii() {
-            return Ok(domain.to_ascii_lowercase());
+            return Ok(expected);
         }
-        if unicode.contains('\u{338}') {
-            unicode =
-                unicode.replace("<\u{338}", "\u{226E}").replace("=\u{338}", "\u{2260}").replace(">\u{338}", "\u{226F}");
-        }
-        if unicode.contains(is_not_ldh) {
+        if unicode.contains(is_not_ldh) || self.convert(&unicode)? != expected {
             return Err(Error::Invalid);
         }
+        Ok(expected)
+    }
+
+    /// The back end's answer, which must be letters, digits, hyphens and dots.
+    fn convert(self, unicode: &str) -> Result<String, Error> {
         let backend = self.0.ok_or(Error::NoBackend)?;
-        let ascii = backend(&unicode).ok_or(Error::Invalid)?;
+        let ascii = backend(unicode).ok_or(Error::Invalid)?;
         if !ascii.is_ascii() || ascii.contains(is_not_ldh) {
             return Err(Error::Invalid);
-        }
-        // A mapping can add or remove dots (`⒈` is `1.`), which moves labels: the A-labels are compared
-        // by position only when the label count stayed the same, and a moved one fails.
-        let labels: Vec<&str> = ascii.split('.').collect();
-        for (i, a_label) in &a_labels {
-            if labels.get(*i) != Some(&a_label.as_str()) {
-                return Err(Error::Invalid);
-            }
         }
         Ok(ascii)
     }
@@ -159,7 +170,10 @@ mod tests {
         let builtin = to_ascii(name);
         let refused_anyway = name.contains(is_not_ldh)
             || builtin.as_ref().is_ok_and(|ascii| ascii.contains(is_not_ldh))
-            || name.split('.').filter_map(decode_a_label).any(|u| u.to_ascii_lowercase().starts_with("xn--"));
+            || name
+                .split(['.', '\u{3002}', '\u{FF0E}', '\u{FF61}'])
+                .filter_map(decode_a_label)
+                .any(|u| u.to_ascii_lowercase().starts_with("xn--"));
         checked == builtin || checked == Err(Error::Invalid) && refused_anyway
     }
 
@@ -207,6 +221,10 @@ mod tests {
         "💩.la",
         "ex％ample.com",
         "a\u{2000}b.de",
+        "2C。XN--EEEEl.xn--br-kvkvEEEEEEEEEeEEE",
+        "a⒈b.xn--bcher-kva.de",
+        "example。com",
+        "ü。xn--bcher-kva。de",
     ];
 
     #[test]
@@ -232,6 +250,7 @@ mod tests {
         assert_eq!(Checked(None).to_ascii("bücher.de"), Err(Error::NoBackend));
         assert_eq!(Checked(None).to_ascii("xn--bcher-kva.de"), Err(Error::NoBackend));
         assert_eq!(Checked(None).to_ascii("xn--abc-.de"), Err(Error::Invalid));
+        assert_eq!(Checked(None).to_ascii("EXAMPLE。com"), Ok("example.com".to_owned()));
     }
 
     #[test]
