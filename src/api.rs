@@ -220,6 +220,9 @@ impl Partial {
 pub enum StreamError {
     #[error("The checker's answer could not be read: {0}")]
     Decode(#[from] serde_json::Error),
+    /// A line a shell's own JSON decoder could not read ([`StreamReader::push_with`]); its words.
+    #[error("The checker's answer could not be read: {0}")]
+    Unreadable(String),
     /// The shell gave up on the check; its sentence.
     #[error("{0}")]
     Refused(String),
@@ -239,16 +242,27 @@ pub struct StreamReader {
 impl StreamReader {
     /// Takes the next bytes of the answer; `Ok(true)` when at least one more line was folded.
     pub fn push(&mut self, chunk: &[u8]) -> Result<bool, StreamError> {
+        self.push_with(chunk, |line| Ok(serde_json::from_str(line)?))
+    }
+
+    /// [`StreamReader::push`] with the shell's own JSON decoder for each line: a browser has one built in
+    /// (`JSON.parse`), so the page need not carry serde_json's.
+    pub fn push_with(
+        &mut self,
+        chunk: &[u8],
+        mut decode: impl FnMut(&str) -> Result<Line, StreamError>,
+    ) -> Result<bool, StreamError> {
         self.buffer.extend_from_slice(chunk);
         let mut folded = false;
         while let Some(end) = self.buffer.iter().position(|&b| b == b'\n') {
             let line: Vec<u8> = self.buffer.drain(..=end).collect();
-            // As text: the page reads its other JSON from text too, and one reader type costs less code.
-            let line = std::str::from_utf8(&line).map_err(<serde_json::Error as serde::de::Error>::custom)?;
+            // RFC 8259 §8.1: JSON text is UTF-8.
+            let line = std::str::from_utf8(&line)
+                .map_err(|_| StreamError::Unreadable("a line of it is not UTF-8 text".to_owned()))?;
             if line.bytes().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
-            self.fold(serde_json::from_str(line)?)?;
+            self.fold(decode(line)?)?;
             folded = true;
         }
         Ok(folded)
@@ -295,9 +309,17 @@ impl StreamReader {
     }
 
     /// The whole check's Observations, once the answer has ended with its last line.
-    pub fn finish(mut self) -> Result<Observations, StreamError> {
+    pub fn finish(self) -> Result<Observations, StreamError> {
+        self.finish_with(|line| Ok(serde_json::from_str(line)?))
+    }
+
+    /// [`StreamReader::finish`] with the shell's own JSON decoder, as [`StreamReader::push_with`].
+    pub fn finish_with(
+        mut self,
+        decode: impl FnMut(&str) -> Result<Line, StreamError>,
+    ) -> Result<Observations, StreamError> {
         if !self.buffer.is_empty() {
-            self.push(b"\n")?;
+            self.push_with(b"\n", decode)?;
         }
         match self.partial {
             Some(partial) if partial.done => Ok(partial.observations),

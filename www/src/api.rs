@@ -19,13 +19,12 @@ pub enum Error {
     #[error("{}", reason.as_deref().unwrap_or("The checker answered with an unexpected status."))]
     Http { status: u16, reason: Option<String> },
     #[error("The checker's answer could not be read: {0}")]
-    Decode(#[from] serde_json::Error),
+    Decode(String),
     #[error(transparent)]
     Stream(#[from] StreamError),
 }
 
-/// The worker's answer when it refuses a request: `{"error": "<sentence>"}`. A struct rather than
-/// `serde_json::Value`, so the page carries no decoder for arbitrary JSON.
+/// The worker's answer when it refuses a request: `{"error": "<sentence>"}`.
 #[derive(serde::Deserialize)]
 struct Refusal {
     error: Option<String>,
@@ -35,7 +34,16 @@ struct Refusal {
 pub async fn observe(domain: &str, signal: Option<&AbortSignal>) -> Result<Observations, Error> {
     let response = get("/api/observe", &[("domain", domain)], "application/json", signal).await?;
     let body = refused(response).await?.text().await?;
-    Ok(serde_json::from_str(&body)?)
+    decode(&body).map_err(Error::Decode)
+}
+
+/// JSON text as `T`: read by the browser's `JSON.parse` and taken over with serde-wasm-bindgen, so the pages
+/// carry no JSON parser of their own.
+pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    let value = js_sys::JSON::parse(text).map_err(|e| {
+        e.dyn_ref::<js_sys::Error>().map_or_else(|| "it is not JSON".to_owned(), |e| String::from(e.message()))
+    })?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
 }
 
 /// The stored history of a domain, as JSON; `None` when the server keeps none for it (404: no monitoring
@@ -75,7 +83,7 @@ async fn refused(response: Response) -> Result<Response, Error> {
         return Ok(response);
     }
     let body = response.text().await?;
-    let reason = serde_json::from_str::<Refusal>(&body).ok().and_then(|r| r.error);
+    let reason = decode::<Refusal>(&body).ok().and_then(|r| r.error);
     Err(Error::Http { status, reason })
 }
 
@@ -98,13 +106,17 @@ pub async fn observe_streamed(
         if field("done").is_truthy() {
             break;
         }
-        if reader.push(&js_sys::Uint8Array::new(&field("value")).to_vec())?
+        if reader.push_with(&js_sys::Uint8Array::new(&field("value")).to_vec(), decode_line)?
             && let Some(partial) = reader.partial()
         {
             progress(partial);
         }
     }
-    Ok(reader.finish()?)
+    Ok(reader.finish_with(decode_line)?)
+}
+
+fn decode_line(line: &str) -> Result<mta_sts::api::Line, StreamError> {
+    decode(line).map_err(StreamError::Unreadable)
 }
 
 /// A failed read of the stream (aborted, or the connection broke), in the browser's words.

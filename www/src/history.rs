@@ -61,7 +61,7 @@ pub fn HistoryPage(#[prop(optional, into)] typed: String) -> impl IntoView {
         phase.set(Phase::Loading(domain.clone()));
         spawn_local(async move {
             let next = match api::history(&domain).await {
-                Ok(Some(json)) => match serde_json::from_str::<History>(&json) {
+                Ok(Some(json)) => match api::decode::<History>(&json) {
                     Ok(history) => Phase::Shown(history),
                     Err(e) => Phase::Failed(format!("The history of {domain} could not be read: {e}")),
                 },
