@@ -10,7 +10,7 @@ use std::io::{BufRead as _, BufReader, Write as _};
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 
 use common::{CHECK_WITHIN, Serve, verdict_in, workspace_binary};
-use mta_sts_testkit::webdriver::Browser;
+use mta_sts_testkit::webdriver::{Browser, ENTER};
 
 /// The fixture servers as a process: every `*.bench.test` domain has a valid deployment; a line of domain
 /// names on standard input edits their policy (`max_age` doubled, the record's id unchanged).
@@ -145,5 +145,30 @@ fn the_history_page_shows_both_published_policies_and_the_change() {
     let said = browser.eval("return document.querySelector('.status').textContent;", &[]);
     assert!(said.as_str().unwrap().contains(&format!("keeps no history of {other}")), "{said}");
     assert!(said.as_str().unwrap().contains("mta-sts monitor --db"), "{said}");
+
+    // The form moves between histories as the check page does: a new entry per domain, none for the same
+    // one again, and Back and Forward show what the URL names.
+    let shows_history = "!!document.querySelector('section.history')";
+    let submit = |name: &str| {
+        let input = browser.find("#domain").unwrap();
+        browser.clear(&input);
+        browser.type_into(&input, &format!("{name}{ENTER}"));
+    };
+    submit(domain);
+    browser.wait_for(shows_history, CHECK_WITHIN, "the history after the form");
+    assert!(browser.url().ends_with(&format!("/history?domain={domain}")), "{}", browser.url());
+    let entries = browser.eval("return history.length;", &[]);
+    submit(domain);
+    browser.wait_for(shows_history, CHECK_WITHIN, "the history again");
+    assert_eq!(browser.eval("return history.length;", &[]), entries, "the same domain again adds no entry");
+    browser.back();
+    browser.wait_for("!!document.querySelector('.status .failed')", CHECK_WITHIN, "the first domain's answer");
+    let said = browser
+        .eval("return [document.querySelector('.status').textContent, document.querySelector('#domain').value];", &[]);
+    assert!(said[0].as_str().unwrap().contains(&format!("keeps no history of {other}")), "{said}");
+    assert_eq!(said[1], other, "the field names the domain shown");
+    browser.forward();
+    browser.wait_for(shows_history, CHECK_WITHIN, "the history after Forward");
+    assert_eq!(browser.eval("return document.querySelector('#domain').value;", &[]), domain);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -16,7 +16,9 @@ use mta_sts::preflight::diff_lines;
 
 use crate::api;
 use crate::present::severity_label;
-use crate::widgets::{BodyLines, DiffList, DomainInput, SiteHeader, page_link, query_param, take_over_static_page};
+use crate::widgets::{
+    BodyLines, DiffList, DomainInput, SiteHeader, page_link, push_domain_to_url, query_param, take_over_static_page,
+};
 
 /// Mounts the history page (the `mta-sts-history` bundle).
 pub fn start() {
@@ -53,10 +55,7 @@ pub fn HistoryPage(#[prop(optional, into)] typed: String) -> impl IntoView {
         };
         input_error.set(None);
         if push {
-            let url = page_link("/history", &[("domain", &domain)]);
-            if let Ok(history) = window().history() {
-                let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-            }
+            push_domain_to_url(&domain);
         }
         phase.set(Phase::Loading(domain.clone()));
         spawn_local(async move {
@@ -77,6 +76,17 @@ pub fn HistoryPage(#[prop(optional, into)] typed: String) -> impl IntoView {
     if let Some(domain) = from_url {
         load(&domain, false);
     }
+    // Back and Forward show the history the URL names, or the empty form.
+    let _ = window_event_listener(ev::popstate, move |_| {
+        if let Some(domain) = query_param("domain").filter(|d| !d.is_empty()) {
+            input.set(domain.clone());
+            load(&domain, false);
+        } else {
+            input.set(String::new());
+            input_error.set(None);
+            phase.set(Phase::Idle);
+        }
+    });
     let on_submit = move |ev: ev::SubmitEvent| {
         ev.prevent_default();
         load(&input.get_untracked(), true);

@@ -14,7 +14,7 @@ use mta_sts::{Domain, Observations, Report, Verdict};
 use web_sys::AbortController;
 
 use crate::api;
-use crate::widgets::{now_unix, query_param};
+use crate::widgets::{now_unix, push_domain_to_url, query_param};
 
 /// A finished check: the report and the policy body it was made from (for the byte-true view).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -138,18 +138,6 @@ pub(crate) fn domain_from_url() -> Option<String> {
     query_param("domain").filter(|d| !d.trim().is_empty())
 }
 
-fn push_url(domain: &str) {
-    if domain_from_url().as_deref() == Some(domain) {
-        return;
-    }
-    let Ok(params) = web_sys::UrlSearchParams::new() else { return };
-    params.append("domain", domain);
-    let url = format!("?{}", String::from(params.to_string()));
-    if let Ok(history) = window().history() {
-        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
-    }
-}
-
 fn mark(name: &str) {
     if let Some(performance) = window().performance() {
         let _ = performance.mark(name);
@@ -177,7 +165,7 @@ pub(crate) fn check(
         }
     };
     if nav == Nav::Push {
-        push_url(&domain);
+        push_domain_to_url(&domain);
     }
     let controller = AbortController::new().ok();
     let generation = IN_FLIGHT.with(|f| {

@@ -53,6 +53,20 @@ pub(crate) fn query_param(name: &str) -> Option<String> {
     params.get(name)
 }
 
+/// Makes `?domain=<domain>` the page's URL as a new history entry, so Back returns to what was shown before;
+/// nothing when the URL names that domain already (submitting it again adds no entry).
+pub(crate) fn push_domain_to_url(domain: &str) {
+    if query_param("domain").as_deref() == Some(domain) {
+        return;
+    }
+    let Ok(params) = web_sys::UrlSearchParams::new() else { return };
+    params.append("domain", domain);
+    let url = format!("?{}", String::from(params.to_string()));
+    if let Ok(history) = window().history() {
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
 /// A same-origin link to `path` with the query `pairs` (empty values left out).
 pub(crate) fn page_link(path: &str, pairs: &[(&str, &str)]) -> String {
     let Ok(params) = web_sys::UrlSearchParams::new() else { return path.to_owned() };
