@@ -581,6 +581,49 @@ pub struct Finding {
     /// The lines the edits touch, before and after: what the shells show, without the input at hand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preview: Option<EditPreview>,
+    /// How many more findings of this code the same input has that are not listed ([`fold_repeats`]): a
+    /// record or policy can repeat one mistake thousands of times.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub more: usize,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref, reason = "serde's skip_serializing_if passes a reference")]
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// How many findings of one code about one input are listed; the last one listed counts the rest. A
+/// hostile record of 64 KB repeats `;;` 32,000 times: a page or terminal listing each is slow to show and no
+/// help, and the first few say what to fix.
+pub const LISTED_PER_CODE: usize = 10;
+
+/// Keeps, in order, the first [`LISTED_PER_CODE`] findings of each code about each input (the record of
+/// `record_index`, or the one input without), and counts the others in [`Finding::more`] of the last one
+/// kept.
+pub fn fold_repeats(findings: &mut Vec<Finding>) {
+    if findings.len() <= LISTED_PER_CODE {
+        return;
+    }
+    // Per code and input: how many were kept, and where the last kept one is. Searched from the newest:
+    // a reader reports one input after the other, so the key sought is almost always among the last.
+    let mut listed: Vec<(Code, Option<usize>, usize, usize)> = Vec::new();
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len().min(64));
+    for finding in findings.drain(..) {
+        let key = (finding.code, finding.record_index);
+        match listed.iter().rposition(|&(code, record, ..)| (code, record) == key) {
+            Some(i) if listed[i].2 >= LISTED_PER_CODE => kept[listed[i].3].more += 1 + finding.more,
+            Some(i) => {
+                listed[i].2 += 1;
+                listed[i].3 = kept.len();
+                kept.push(finding);
+            }
+            None => {
+                listed.push((key.0, key.1, 1, kept.len()));
+                kept.push(finding);
+            }
+        }
+    }
+    *findings = kept;
 }
 
 /// The part of the input a fix's edits change, as it is and as it becomes. Control characters and line
@@ -727,6 +770,17 @@ impl Finding {
             artifacts: Vec::new(),
             edits: Vec::new(),
             preview: None,
+            more: 0,
+        }
+    }
+
+    /// What a shell shows under a finding that stands for repeats ([`Finding::more`]): `None` for one that
+    /// stands for itself alone.
+    pub fn more_sentence(&self) -> Option<String> {
+        match self.more {
+            0 => None,
+            1 => Some(crate::message::evaluate::more_not_listed_one()),
+            n => Some(crate::message::evaluate::more_not_listed(n)),
         }
     }
 
@@ -784,6 +838,12 @@ pub struct Parsed<T> {
 }
 
 impl<T> Parsed<T> {
+    /// The reading and its findings, repeats folded ([`fold_repeats`]).
+    pub(crate) fn folded(value: Option<T>, mut findings: Vec<Finding>) -> Parsed<T> {
+        fold_repeats(&mut findings);
+        Parsed { value, findings }
+    }
+
     /// Valid means: no `error` finding.
     pub fn valid(&self) -> bool {
         self.value.is_some() && !self.findings.iter().any(|f| f.severity == Severity::Error)
@@ -808,6 +868,47 @@ impl<T> Parsed<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Per code and record, in order: the first `LISTED_PER_CODE` stay, the last of them counts the rest
+    /// (and what they had folded already), and a short list is left alone.
+    #[test]
+    fn repeats_fold_into_the_last_listed_per_code_and_record() {
+        let finding = |code: Code, record: Option<usize>, more: usize| {
+            let mut f = Finding::new(code, "");
+            f.record_index = record;
+            f.more = more;
+            f
+        };
+        let mut few = vec![finding(Code::RecordFieldEmpty, None, 0); LISTED_PER_CODE];
+        fold_repeats(&mut few);
+        assert_eq!(few.len(), LISTED_PER_CODE);
+        assert!(few.iter().all(|f| f.more == 0));
+
+        let mut findings = Vec::new();
+        for i in 0..25 {
+            findings.push(finding(Code::RecordFieldEmpty, Some(0), 0));
+            findings.push(finding(Code::RecordFieldEmpty, Some(1), usize::from(i == 24) * 5));
+            if i % 5 == 0 {
+                findings.push(finding(Code::RecordIdInvalid, Some(0), 0));
+            }
+        }
+        fold_repeats(&mut findings);
+        let listed = |code: Code, record: Option<usize>| -> Vec<usize> {
+            findings.iter().filter(|f| f.code == code && f.record_index == record).map(|f| f.more).collect()
+        };
+        let mut folded = vec![0; LISTED_PER_CODE - 1];
+        folded.push(25 - LISTED_PER_CODE);
+        assert_eq!(listed(Code::RecordFieldEmpty, Some(0)), folded);
+        *folded.last_mut().unwrap() += 5;
+        assert_eq!(listed(Code::RecordFieldEmpty, Some(1)), folded);
+        assert_eq!(listed(Code::RecordIdInvalid, Some(0)), vec![0; 5]);
+        // In order: the first findings are the first three read.
+        let first: Vec<(Code, Option<usize>)> = findings.iter().take(3).map(|f| (f.code, f.record_index)).collect();
+        assert_eq!(
+            first,
+            [(Code::RecordFieldEmpty, Some(0)), (Code::RecordFieldEmpty, Some(1)), (Code::RecordIdInvalid, Some(0))]
+        );
+    }
 
     #[test]
     fn codes_round_trip_through_their_text() {

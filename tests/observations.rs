@@ -207,3 +207,41 @@ fn the_reports_pages_live_policy_agrees_with_the_evaluator() {
     }
     assert!(compared >= 10, "{compared} scenarios with a policy");
 }
+
+/// A record that repeats one mistake (a hundred times here; a TXT record of 64 KB can hold 32,000): the
+/// report lists the first few findings of the code, the last of them counts the rest, and the summary counts
+/// them all.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn a_mistake_repeated_a_hundred_times_is_listed_a_few_times_and_counted() {
+    // One character-string of at most 255 bytes.
+    let tlsrpt = format!("v=TLSRPTv1; rua=mailto:tlsrpt@example.com;{}", " ;".repeat(100));
+    let json = serde_json::json!({
+        "rule": "RFC 8460 §3: one `;` between fields",
+        "domain": "example.com",
+        "zone": [
+            ["_mta-sts.example.com", "TXT", "v=STSv1; id=20240101;"],
+            ["_smtp._tls.example.com", "TXT", tlsrpt],
+            ["example.com", "MX", "10 mail.example.com"],
+            ["mta-sts.example.com", "A", "192.0.2.10"],
+        ],
+        "policy": {"body": "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800\n"},
+        "expect": {"verdict": "enforce", "valid": false, "codes": []},
+    });
+    let scenario: Scenario = serde_json::from_value(json).unwrap();
+    let report = evaluate(&scenario.observations(), NOW).unwrap();
+    let empty: Vec<usize> =
+        report.findings.iter().filter(|f| f.code == Code::TlsrptFieldEmpty).map(|f| f.more).collect();
+    let listed = mta_sts::finding::LISTED_PER_CODE;
+    assert_eq!(empty.len(), listed, "{:#?}", report.findings);
+    assert_eq!(empty.last(), Some(&(100 - listed)));
+    let last = report.findings.iter().rfind(|f| f.code == Code::TlsrptFieldEmpty).unwrap();
+    assert_eq!(last.more_sentence().as_deref(), Some("The same problem occurs 90 more times; those are not listed."));
+    assert!(empty[..listed - 1].iter().all(|&more| more == 0));
+    assert_eq!(report.verdict.as_str(), "enforce", "{:#?}", report.findings);
+    assert!(report.summary.ends_with("100 problems need fixing."), "{}", report.summary);
+    let json = serde_json::to_value(&report).unwrap();
+    let more: Vec<&serde_json::Value> =
+        json["findings"].as_array().unwrap().iter().filter_map(|f| f.get("more")).collect();
+    assert_eq!(more, [&serde_json::json!(100 - listed)], "only the last listed finding carries `more`");
+}

@@ -147,6 +147,9 @@ pub(crate) fn finding(out: &mut Out, p: Painter, indent: &str, f: &Finding, sour
     let (style, icon) = severity_style(f.severity);
     let head = p.paint(style, format!("{icon} {}[{}]", f.severity.as_str(), f.code));
     out.line(format_args!("{indent}{head} {}", p.paint(BOLD, clean(&f.message))));
+    if let Some(more) = f.more_sentence() {
+        out.line(format_args!("{indent}  {more}"));
+    }
     let gutter = p.paint(CYAN, "|");
     if let (Some(span), Some(source)) = (f.span, source) {
         let ex = source.excerpt(span);

@@ -123,6 +123,22 @@ fn parse_record_invalid_exits_1_with_findings() {
     }
 }
 
+/// A mistake repeated 300 times: ten findings listed, the last counting the other 290 (`more`), in the JSON
+/// and in the text.
+#[test]
+fn parse_record_lists_a_repeated_mistake_ten_times_and_counts_the_rest() {
+    let record = format!("v=STSv1; id=1;{}", " ;".repeat(300));
+    let v = json_of(&run(&["parse", "record", "--json", &record]));
+    let findings = v["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 10, "{v}");
+    assert!(findings.iter().all(|f| f["code"] == "record-field-empty"), "{v}");
+    let more: Vec<&serde_json::Value> = findings.iter().filter_map(|f| f.get("more")).collect();
+    assert_eq!(more, [&serde_json::json!(290)], "{v}");
+    let text = run(&["parse", "record", &record]);
+    assert_eq!(text.stdout.matches("error[record-field-empty]").count(), 10, "{}", text.stdout);
+    assert!(text.stdout.contains("The same problem occurs 290 more times; those are not listed."), "{}", text.stdout);
+}
+
 #[test]
 fn parse_record_multiple_records_exit_1() {
     let r = run(&["parse", "record", "--json", "v=STSv1; id=1;", "v=STSv1; id=2;"]);
@@ -218,14 +234,28 @@ fn parse_policy_survives_binary_and_escape_bytes() {
     assert_eq!(json_of(&r)["valid"], false);
 }
 
+/// A flood of one mistake is ten findings, the last counting the rest; a flood of many different ones is
+/// capped in the human output, which points to `--json` for all of them.
 #[test]
-fn parse_policy_human_output_caps_a_flood_of_findings() {
+fn human_output_folds_repeats_and_caps_a_flood_of_findings() {
     let body = "junk line\n".repeat(20_000);
     let r = run_stdin(&["parse", "policy"], body.as_bytes());
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("more findings; run with --json"), "{}", &r.stdout[r.stdout.len().saturating_sub(500)..]);
+    assert!(r.stdout.contains("occurs 19990 more times"), "{}", &r.stdout[r.stdout.len().saturating_sub(500)..]);
     let all = json_of(&run_stdin(&["parse", "policy", "--json"], body.as_bytes()));
-    assert!(all["findings"].as_array().unwrap().len() > 100);
+    let junk: Vec<&serde_json::Value> = all["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["message"].as_str().unwrap().contains("junk"))
+        .collect();
+    assert_eq!(junk.len(), 10, "{all}");
+    assert_eq!(junk[9]["more"], 19_990, "{all}");
+
+    // 120 records with a bad id each: each record's findings are its own, more than are shown.
+    let records = (0..120).map(|i| format!("v=STSv1; id=bad-{i};")).collect::<Vec<_>>().join("\n");
+    let r = run_stdin(&["parse", "record"], records.as_bytes());
+    assert!(r.stdout.contains("more findings; run with --json"), "{}", &r.stdout[r.stdout.len().saturating_sub(500)..]);
 }
 
 #[test]

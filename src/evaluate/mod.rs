@@ -363,6 +363,7 @@ pub fn evaluate_partial(obs: &Observations, pending: &[Probe], now: u64) -> Resu
         },
         (RecordState::Unusable | RecordState::Usable | RecordState::Pending, _) => Verdict::Invalid,
     };
+    crate::finding::fold_repeats(&mut findings);
     personalise_fixes(&mut findings, &record_name, &new_id, record_state == RecordState::Usable);
     let valid = !findings.iter().any(|f| f.severity == Severity::Error);
     let summary = summarise(verdict, d, &findings);
@@ -406,7 +407,8 @@ fn personalise_fixes(findings: &mut [Finding], record_name: &str, new_id: &str, 
 }
 
 fn summarise(verdict: Verdict, d: &str, findings: &[Finding]) -> String {
-    let errors = findings.iter().filter(|f| f.severity == Severity::Error).count();
+    // Repeats a finding folded in count as the problems they are.
+    let errors: usize = findings.iter().filter(|f| f.severity == Severity::Error).map(|f| 1 + f.more).sum();
     let verdict_sentence = match verdict {
         Verdict::Enforce => words::summary_enforce(d),
         Verdict::Testing => words::summary_testing(d),

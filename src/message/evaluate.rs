@@ -258,6 +258,10 @@ texts! { "evaluate";
     summary_one_problem() => "One problem needs fixing.";
     summary_problems(count) => "{count} problems need fixing.";
 
+    // ----- A finding that stands for repeats not listed (`Finding::more`) -----
+    more_not_listed_one() => "The same problem occurs once more; that one is not listed.";
+    more_not_listed(count) => "The same problem occurs {count} more times; those are not listed.";
+
     // ----- Why a DNS lookup failed: the `reason` of the lookup findings and the evidence panel -----
     reason_not_run() => "the check did not run this DNS query";
     reason_timeout() => "the DNS-over-HTTPS resolver did not answer in time";

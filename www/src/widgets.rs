@@ -219,6 +219,7 @@ pub(crate) fn FindingItem(finding: Finding) -> impl IntoView {
                 </a>
             </p>
             <p class="message">{finding.message.clone()}</p>
+            {finding.more_sentence().map(|more| view! { <p class="more">{more}</p> })}
             <p class="rfc">
                 "See "
                 {links.into_iter().map(|c| view! {

@@ -351,6 +351,32 @@ async fn the_history_view_shows_both_policies_the_change_and_the_diff() {
     host.remove();
 }
 
+/// A record that repeats one mistake a hundred times shows ten findings of it, the last saying how many more
+/// there are.
+#[wasm_bindgen_test]
+async fn a_repeated_mistake_is_shown_ten_times_and_counted() {
+    let tlsrpt = format!("v=TLSRPTv1; rua=mailto:tlsrpt@example.com;{}", " ;".repeat(100));
+    let json = serde_json::json!({
+        "rule": "RFC 8460 §3: one `;` between fields",
+        "domain": "example.com",
+        "zone": [
+            ["_mta-sts.example.com", "TXT", "v=STSv1; id=20240101;"],
+            ["_smtp._tls.example.com", "TXT", tlsrpt],
+            ["example.com", "MX", "10 mail.example.com"],
+            ["mta-sts.example.com", "A", "192.0.2.10"],
+        ],
+        "policy": {"body": "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800\n"},
+        "expect": {"verdict": "enforce", "valid": false, "codes": []},
+    });
+    let (_, checked) = checked(&json.to_string());
+    let host = render(checked).await;
+    assert_eq!(texts(&host, "li.finding[data-code='tlsrpt-field-empty']").len(), 10);
+    assert_eq!(
+        texts(&host, "li.finding[data-code='tlsrpt-field-empty'] p.more"),
+        ["The same problem occurs 90 more times; those are not listed."]
+    );
+}
+
 /// The pages lend the core the browser's UTS #46 (`lend_browser_uts46`): on the UTS #46 corpus (every source
 /// string of Unicode's IdnaTestV2.txt and the domain tests' names), ToASCII and `Domain::parse` give here what
 /// the built-in back end gives natively (src/uts46.rs writes and checks the expected columns).
