@@ -214,21 +214,8 @@ fn the_reports_pages_live_policy_agrees_with_the_evaluator() {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn a_mistake_repeated_a_hundred_times_is_listed_a_few_times_and_counted() {
-    // One character-string of at most 255 bytes.
-    let tlsrpt = format!("v=TLSRPTv1; rua=mailto:tlsrpt@example.com;{}", " ;".repeat(100));
-    let json = serde_json::json!({
-        "rule": "RFC 8460 §3: one `;` between fields",
-        "domain": "example.com",
-        "zone": [
-            ["_mta-sts.example.com", "TXT", "v=STSv1; id=20240101;"],
-            ["_smtp._tls.example.com", "TXT", tlsrpt],
-            ["example.com", "MX", "10 mail.example.com"],
-            ["mta-sts.example.com", "A", "192.0.2.10"],
-        ],
-        "policy": {"body": "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800\n"},
-        "expect": {"verdict": "enforce", "valid": false, "codes": []},
-    });
-    let scenario: Scenario = serde_json::from_value(json).unwrap();
+    let scenario: Scenario =
+        serde_json::from_str(include_str!("fixtures/observations/tlsrpt-repeated-empty-fields.json")).unwrap();
     let report = evaluate(&scenario.observations(), NOW).unwrap();
     let empty: Vec<usize> =
         report.findings.iter().filter(|f| f.code == Code::TlsrptFieldEmpty).map(|f| f.more).collect();

@@ -355,20 +355,8 @@ async fn the_history_view_shows_both_policies_the_change_and_the_diff() {
 /// there are.
 #[wasm_bindgen_test]
 async fn a_repeated_mistake_is_shown_ten_times_and_counted() {
-    let tlsrpt = format!("v=TLSRPTv1; rua=mailto:tlsrpt@example.com;{}", " ;".repeat(100));
-    let json = serde_json::json!({
-        "rule": "RFC 8460 §3: one `;` between fields",
-        "domain": "example.com",
-        "zone": [
-            ["_mta-sts.example.com", "TXT", "v=STSv1; id=20240101;"],
-            ["_smtp._tls.example.com", "TXT", tlsrpt],
-            ["example.com", "MX", "10 mail.example.com"],
-            ["mta-sts.example.com", "A", "192.0.2.10"],
-        ],
-        "policy": {"body": "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800\n"},
-        "expect": {"verdict": "enforce", "valid": false, "codes": []},
-    });
-    let (_, checked) = checked(&json.to_string());
+    let (_, json) = fixture!("tlsrpt-repeated-empty-fields");
+    let (_, checked) = checked(json);
     let host = render(checked).await;
     assert_eq!(texts(&host, "li.finding[data-code='tlsrpt-field-empty']").len(), 10);
     assert_eq!(
