@@ -774,6 +774,11 @@ impl Finding {
         }
     }
 
+    /// How many times the problem occurs: this finding and the repeats folded into it ([`Finding::more`]).
+    pub fn occurrences(&self) -> usize {
+        1 + self.more
+    }
+
     /// What a shell shows under a finding that stands for repeats ([`Finding::more`]): `None` for one that
     /// stands for itself alone.
     pub fn more_sentence(&self) -> Option<String> {

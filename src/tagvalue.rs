@@ -563,7 +563,7 @@ fn keep_edits_that_fix(record: &[u8], findings: &mut [Finding], reread: &dyn Fn(
         let after = crate::message::wordless(|| reread(&apply_edits(record, &findings[i].edits)));
         let code = findings[i].code;
         // A reread's findings may be folded (`fold_repeats`): each counts as itself and what it folded in.
-        let count = |list: &[Finding]| list.iter().filter(|f| f.code == code).map(|f| 1 + f.more).sum::<usize>();
+        let count = |list: &[Finding]| list.iter().filter(|f| f.code == code).map(Finding::occurrences).sum::<usize>();
         let fixed = count(&after) < count(findings);
         let nothing_new = after
             .iter()
@@ -907,7 +907,7 @@ mod tests {
     fn edits_fix<T: TagValueRecord>(records: &[Vec<u8>]) -> Result<(), TestCaseError> {
         let before = parse_rrset::<T, _>(records);
         let count =
-            |p: &Parsed<T>, code| p.findings.iter().filter(|f| f.code == code).map(|f| 1 + f.more).sum::<usize>();
+            |p: &Parsed<T>, code| p.findings.iter().filter(|f| f.code == code).map(Finding::occurrences).sum::<usize>();
         for finding in before.findings.iter().filter(|f| !f.edits.is_empty()) {
             let index = finding.record_index.unwrap_or(0);
             let mut fixed = records.to_vec();

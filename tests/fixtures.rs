@@ -20,7 +20,7 @@
 
 use base64::Engine as _;
 use include_dir::{Dir, include_dir};
-use mta_sts::finding::{ArtifactKind, Parsed};
+use mta_sts::finding::{ArtifactKind, Finding, Parsed};
 use mta_sts::{MxPattern, Policy, StsRecord, TlsRptRecord};
 use serde::Serialize;
 use serde_json::Value;
@@ -127,7 +127,8 @@ fn check<T: Serialize>(case: &Value, parsed: &Parsed<T>) -> Vec<String> {
 /// to, the parser reports that rule fewer times and no error appears that was not there before.
 fn check_edits<T>(inputs: &[Vec<u8>], parse: impl Fn(&[Vec<u8>]) -> Parsed<T>) -> Vec<String> {
     let before = parse(inputs);
-    let count = |p: &Parsed<T>, code| p.findings.iter().filter(|f| f.code == code).map(|f| 1 + f.more).sum::<usize>();
+    let count =
+        |p: &Parsed<T>, code| p.findings.iter().filter(|f| f.code == code).map(Finding::occurrences).sum::<usize>();
     let mut problems = Vec::new();
     for finding in before.findings.iter().filter(|f| !f.edits.is_empty()) {
         // The shells show the change from the preview alone.

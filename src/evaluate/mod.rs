@@ -408,7 +408,7 @@ fn personalise_fixes(findings: &mut [Finding], record_name: &str, new_id: &str, 
 
 fn summarise(verdict: Verdict, d: &str, findings: &[Finding]) -> String {
     // Repeats a finding folded in count as the problems they are.
-    let errors: usize = findings.iter().filter(|f| f.severity == Severity::Error).map(|f| 1 + f.more).sum();
+    let errors: usize = findings.iter().filter(|f| f.severity == Severity::Error).map(Finding::occurrences).sum();
     let verdict_sentence = match verdict {
         Verdict::Enforce => words::summary_enforce(d),
         Verdict::Testing => words::summary_testing(d),
