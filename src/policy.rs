@@ -45,6 +45,17 @@ pub enum Mode {
 }
 
 impl Mode {
+    /// A mode value as the grammar has it, case-sensitive.
+    pub fn parse(value: &[u8]) -> Option<Mode> {
+        match value {
+            // RFC 8461 §3.2: `sts-policy-mode-value = %s"testing" / %s"enforce" / %s"none"`.
+            b"enforce" => Some(Mode::Enforce),
+            b"testing" => Some(Mode::Testing),
+            b"none" => Some(Mode::None),
+            _ => None,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Mode::Enforce => "enforce",
@@ -129,6 +140,26 @@ fn max_age_value(input: &[u8]) -> IResult<&[u8], &[u8]> {
 /// both sides and checked UTF-8, so what is left to enforce is: not empty, no CTL, no HTAB.
 fn ext_value(input: &[u8]) -> IResult<&[u8], &[u8]> {
     recognize(take_while_m_n(1, usize::MAX, |b: u8| b == b' ' || b > 0x20 && b != 0x7F)).parse(input)
+}
+
+/// The policy lines of `body` as `(start offset, name, value)`: the name before the first colon and the value
+/// after it, both without surrounding `*WSP`; a line without a colon is skipped. What the sender model
+/// reads a repeated field with (`crate::senders`); the reader itself does not go through it.
+pub(crate) fn fields(body: &[u8]) -> impl Iterator<Item = (usize, &[u8], &[u8])> {
+    let mut rest = body;
+    std::iter::from_fn(move || {
+        loop {
+            if rest.is_empty() {
+                return None;
+            }
+            let start = body.len() - rest.len();
+            let (after, (content, _)) = line(rest).ok()?;
+            rest = after;
+            let Ok((tail, name)) = until_colon(content) else { continue };
+            let Ok((value, _)) = field_delim(tail) else { continue };
+            return Some((start, trim_wsp_start(trim_wsp_end(name)), trim_wsp_end(value)));
+        }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -722,13 +753,7 @@ impl<'a> Reader<'a> {
     }
 
     fn mode(&mut self, number: usize, value: &'a [u8], value_text: &str) {
-        let mode = match value {
-            // RFC 8461 §3.2: `sts-policy-mode-value = %s"testing" / %s"enforce" / %s"none"`.
-            b"enforce" => Some(Mode::Enforce),
-            b"testing" => Some(Mode::Testing),
-            b"none" => Some(Mode::None),
-            _ => None,
-        };
+        let mode = Mode::parse(value);
         if let Some(first) = &self.mode {
             let (line, same) = (first.line, first.raw == value);
             return self.duplicate(number, "mode", line, value, same);

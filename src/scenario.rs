@@ -68,6 +68,13 @@ pub struct Expect {
     /// Substrings some finding's fix must contain.
     #[serde(default)]
     pub fix_contains: Vec<String>,
+    /// Sender id → its outcome (`enforce`, `testing`, `none`, `no-policy`, `mail-fails`); when given, it
+    /// names every modelled sender.
+    #[serde(default)]
+    pub senders: Option<std::collections::BTreeMap<String, String>>,
+    /// Sender id → the MX hosts it would refuse; a sender not named refuses none.
+    #[serde(default)]
+    pub mx_refused: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 fn error_class(text: &str) -> Result<ErrorClass, String> {

@@ -80,11 +80,56 @@ fn observation_scenarios() {
         if report.summary.is_empty() {
             problems.push("empty summary".to_owned());
         }
+        problems.extend(sender_problems(&scenario, &report));
         if !problems.is_empty() {
             failures.push(format!("{name}:\n  {}\n  findings: {:#?}", problems.join("\n  "), report.findings));
         }
     }
     assert!(failures.is_empty(), "{} scenarios failed:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// What the scenario expects of each modelled sender, against the report's sender outcomes.
+fn sender_problems(scenario: &Scenario, report: &mta_sts::Report) -> Vec<String> {
+    let mut problems = Vec::new();
+    let refused: std::collections::BTreeMap<String, Vec<String>> = report
+        .senders
+        .iter()
+        .filter(|s| !s.mx_refused.is_empty())
+        .map(|s| (s.id.clone(), s.mx_refused.clone()))
+        .collect();
+    if refused != scenario.expect.mx_refused {
+        problems.push(format!("mx_refused: expected {:?}, got {refused:?}", scenario.expect.mx_refused));
+    }
+    // The RFC reference reaches the report's verdict.
+    if let Some(rfc) = report.senders.first() {
+        let agrees = match report.verdict.as_str() {
+            "enforce" => matches!(rfc.outcome.as_str(), "enforce" | "mail-fails"),
+            "not-deployed" | "invalid" => rfc.outcome.as_str() == "no-policy",
+            verdict => rfc.outcome.as_str() == verdict,
+        };
+        if rfc.id != "rfc" || !agrees {
+            problems.push(format!(
+                "the RFC reference says {} where the verdict is {}",
+                rfc.outcome.as_str(),
+                report.verdict.as_str()
+            ));
+        }
+    }
+    for sender in &report.senders {
+        if sender.sources.is_empty() {
+            problems.push(format!("{} names no source", sender.id));
+        }
+        if (sender.outcome.as_str() == "mail-fails") == sender.mx_refused.is_empty() {
+            problems.push(format!("{}: mail-fails exactly when some MX host is refused", sender.id));
+        }
+    }
+    let Some(expected) = &scenario.expect.senders else { return problems };
+    let got: std::collections::BTreeMap<String, String> =
+        report.senders.iter().map(|s| (s.id.clone(), s.outcome.as_str().to_owned())).collect();
+    if &got != expected {
+        problems.push(format!("senders: expected {expected:?}, got {got:?}"));
+    }
+    problems
 }
 
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]

@@ -15,6 +15,7 @@ use crate::observe::{CertificateInfo, DnsResult, ErrorClass, Observations, Polic
 use crate::plan::ProbeKind;
 use crate::policy::{Mode, Policy, PolicyDraft};
 use crate::record::{StsRecord, fresh_id};
+use crate::senders::SenderOutcome;
 use crate::tlsrpt::TlsRptRecord;
 
 mod mx;
@@ -138,6 +139,10 @@ pub struct Report {
     /// The probes a streamed check still waits for; what depends on them is left out until they answer.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<Probe>,
+    /// What each modelled sender would do with the domain (`crate::senders::model::MODELS`, the RFC
+    /// first); empty while the record lookup has failed or is pending.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub senders: Vec<SenderOutcome>,
 }
 
 /// Observations that cannot be interpreted at all.
@@ -371,6 +376,7 @@ pub fn evaluate_partial(obs: &Observations, pending: &[Probe], now: u64) -> Resu
         PolicyState::Valid(policy) => Some(policy),
         _ => None,
     };
+    let senders = sender_outcomes(obs, verdict, &findings, &mx, mx_known, policy.as_ref(), &evidence);
     let pending = pending.to_vec();
     Ok(Report {
         domain: d.to_owned(),
@@ -384,6 +390,42 @@ pub fn evaluate_partial(obs: &Observations, pending: &[Probe], now: u64) -> Resu
         mx,
         evidence,
         pending,
+        senders,
+    })
+}
+
+/// Each modelled sender's reading of what was found, from the same inputs the findings came from.
+fn sender_outcomes(
+    obs: &Observations,
+    verdict: Verdict,
+    findings: &[Finding],
+    mx: &[MxHost],
+    mx_known: bool,
+    policy: Option<&Policy>,
+    evidence: &Evidence,
+) -> Vec<SenderOutcome> {
+    let (body, content_type) = match obs.policy.as_ref().map(|p| &p.result) {
+        Some(crate::observe::PolicyResult::Response { body, headers, .. }) => {
+            (Some(body.as_slice()), headers.content_type.as_deref())
+        }
+        _ => (None, None),
+    };
+    let records = evidence
+        .dns
+        .iter()
+        .find(|e| e.probe == ProbeKind::StsRecord)
+        .and_then(|e| e.response.as_ref())
+        .map(DnsResponse::txt_records)
+        .unwrap_or_default();
+    crate::senders::outcome::outcomes(&crate::senders::outcome::Seen {
+        verdict,
+        findings,
+        mx,
+        mx_known,
+        policy,
+        body,
+        content_type,
+        records: &records,
     })
 }
 

@@ -151,6 +151,7 @@ pub mod bounce;
 pub mod compare;
 pub mod evaluate;
 pub mod mx;
+pub mod outcome;
 pub mod policy;
 pub mod record;
 pub mod report;
@@ -159,7 +160,7 @@ pub mod tlsrpt;
 
 /// Every text that is not a finding (summaries, notes, paragraphs of fixes), table by table.
 pub fn texts() -> impl Iterator<Item = &'static Text> {
-    [bounce::TEXTS, compare::TEXTS, evaluate::TEXTS, mx::TEXTS, report::TEXTS, reports_page::TEXTS]
+    [bounce::TEXTS, compare::TEXTS, evaluate::TEXTS, mx::TEXTS, report::TEXTS, reports_page::TEXTS, outcome::TEXTS]
         .into_iter()
         .flatten()
 }
@@ -425,7 +426,11 @@ mod tests {
     fn senders_sentence_follows_the_table() {
         let sentence = senders_sentence(Code::PolicyDuplicateField);
         assert!(sentence.starts_with("Real senders differ: "), "{sentence}");
-        assert!(sentence.contains("mox and KumoMTA ignore the whole policy"), "{sentence}");
+        assert!(
+            sentence.contains("KumoMTA ignores the whole policy; mox ignores the whole policy when a repeated"),
+            "{sentence}"
+        );
+        assert!(sentence.contains("mox uses the first when the repeated field is `mode` or `max_age`"), "{sentence}");
         assert!(senders_sentence(Code::RecordMissing).is_empty());
         let none = senders_sentence(Code::PolicyModeNone);
         assert!(

@@ -18,11 +18,17 @@
 //!   `Response::text`, which sniffs a BOM and replaces malformed UTF-8;
 //! * mailauth: postalsys/mailauth @d2616c6 (release 5.0.2, `lib/mta-sts.js`, `lib/parse-dkim-headers.js`).
 //!
-//! Exchange Online and Gmail are not listed: no behaviour that departs from the RFC could be verified in
-//! their vendors' documentation (Google's help pages describe how to publish a policy, not how Gmail
+//! Exchange Online and Gmail have no rows: no parsing behaviour that departs from the RFC could be verified
+//! in their vendors' documentation (Google's help pages describe how to publish a policy, not how Gmail
 //! parses one; the "first `rua` only" report for Microsoft comes from a third party, not from Microsoft).
+//! What their documentation does say is in their [`model`]s.
 
 use serde::Serialize;
+
+pub mod model;
+pub mod outcome;
+
+pub use outcome::{Outcome, SenderOutcome};
 
 /// A sending MTA, policy resolver, library or service whose MTA-STS / TLS-RPT handling was read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -117,13 +123,45 @@ pub struct Deviation {
     /// (completes "…ignores the record when …").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub when: Option<&'static str>,
+    /// `when` as the outcome engine checks it against what was observed ([`Condition::Always`] without one).
+    #[serde(skip)]
+    pub applies: Condition,
     /// One plain sentence: what the sender does.
     pub detail: &'static str,
     /// A GitHub permalink with line anchor to the code that does it, or a vendor documentation URL.
     pub source: &'static str,
 }
 
+/// The case a [`Deviation`] is limited to, in a form the outcome engine checks against what was observed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Condition {
+    /// Every finding of the rule.
+    Always,
+    /// The field the finding is about (a repeated field, in the record or the policy) is one of these.
+    Field(&'static [&'static str]),
+    /// The finding is about a repeated field of this name whose value is not this text.
+    FieldValueIsNot(&'static str, &'static str),
+    /// The policy line the finding is about holds a second colon.
+    SecondColon,
+    /// The policy has no `mx` line.
+    NoMx,
+    /// The policy's Content-Type names no charset.
+    NoCharset,
+}
+
 pub const SENDERS: &[Sender] = &[
+    Sender {
+        id: "gmail",
+        name: "Gmail",
+        kind: SenderKind::Service,
+        home: "https://support.google.com/a/answer/9276511",
+    },
+    Sender {
+        id: "exchange-online",
+        name: "Exchange Online",
+        kind: SenderKind::Service,
+        home: "https://learn.microsoft.com/en-us/purview/enhancing-mail-flow-with-mta-sts",
+    },
     Sender { id: "mox", name: "mox", kind: SenderKind::Mta, home: "https://github.com/mjl-/mox" },
     Sender {
         id: "maddy",
@@ -227,7 +265,7 @@ const fn row(
     detail: &'static str,
     source: &'static str,
 ) -> Deviation {
-    Deviation { code, sender, behaviour, when: None, detail, source }
+    Deviation { code, sender, behaviour, when: None, applies: Condition::Always, detail, source }
 }
 
 /// A row whose behaviour holds only in the case `when` describes.
@@ -235,11 +273,11 @@ const fn row_when(
     code: &'static str,
     sender: &'static str,
     behaviour: Behaviour,
-    when: &'static str,
+    (when, applies): (&'static str, Condition),
     detail: &'static str,
     source: &'static str,
 ) -> Deviation {
-    Deviation { code, sender, behaviour, when: Some(when), detail, source }
+    Deviation { code, sender, behaviour, when: Some(when), applies, detail, source }
 }
 
 use Behaviour::{Accepts, FirstWins, IgnoresField, IgnoresPolicy, IgnoresRecord, LastWins, Merges, Other};
@@ -257,15 +295,24 @@ pub const DEVIATIONS: &[Deviation] = &[
         "record-duplicate-field",
         "mox",
         IgnoresRecord,
-        "the repeated field is `id`",
+        ("the repeated field is `id`", Condition::Field(&["id"])),
         "A second `id=` field is left unparsed, so the record fails with leftover characters and the domain is treated as having no valid record.",
         mox!("mtasts/parse.go#L56-L71"),
     ),
-    row(
+    row_when(
+        "policy-duplicate-field",
+        "mox",
+        FirstWins,
+        ("the repeated field is `mode` or `max_age`", Condition::Field(&["mode", "max_age"])),
+        "Repeated `mode` and `max_age` keep the first value.",
+        mox!("mtasts/parse.go#L107-L118"),
+    ),
+    row_when(
         "policy-duplicate-field",
         "mox",
         IgnoresPolicy,
-        "Repeated `mode` and `max_age` keep the first value, but every repeated `version` line must itself read `STSv1` or the whole policy is rejected.",
+        ("a repeated `version` line does not read `STSv1`", Condition::FieldValueIsNot("version", "STSv1")),
+        "Every repeated `version` line must itself read `STSv1`, or the whole policy is rejected.",
         mox!("mtasts/parse.go#L107-L118"),
     ),
     row(
@@ -378,7 +425,7 @@ pub const DEVIATIONS: &[Deviation] = &[
         "policy-unknown-field",
         "maddy",
         IgnoresPolicy,
-        "the line has a second colon",
+        ("the line has a second colon", Condition::SecondColon),
         "A line with more than one colon, such as an extension whose value contains `:`, makes the whole policy malformed.",
         gomtasts!("mtasts.go#L90-L93"),
     ),
@@ -488,7 +535,7 @@ pub const DEVIATIONS: &[Deviation] = &[
         "policy-mode-none",
         "chasquid",
         IgnoresPolicy,
-        "the policy has no mx line",
+        ("the policy has no mx line", Condition::NoMx),
         "At least one mx is required even with `mode: none`, so a `none` policy without mx is rejected.",
         chasquid!("#L148-L152"),
     ),
@@ -599,6 +646,21 @@ pub const DEVIATIONS: &[Deviation] = &[
         snawoot!("resolver.py#L121-L136"),
     ),
     row(
+        "policy-bom",
+        "postfix-mta-sts-resolver",
+        IgnoresPolicy,
+        "Without a `charset=` the body is decoded as ASCII, so a BOM is a fetch error; with `charset=utf-8` the BOM stays in front of the first field name, `version` goes missing and the policy is rejected.",
+        snawoot!("resolver.py#L110-L149"),
+    ),
+    row_when(
+        "policy-not-utf8",
+        "postfix-mta-sts-resolver",
+        IgnoresPolicy,
+        ("the Content-Type names no charset", Condition::NoCharset),
+        "Without a `charset=` in the Content-Type the body is decoded as ASCII, so any byte above 127 is a fetch error and no policy is used.",
+        snawoot!("resolver.py#L121-L136"),
+    ),
+    row(
         "policy-utf16",
         "postfix-mta-sts-resolver",
         Accepts,
@@ -661,6 +723,13 @@ pub const DEVIATIONS: &[Deviation] = &[
         Other,
         "MX matching is left to Postfix: `*.example.com` is handed over as `match=.example.com`, Postfix's own parent-domain pattern, rather than checked against RFC 8461 §4.1.",
         tlspol!("mta-sts.go#L282-L288"),
+    ),
+    row(
+        "policy-bom",
+        "postfix-tlspol",
+        IgnoresPolicy,
+        "The body is read as bytes, so a BOM in front of the first field name makes it an invalid name and the policy is rejected.",
+        tlspol!("mta-sts.go#L247-L266"),
     ),
     // ----- stalwart: the TXT records (mail-auth) -----
     row(
@@ -845,7 +914,7 @@ pub const DEVIATIONS: &[Deviation] = &[
         "policy-mode-none",
         "stalwart",
         IgnoresPolicy,
-        "the policy has no mx line",
+        ("the policy has no mx line", Condition::NoMx),
         "At least one mx is required even with `mode: none`, so a `none` policy without mx is rejected.",
         stalwart!("parse.rs#L73-L82"),
     ),
@@ -978,6 +1047,13 @@ pub const DEVIATIONS: &[Deviation] = &[
         Accepts,
         "mx values are lowercased but not checked.",
         kumo!("policy.rs#L57-L66"),
+    ),
+    row(
+        "mx-none",
+        "kumomta",
+        IgnoresPolicy,
+        "Policies are looked up only for domains with MX records: mail to a domain's own address (implicit MX) gets no MTA-STS.",
+        "https://github.com/KumoCorp/kumomta/blob/3ebc1e8585e0e989cfcf50a93c94a803610249e8/crates/mailexchanger/src/lib.rs#L520-L531",
     ),
     // ----- mailauth -----
     row(
@@ -1229,7 +1305,8 @@ mod tests {
                 "not kebab-case: {}",
                 d.code
             );
-            assert!(seen.insert((d.code, d.sender)), "duplicate row: {} / {}", d.code, d.sender);
+            // Two rows of one sender for one rule hold in different cases.
+            assert!(seen.insert((d.code, d.sender, d.when)), "duplicate row: {} / {}", d.code, d.sender);
         }
     }
 
@@ -1247,7 +1324,8 @@ mod tests {
         for s in SENDERS {
             assert!(ids.insert(s.id), "duplicate sender {}", s.id);
             assert!(s.home.starts_with("https://"), "{}: home is not https", s.id);
-            assert!(DEVIATIONS.iter().any(|d| d.sender == s.id), "{} has no deviation", s.id);
+            let modelled = model::MODELS.iter().any(|m| m.id == s.id);
+            assert!(modelled || DEVIATIONS.iter().any(|d| d.sender == s.id), "{} has no deviation", s.id);
         }
     }
 
@@ -1263,7 +1341,7 @@ mod tests {
     fn serialises_kebab_case() {
         let json = serde_json::to_string(&DEVIATIONS[0]).unwrap();
         assert!(json.contains("\"behaviour\":\"accepts\""), "{json}");
-        let json = serde_json::to_string(&SENDERS[3]).unwrap();
+        let json = serde_json::to_string(&sender("postfix-mta-sts-resolver").unwrap()).unwrap();
         assert!(json.contains("\"kind\":\"policy-resolver\""), "{json}");
     }
 }

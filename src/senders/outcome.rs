@@ -1,0 +1,378 @@
+//! What each modelled sender would do with the domain right now: the verdict per sender.
+//!
+//! The RFC reference reaches the report's verdict. Every other sender starts from the same findings and
+//! departs from the RFC only where a row of [`DEVIATIONS`] (its code read, with a source) or a fact of its
+//! [`Model`] says so; where neither says how it treats a finding that senders are known to read
+//! differently, the outcome says "not known" and assumes the RFC.
+
+use serde::{Deserialize, Serialize};
+
+use super::model::{Aspect, COMMON, Common, MODELS, Model, MxMatching, Says};
+use super::{Behaviour, Condition, DEVIATIONS, Deviation};
+use crate::evaluate::{MxHost, Verdict};
+use crate::finding::{Category, Code, Finding, Severity};
+use crate::message::outcome as words;
+use crate::mx::MxPattern;
+use crate::policy::{Mode, Policy};
+
+/// The mode a sender would apply to the domain, or why it would apply none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    /// TLS with a valid certificate to a listed MX host, or no delivery.
+    Enforce,
+    /// Delivery as usual; TLS failures are reported.
+    Testing,
+    /// The policy is withdrawn.
+    None,
+    /// No usable MTA-STS: the record or the policy is discarded, or the policy cannot be fetched.
+    NoPolicy,
+    /// Enforce, but some or all MX hosts would be refused ([`SenderOutcome::mx_refused`]).
+    MailFails,
+}
+
+impl Outcome {
+    pub const ALL: [Outcome; 5] =
+        [Outcome::Enforce, Outcome::Testing, Outcome::None, Outcome::NoPolicy, Outcome::MailFails];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Enforce => "enforce",
+            Outcome::Testing => "testing",
+            Outcome::None => "none",
+            Outcome::NoPolicy => "no-policy",
+            Outcome::MailFails => "mail-fails",
+        }
+    }
+
+    fn of(mode: Mode) -> Outcome {
+        match mode {
+            Mode::Enforce => Outcome::Enforce,
+            Mode::Testing => Outcome::Testing,
+            Mode::None => Outcome::None,
+        }
+    }
+}
+
+/// One sender's verdict, with the findings it rests on and where each fact comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SenderOutcome {
+    pub id: String,
+    pub name: String,
+    pub outcome: Outcome,
+    /// The finding codes that decide the outcome where it is not the policy's mode as published.
+    pub because: Vec<Code>,
+    /// The MX hosts this sender would refuse to deliver to (`mail-fails`).
+    pub mx_refused: Vec<String>,
+    /// Plain sentences: how this sender reads what was found, and what is not known about it.
+    pub notes: Vec<String>,
+    /// Where each behaviour the outcome rests on was read: code permalinks, documentation, the RFC.
+    pub sources: Vec<String>,
+}
+
+/// What the engine reads: the report's conclusions and the raw inputs the rows' conditions look at.
+pub(crate) struct Seen<'a> {
+    pub verdict: Verdict,
+    pub findings: &'a [Finding],
+    pub mx: &'a [MxHost],
+    /// The MX lookup answered, so `mx` is the domain's list (possibly the implicit MX).
+    pub mx_known: bool,
+    /// The policy, when the RFC reads it as valid.
+    pub policy: Option<&'a Policy>,
+    /// The policy body as served, when a response arrived.
+    pub body: Option<&'a [u8]>,
+    pub content_type: Option<&'a str>,
+    /// The `_mta-sts` TXT strings, in the order of the RRset the findings' `record_index` counts in.
+    pub records: &'a [Vec<u8>],
+}
+
+/// Every modelled sender's outcome. Empty while the DNS answer that decides everything is missing (a
+/// failed or pending record lookup): no sender's behaviour can be told then.
+pub(crate) fn outcomes(seen: &Seen<'_>) -> Vec<SenderOutcome> {
+    if matches!(seen.verdict, Verdict::LookupFailed | Verdict::Pending) {
+        return Vec::new();
+    }
+    MODELS.iter().map(|model| outcome(model, seen)).collect()
+}
+
+/// A row of the sender's that holds for a finding of the report.
+struct Applied<'a> {
+    finding: &'a Finding,
+    row: &'static Deviation,
+}
+
+fn outcome(model: &Model, seen: &Seen<'_>) -> SenderOutcome {
+    let applied: Vec<Applied<'_>> = seen
+        .findings
+        .iter()
+        .flat_map(|finding| {
+            DEVIATIONS
+                .iter()
+                .filter(move |row| row.sender == model.id && row.code == finding.code.as_str())
+                .filter(|row| holds(row.applies, finding, seen))
+                .map(move |row| Applied { finding, row })
+        })
+        .collect();
+    let mut decided = Decided::default();
+
+    let outcome = decide(model, seen, &applied, &mut decided);
+
+    // The rows behind the outcome, then the model's facts for it, then what is not known.
+    let mut notes = Vec::new();
+    let mut sources = Vec::new();
+    for a in &applied {
+        push_unique(&mut notes, a.row.detail.to_owned());
+        push_unique(&mut sources, a.row.source.to_owned());
+    }
+    notes.extend(decided.notes);
+    for fact in model.facts.iter().filter(|f| f.shown_for.contains(&outcome)) {
+        if let Says::Known { detail, source } = fact.says {
+            push_unique(&mut notes, detail.to_owned());
+            push_unique(&mut sources, source.to_owned());
+        }
+    }
+    let unknown = unknown_codes(model, seen);
+    if !unknown.is_empty() {
+        let codes: Vec<&str> = unknown.iter().map(|c| c.as_str()).collect();
+        notes.push(words::not_known(model.name, codes.join(", ")));
+    }
+    // Every outcome names where its behaviour comes from: the model's reading of the mode at least.
+    for fact in model.facts.iter().filter(|f| matches!(f.aspect, Aspect::Mode | Aspect::MxMatching)) {
+        if let Says::Known { source, .. } = fact.says {
+            push_unique(&mut sources, source.to_owned());
+        }
+    }
+    SenderOutcome {
+        id: model.id.to_owned(),
+        name: model.name.to_owned(),
+        outcome,
+        because: decided.because,
+        mx_refused: decided.mx_refused,
+        notes,
+        sources,
+    }
+}
+
+#[derive(Default)]
+struct Decided {
+    because: Vec<Code>,
+    mx_refused: Vec<String>,
+    notes: Vec<String>,
+}
+
+impl Decided {
+    fn because(&mut self, code: Code) {
+        if !self.because.contains(&code) {
+            self.because.push(code);
+        }
+    }
+}
+
+/// RFC 8461 §3.1–§4.1 in the sender's reading: the record, then the policy, then the mode and the MX hosts.
+fn decide(model: &Model, seen: &Seen<'_>, applied: &[Applied<'_>], decided: &mut Decided) -> Outcome {
+    // A finding the RFC rejects on is one the sender reads past only when a row says it does.
+    let tolerated = |finding: &Finding| {
+        applied.iter().filter(|a| std::ptr::eq(a.finding, finding)).any(|a| {
+            matches!(
+                a.row.behaviour,
+                Behaviour::Accepts
+                    | Behaviour::IgnoresField
+                    | Behaviour::FirstWins
+                    | Behaviour::LastWins
+                    | Behaviour::Merges
+            )
+        })
+    };
+    let errors_of = |categories: &'static [Category]| {
+        seen.findings.iter().filter(move |f| f.severity == Severity::Error && categories.contains(&f.code.category()))
+    };
+
+    // RFC 8461 §3.1: without a usable record there is no policy to look for.
+    let mut record_usable = true;
+    for finding in errors_of(&[Category::Record]).filter(|f| !tolerated(f)) {
+        decided.because(finding.code);
+        record_usable = false;
+    }
+    for a in applied.iter().filter(|a| a.row.behaviour == Behaviour::IgnoresRecord) {
+        decided.because(a.finding.code);
+        record_usable = false;
+    }
+    if !record_usable {
+        return Outcome::NoPolicy;
+    }
+
+    // RFC 8461 §3.3: a policy that cannot be fetched or parsed is no policy.
+    let mut policy_usable = true;
+    for finding in errors_of(&[Category::PolicyHost, Category::PolicyFile]).filter(|f| !tolerated(f)) {
+        decided.because(finding.code);
+        policy_usable = false;
+    }
+    for a in applied.iter().filter(|a| a.row.behaviour == Behaviour::IgnoresPolicy) {
+        decided.because(a.finding.code);
+        policy_usable = false;
+    }
+    if !policy_usable {
+        return Outcome::NoPolicy;
+    }
+    let (mut mode, patterns) = if let Some(policy) = seen.policy {
+        (policy.mode, policy.mx.clone())
+    } else {
+        // The RFC rejects the policy, this sender reads past every error: it applies what it can read,
+        // and the errors it read past decide its outcome.
+        for finding in errors_of(&[Category::PolicyHost, Category::PolicyFile]) {
+            decided.because(finding.code);
+        }
+        let Some(body) = seen.body.map(|body| without_skipped_lines(body, applied)) else {
+            return Outcome::NoPolicy;
+        };
+        let Some(mode) = Policy::salvage(&body).mode else {
+            return Outcome::NoPolicy;
+        };
+        (mode, own_patterns(model, &body))
+    };
+
+    // RFC 8461 §3.2 keeps the first of repeated fields; a sender whose last one wins may apply another mode.
+    if let Some(body) = seen.body {
+        let last_wins = applied.iter().any(|a| {
+            a.row.behaviour == Behaviour::LastWins
+                && a.finding.code == Code::PolicyDuplicateField
+                && field_of(a.finding, seen).is_some_and(|(name, _)| name == b"mode")
+        });
+        let last_mode = crate::policy::fields(body).filter(|(_, name, _)| *name == b"mode").last();
+        if let (true, Some((_, _, value))) = (last_wins, last_mode) {
+            match Mode::parse(value) {
+                Some(last) if last != mode => {
+                    decided.because(Code::PolicyDuplicateField);
+                    decided.notes.push(words::last_mode_wins(model.name, last.as_str(), mode.as_str()));
+                    mode = last;
+                }
+                Some(_) => {}
+                None => decided.notes.push(words::last_mode_unknown(model.name, String::from_utf8_lossy(value))),
+            }
+        }
+    }
+
+    // RFC 8461 §4.1: in enforce mode, an MX host no pattern matches is not delivered to.
+    // A sender that does not match MX hosts by name leaves it to the host's certificate (its fact says so).
+    if mode == Mode::Enforce && seen.mx_known && model.mx_matching == MxMatching::Rfc {
+        for host in seen.mx {
+            let covered = patterns.iter().any(|p| p.matches(&host.host));
+            if !covered {
+                decided.mx_refused.push(host.host.clone());
+            }
+        }
+        if !decided.mx_refused.is_empty() {
+            decided.because(Code::MxNotCovered);
+            return Outcome::MailFails;
+        }
+    }
+    Outcome::of(mode)
+}
+
+/// The `mx` patterns as a sender that accepts them unchecked reads them: lower-cased, a trailing dot kept
+/// or stripped as its model says; a value no pattern can be made of matches nothing.
+fn own_patterns(model: &Model, body: &[u8]) -> Vec<MxPattern> {
+    crate::policy::fields(body)
+        .filter(|(_, name, _)| *name == b"mx")
+        .filter_map(|(_, _, value)| {
+            let value = String::from_utf8_lossy(value).to_ascii_lowercase();
+            let value = match value.strip_suffix('.') {
+                Some(stripped) if model.dotted_pattern_matches => stripped.to_owned(),
+                Some(_) => return None,
+                None => value,
+            };
+            MxPattern::parse(&value).ok()
+        })
+        .collect()
+}
+
+/// The body with the lines a sender skips (its `IgnoresField` rows) left out, as it reads it.
+fn without_skipped_lines(body: &[u8], applied: &[Applied<'_>]) -> Vec<u8> {
+    let skipped: Vec<usize> = applied
+        .iter()
+        .filter(|a| a.row.behaviour == Behaviour::IgnoresField)
+        .filter_map(|a| a.finding.span.map(|s| s.start))
+        .collect();
+    let mut kept = Vec::with_capacity(body.len());
+    let mut start = 0;
+    for line in body.split_inclusive(|&b| b == b'\n') {
+        let end = start + line.len();
+        if !skipped.iter().any(|&at| (start..end).contains(&at)) {
+            kept.extend_from_slice(line);
+        }
+        start = end;
+    }
+    kept
+}
+
+/// Findings of rules senders are known to read differently, which this sender's model does not cover.
+fn unknown_codes(model: &Model, seen: &Seen<'_>) -> Vec<Code> {
+    if model.id == super::model::RFC {
+        return Vec::new();
+    }
+    let mut codes = Vec::new();
+    for finding in seen.findings.iter().filter(|f| f.severity != Severity::Info) {
+        let code = finding.code.as_str();
+        let common = COMMON.iter().any(|(c, how)| *c == code && matches!(how, Common::Alike(_)));
+        let own = DEVIATIONS.iter().any(|row| row.sender == model.id && row.code == code);
+        if !common && !own && !codes.contains(&finding.code) {
+            codes.push(finding.code);
+        }
+    }
+    codes
+}
+
+/// Whether a row's case is the case of this finding.
+fn holds(condition: Condition, finding: &Finding, seen: &Seen<'_>) -> bool {
+    match condition {
+        Condition::Always => true,
+        Condition::Field(names) => {
+            field_of(finding, seen).is_some_and(|(name, _)| names.iter().any(|n| n.as_bytes() == name))
+        }
+        Condition::FieldValueIsNot(field, value) => {
+            field_of(finding, seen).is_some_and(|(name, v)| name == field.as_bytes() && v != value.as_bytes())
+        }
+        Condition::SecondColon => {
+            line_of(finding, seen).is_some_and(|line| line.iter().filter(|&&b| b == b':').count() > 1)
+        }
+        Condition::NoMx => match seen.policy {
+            Some(policy) => policy.mx.is_empty(),
+            None => seen.body.is_some_and(|body| Policy::salvage(body).mx.is_empty()),
+        },
+        Condition::NoCharset => !seen.content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("charset=")),
+    }
+}
+
+/// The input a finding's span points into: its TXT string, or the policy body.
+fn input_of<'s>(finding: &Finding, seen: &Seen<'s>) -> Option<&'s [u8]> {
+    match finding.code.category() {
+        Category::Record => seen.records.get(finding.record_index.unwrap_or(0)).map(Vec::as_slice),
+        Category::PolicyFile | Category::PolicyHost => seen.body,
+        _ => None,
+    }
+}
+
+/// The policy line, or the record's `;`-separated field, the finding's span starts in.
+fn line_of<'s>(finding: &Finding, seen: &Seen<'s>) -> Option<&'s [u8]> {
+    let input = input_of(finding, seen)?;
+    let at = finding.span?.start.min(input.len());
+    let separator = if finding.code.category() == Category::Record { b';' } else { b'\n' };
+    let start = input[..at].iter().rposition(|&b| b == separator).map_or(0, |i| i + 1);
+    let end = input[at..].iter().position(|&b| b == separator).map_or(input.len(), |i| at + i);
+    Some(&input[start..end])
+}
+
+/// The name and value of the field the finding is about (`name: value` in a policy, `name=value` in a
+/// record), without surrounding whitespace.
+fn field_of<'s>(finding: &Finding, seen: &Seen<'s>) -> Option<(&'s [u8], &'s [u8])> {
+    let line = line_of(finding, seen)?;
+    let delimiter = if finding.code.category() == Category::Record { b'=' } else { b':' };
+    let at = line.iter().position(|&b| b == delimiter)?;
+    Some((line[..at].trim_ascii(), line[at + 1..].trim_ascii()))
+}
+
+fn push_unique(list: &mut Vec<String>, item: String) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
