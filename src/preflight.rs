@@ -8,13 +8,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::Verdict;
 use crate::domain::Domain;
 use crate::evaluate::{MxHost, check_coverage, evaluate};
+use crate::finding::Category;
 use crate::finding::{Finding, Parsed};
 use crate::message::evaluate as words;
 use crate::observe::{Observations, PolicyResult};
 use crate::policy::Policy;
 use crate::record::{StsRecord, fresh_id};
+use crate::senders::SenderOutcome;
 
 /// What the administrator is about to publish. Either part may be absent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +56,13 @@ pub struct Preflight {
     pub mx: Vec<MxHost>,
     /// Line by line, live policy → draft policy (empty unless both exist).
     pub diff: Vec<DiffLine>,
+    /// What each modelled sender would do once the draft is published (served as the live policy is
+    /// served, with its Content-Type), against the live MX hosts; empty for a draft checked on its own.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub senders: Vec<SenderOutcome>,
+    /// What each modelled sender does with the domain now, to compare with [`Preflight::senders`].
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub senders_live: Vec<SenderOutcome>,
 }
 
 /// Checks `draft` on its own and, when it names a domain and `live` observations of that domain are
@@ -113,6 +123,10 @@ pub fn preflight(draft: &Draft, live: Option<&Observations>, now: u64) -> Prefli
         findings.push(words::policy_id_unchanged(domain.policy_url(), id, domain.sts_record_name(), &new_id));
     }
 
+    let senders = match &live_report {
+        Some(report) => drafted_senders(draft, report, live, &findings, &mx, draft_policy.as_ref()),
+        None => Vec::new(),
+    };
     Preflight {
         domain: d.map(str::to_owned),
         valid: !findings.iter().any(|f| f.severity == crate::Severity::Error),
@@ -121,7 +135,77 @@ pub fn preflight(draft: &Draft, live: Option<&Observations>, now: u64) -> Prefli
         record: draft_record,
         mx,
         diff,
+        senders,
+        senders_live: live_report.map(|report| report.senders).unwrap_or_default(),
     }
+}
+
+/// The senders' outcomes once the draft is live: its record (or the live one) and its policy (or the live
+/// one), read by the same engine as a check, against the live MX hosts.
+fn drafted_senders(
+    draft: &Draft,
+    live: &crate::Report,
+    obs: Option<&Observations>,
+    draft_findings: &[Finding],
+    mx: &[MxHost],
+    draft_policy: Option<&Policy>,
+) -> Vec<SenderOutcome> {
+    let live_response = obs.and_then(|obs| match obs.policy.as_ref().map(|p| &p.result) {
+        Some(PolicyResult::Response { body, headers, .. }) => Some((body.as_slice(), headers.content_type.as_deref())),
+        _ => None,
+    });
+    // The live state stands for whichever part the draft leaves out: its findings, its record strings.
+    let keep_live = |category: Category| match category {
+        Category::Record => draft.record.is_none(),
+        Category::PolicyHost | Category::PolicyFile => draft.policy.is_none(),
+        Category::Tlsrpt | Category::Dns => true,
+        Category::Mx => false,
+    };
+    let mut findings: Vec<Finding> = live.findings.iter().filter(|f| keep_live(f.code.category())).cloned().collect();
+    findings.extend(draft_findings.iter().cloned());
+    let records: Vec<Vec<u8>> = match &draft.record {
+        Some(record) => vec![record.clone().into_bytes()],
+        None => live
+            .evidence
+            .dns
+            .iter()
+            .find(|e| e.probe == crate::plan::ProbeKind::StsRecord)
+            .and_then(|e| e.response.as_ref())
+            .map(crate::dns::DnsResponse::txt_records)
+            .unwrap_or_default(),
+    };
+    let (body, content_type) = match (draft.policy.as_deref(), live_response) {
+        (Some(body), live) => (Some(body), live.and_then(|(_, ct)| ct)),
+        (None, Some((body, ct))) => (Some(body), ct),
+        (None, None) => (None, None),
+    };
+    let policy = if draft.policy.is_some() { draft_policy } else { live.policy.as_ref() };
+    let errors = |category: Category| {
+        findings.iter().any(|f| f.severity == crate::Severity::Error && f.code.category() == category)
+    };
+    // The verdict a check would give once the draft is live (RFC 8461 §3.1, §3.3).
+    let verdict = if findings.iter().any(|f| f.code == crate::Code::RecordMissing) {
+        Verdict::NotDeployed
+    } else if errors(Category::Record) || errors(Category::PolicyHost) || errors(Category::PolicyFile) {
+        Verdict::Invalid
+    } else {
+        match policy.map(|p| p.mode) {
+            Some(crate::Mode::Enforce) => Verdict::Enforce,
+            Some(crate::Mode::Testing) => Verdict::Testing,
+            Some(crate::Mode::None) => Verdict::None,
+            None => Verdict::Invalid,
+        }
+    };
+    crate::senders::outcome::outcomes(&crate::senders::outcome::Seen {
+        verdict,
+        findings: &findings,
+        mx,
+        mx_known: !mx.is_empty(),
+        policy,
+        body,
+        content_type,
+        records: &records,
+    })
 }
 
 /// Splits a policy body into lines on LF (a CR before it stays visible as part of the line's text).

@@ -89,3 +89,57 @@ fn the_diff_and_the_fix_for_an_unchanged_id() {
     assert!(warning.fix.as_deref().unwrap().contains("id=20261128120000"));
     assert_eq!(result.mx.iter().filter(|h| h.pattern.is_some()).count(), 2);
 }
+
+/// The senders' outcomes now and once the draft is published: a draft with repeated `mode` lines splits
+/// them, an invalid record takes the policy away from every sender that follows the RFC on it.
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn how_the_draft_changes_each_senders_outcome() {
+    let outcomes = |senders: &[mta_sts::senders::SenderOutcome]| -> Vec<(String, &'static str)> {
+        senders.iter().map(|s| (s.id.clone(), s.outcome.as_str())).collect()
+    };
+    let outcome_of = |senders: &[mta_sts::senders::SenderOutcome], id: &str| {
+        senders.iter().find(|s| s.id == id).map(|s| s.outcome.as_str()).unwrap_or_else(|| panic!("no {id}"))
+    };
+    let observations = live();
+    let draft = |policy: Option<&str>, record: Option<&str>| Draft {
+        domain: Some(Domain::parse("example.com").unwrap()),
+        policy: policy.map(|p| p.as_bytes().to_vec()),
+        record: record.map(ToString::to_string),
+    };
+
+    let repeated = LIVE_POLICY.replace("mode: enforce\r\n", "mode: testing\r\nmode: enforce\r\n");
+    let result = preflight(&draft(Some(&repeated), Some("v=STSv1; id=2;")), Some(&observations), NOW);
+    assert!(
+        result.senders_live.iter().all(|s| s.outcome.as_str() == "enforce"),
+        "{:?}",
+        outcomes(&result.senders_live)
+    );
+    assert_eq!(result.senders.len(), result.senders_live.len());
+    for (id, want) in [
+        ("rfc", "testing"),
+        ("mox", "testing"),
+        ("maddy", "enforce"),
+        ("stalwart", "enforce"),
+        ("kumomta", "no-policy"),
+    ] {
+        assert_eq!(outcome_of(&result.senders, id), want, "{id}: {:?}", outcomes(&result.senders));
+    }
+
+    let result = preflight(&draft(None, Some("v=STSv1; id=2024-01-01T00:00:00Z")), Some(&observations), NOW);
+    assert_eq!(outcome_of(&result.senders, "rfc"), "no-policy");
+    // go-mtasts accepts any non-empty id: maddy keeps applying the live policy.
+    assert_eq!(outcome_of(&result.senders, "maddy"), "enforce");
+
+    let no_backup = LIVE_POLICY.replace("mx: *.example.com\r\n", "");
+    let result = preflight(&draft(Some(&no_backup), Some("v=STSv1; id=2;")), Some(&observations), NOW);
+    let rfc = &result.senders[0];
+    assert_eq!(
+        (rfc.outcome.as_str(), rfc.mx_refused.as_slice()),
+        ("mail-fails", ["backup.example.com".to_owned()].as_slice())
+    );
+
+    // A draft checked on its own has no live MX hosts and no senders' outcomes.
+    let alone = preflight(&Draft { domain: None, ..draft(Some(&repeated), None) }, None, NOW);
+    assert!(alone.senders.is_empty() && alone.senders_live.is_empty());
+}

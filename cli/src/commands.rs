@@ -8,10 +8,11 @@ use mta_sts::finding::Category;
 use mta_sts::generate::{GenerateInput, Generated, WildcardSuggestion};
 use mta_sts::observe::PolicyResult;
 use mta_sts::plan::ProbeKind;
+use mta_sts::senders::{Outcome, SenderOutcome};
 use mta_sts::{Domain, Finding, Mode, Observations, Policy, Report, Severity, StsRecord, TlsRptRecord};
 use serde_json::{Value, json};
 
-use crate::render::{self, BOLD, DIM, Out, Painter, RED, Source};
+use crate::render::{self, BOLD, CYAN, DIM, GREEN, Out, Painter, RED, Source, YELLOW};
 use crate::{Ctx, Done, Failure, input};
 
 /// Says how many findings were left out of the human output, and where to find them.
@@ -329,9 +330,49 @@ pub(crate) fn evaluate_human(report: &Report, obs: &Observations, p: Painter) ->
         out.line(p.paint(BOLD, "MX hosts"));
         mx_table(&mut out, p, &report.mx, report.policy.as_ref().is_some_and(|policy| policy.mode != Mode::None));
     }
+    if !report.senders.is_empty() {
+        out.blank();
+        out.line(p.paint(BOLD, "Senders"));
+        senders_table(&mut out, p, &report.senders);
+    }
     out.blank();
     out.line(p.paint(DIM, tally(&report.findings)));
     out.0
+}
+
+/// What each modelled sender would do: one line each, then the why of every sender that departs from the
+/// RFC reference (the first row) or would refuse MX hosts. `--json` has every note and source.
+pub(crate) fn senders_table(out: &mut Out, p: Painter, senders: &[SenderOutcome]) {
+    let name_width = senders.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).max("SENDER".len());
+    out.line(p.paint(DIM, format!("  {:name_width$}  {:<10}  BECAUSE", "SENDER", "OUTCOME")));
+    let reference = senders.first().map(|s| s.outcome);
+    for s in senders {
+        let style = match s.outcome {
+            Outcome::Enforce => GREEN,
+            Outcome::Testing | Outcome::None => YELLOW,
+            Outcome::NoPolicy | Outcome::MailFails => RED,
+        };
+        let mut because: Vec<String> = s.because.iter().map(|c| c.as_str().to_owned()).collect();
+        if !s.mx_refused.is_empty() {
+            because.push(format!("refuses {}", s.mx_refused.join(", ")));
+        }
+        out.line(format_args!(
+            "  {:name_width$}  {}  {}",
+            render::clean(&s.name),
+            p.paint(style, format!("{:<10}", s.outcome.as_str())),
+            render::clean(&because.join("; "))
+        ));
+    }
+    for s in senders.iter().skip(1).filter(|s| Some(s.outcome) != reference || s.outcome == Outcome::MailFails) {
+        out.blank();
+        out.line(format_args!("  {}", p.paint(BOLD, render::clean(&s.name))));
+        for note in &s.notes {
+            out.line(format_args!("    - {}", render::clean(note)));
+        }
+        if let Some(source) = s.sources.first() {
+            out.line(format_args!("    {} {}", p.paint(CYAN, "= source:"), render::clean(source)));
+        }
+    }
 }
 
 pub(crate) fn mx_table(out: &mut Out, p: Painter, hosts: &[MxHost], policy_applies: bool) {

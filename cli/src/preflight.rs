@@ -155,7 +155,40 @@ fn human(result: &Preflight, draft: &Draft, live: bool, p: render::Painter) -> S
             }
         }
     }
+    if !result.senders.is_empty() {
+        out.blank();
+        out.line(p.paint(BOLD, "Senders: live now → once the draft is published"));
+        senders_change(&mut out, p, result);
+    }
     out.blank();
     out.line(p.paint(DIM, commands::tally(&result.findings)));
     out.0
+}
+
+/// One line per sender, its outcome now and with the draft; the senders whose outcome changes get why.
+fn senders_change(out: &mut Out, p: render::Painter, result: &Preflight) {
+    let width = result.senders.iter().map(|s| s.name.chars().count()).max().unwrap_or(0).max("SENDER".len());
+    out.line(p.paint(DIM, format!("  {:width$}  {:<10}    DRAFT", "SENDER", "LIVE")));
+    let mut changed = Vec::new();
+    for after in &result.senders {
+        let before = result.senders_live.iter().find(|s| s.id == after.id).map_or("—", |s| s.outcome.as_str());
+        let arrow = if before == after.outcome.as_str() { "  " } else { "→ " };
+        let shown = if before == after.outcome.as_str() {
+            after.outcome.as_str().to_owned()
+        } else {
+            changed.push(after);
+            p.paint(BOLD, after.outcome.as_str())
+        };
+        out.line(format_args!("  {:width$}  {before:<10}  {arrow}{shown}", render::clean(&after.name)));
+    }
+    for s in changed {
+        out.blank();
+        out.line(format_args!("  {}", p.paint(BOLD, render::clean(&s.name))));
+        if !s.mx_refused.is_empty() {
+            out.line(format_args!("    - refuses {}", render::clean(&s.mx_refused.join(", "))));
+        }
+        for note in &s.notes {
+            out.line(format_args!("    - {}", render::clean(note)));
+        }
+    }
 }

@@ -441,6 +441,45 @@ fn evaluate_uncovered_mx_exits_1_and_says_not_covered() {
     assert!(human.stdout.contains("\nMX coverage\n"), "findings are grouped: {}", human.stdout);
 }
 
+/// Repeated `mode` lines: the first wins for the RFC, the last for some senders, and KumoMTA drops the
+/// policy; `evaluate` shows each sender's outcome and why.
+#[test]
+fn evaluate_shows_each_senders_outcome_where_they_split() {
+    let policy = b"version: STSv1\r\nmode: testing\r\nmode: enforce\r\nmx: mx1.example.com\r\nmax_age: 604800\r\n";
+    let obs = observations(&["v=STSv1; id=20240101;"], &[(10, "mx1.example.com")], Some(policy));
+    let bytes = serde_json::to_vec(&obs).unwrap();
+    let v = json_of(&run_stdin(&["evaluate", "--json"], &bytes));
+    let outcome = |id: &str| {
+        let sender = v["senders"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap_or_else(|| panic!("{id}"));
+        (sender["outcome"].as_str().unwrap().to_owned(), sender.clone())
+    };
+    assert_eq!(v["senders"][0]["id"], "rfc");
+    assert_eq!(outcome("rfc").0, "testing");
+    assert_eq!(outcome("mox").0, "testing");
+    let (maddy, detail) = outcome("maddy");
+    assert_eq!(maddy, "enforce");
+    assert_eq!(detail["because"], serde_json::json!(["policy-duplicate-field"]));
+    assert!(
+        detail["sources"][0].as_str().unwrap().starts_with("https://github.com/foxcpp/go-mtasts/blob/"),
+        "{detail}"
+    );
+    assert_eq!(outcome("kumomta").0, "no-policy");
+
+    let human = run_stdin(&["evaluate", "-"], &bytes).stdout;
+    let table = human.split("\nSenders\n").nth(1).unwrap_or_else(|| panic!("no senders table: {human}"));
+    let row = |name: &str| {
+        table.lines().find(|l| l.trim_start().starts_with(name)).unwrap_or_else(|| panic!("{name}: {table}"))
+    };
+    assert!(row("RFC 8461").contains("testing"), "{table}");
+    assert!(row("maddy (go-mtasts)").contains("enforce") && row("maddy").contains("policy-duplicate-field"), "{table}");
+    assert!(row("KumoMTA").contains("no-policy"), "{table}");
+    // Only senders that depart from the RFC get their why, with a source.
+    assert!(table.contains("uses the last `mode` line, `enforce`"), "{table}");
+    assert!(table.contains("= source: https://"), "{table}");
+    assert!(!table.contains("\n  mox\n"), "mox agrees with the RFC: {table}");
+    assert_eq!(human.trim_end().lines().last(), Some("0 errors, 1 warning, 1 info"), "the tally stays last");
+}
+
 #[test]
 fn evaluate_without_record_is_not_deployed() {
     let obs = observations(&[], &[(10, "mx1.example.com")], None);

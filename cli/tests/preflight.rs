@@ -88,6 +88,35 @@ fn a_draft_that_drops_a_live_mx_host_is_an_error() {
     assert!(run.stdout.contains("the draft has 1 error"), "{}", run.stdout);
 }
 
+/// A draft with repeated `mode` lines: the table shows each sender now and with the draft, and why for
+/// those that change.
+#[test]
+fn the_draft_shows_how_each_senders_outcome_changes() {
+    let fixture = fixture();
+    let file = draft("version: STSv1\r\nmode: testing\r\nmode: enforce\r\nmx: mx.live.test\r\nmax_age: 604800\r\n");
+    let path = file.path().to_str().unwrap();
+    let args = ["live.test", "--policy", path, "--record", "v=STSv1; id=20261128;"];
+    let value = json(&preflight(Some(&fixture), &[&args[..], &["--json"]].concat()));
+    let outcome = |list: &str, id: &str| {
+        let senders = value[list].as_array().unwrap_or_else(|| panic!("no {list}: {value}"));
+        senders.iter().find(|s| s["id"] == id).map(|s| s["outcome"].as_str().unwrap().to_owned()).unwrap()
+    };
+    assert_eq!(outcome("senders_live", "rfc"), "enforce");
+    assert_eq!(outcome("senders", "rfc"), "testing");
+    assert_eq!(outcome("senders", "maddy"), "enforce");
+    assert_eq!(outcome("senders", "kumomta"), "no-policy");
+
+    let run = preflight(Some(&fixture), &args);
+    let table = run.stdout.split("once the draft is published\n").nth(1).unwrap_or_else(|| panic!("{}", run.stdout));
+    let row = |name: &str| {
+        table.lines().find(|l| l.trim_start().starts_with(name)).unwrap_or_else(|| panic!("{name}: {table}"))
+    };
+    assert!(row("RFC 8461").contains("enforce") && row("RFC 8461").contains("→ testing"), "{table}");
+    assert!(!row("maddy (go-mtasts)").contains('→'), "maddy keeps enforcing: {table}");
+    assert!(row("KumoMTA").contains("→ no-policy"), "{table}");
+    assert!(table.contains("A repeated `version`, `mode` or `max_age` makes the whole policy invalid."), "{table}");
+}
+
 #[test]
 fn without_a_domain_the_draft_is_checked_offline() {
     let file = draft("version: STSv1\nmode: enforce\nmax_age: 86400\n");
