@@ -99,7 +99,7 @@ fn how_the_draft_changes_each_senders_outcome() {
         senders.iter().map(|s| (s.id.clone(), s.outcome.as_str())).collect()
     };
     let outcome_of = |senders: &[mta_sts::senders::SenderOutcome], id: &str| {
-        senders.iter().find(|s| s.id == id).map(|s| s.outcome.as_str()).unwrap_or_else(|| panic!("no {id}"))
+        senders.iter().find(|s| s.id == id).map_or_else(|| panic!("no {id}"), |s| s.outcome.as_str())
     };
     let observations = live();
     let draft = |policy: Option<&str>, record: Option<&str>| Draft {
