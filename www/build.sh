@@ -40,7 +40,7 @@ for page in index:mta-sts-web generate:mta-sts-generate preflight:mta-sts-prefli
     minify "${out}/${bundle}.js"
     if [ "${name}" = index ]; then cp index.html "${out}/index.html"; else cp "www/${name}.html" "${out}/${name}.html"; fi
 done
-cp www/style.css www/static/boot.js www/static/_headers www/static/embed.js "${out}/"
+cp www/style.css www/static/boot.js www/static/_headers www/static/embed.js www/static/senders.json "${out}/"
 minify "${out}/style.css"
 minify "${out}/boot.js"
 # Replaced whole, so dist/ never mixes two builds.

@@ -1,7 +1,7 @@
 //! The words of the sender outcomes ([`crate::senders::outcome`]): what the engine itself concludes, beside
 //! the rows' and the models' own sentences.
 
-texts! { "outcome";
+texts! { pub "outcome";
     /// A sender whose last repeated `mode` line wins applies another mode than the RFC's first.
     last_mode_wins(sender, last, first) =>
         "{sender} uses the last `mode` line, `{last}`, where RFC 8461 §3.2 keeps the first, `{first}`.";
@@ -10,4 +10,19 @@ texts! { "outcome";
     /// Findings of rules senders read differently that this sender's model says nothing about.
     not_known(sender, codes) =>
         "How {sender} treats {codes} is not known; this outcome assumes it follows RFC 8461 there.";
+
+    /// The widget's one line about the senders: clauses joined with "; ".
+    enforce_one(who) => "{who} enforces";
+    enforce_many(who) => "{who} enforce";
+    testing_one(who) => "{who} applies testing mode";
+    testing_many(who) => "{who} apply testing mode";
+    none_one(who) => "{who} treats the policy as withdrawn";
+    none_many(who) => "{who} treat the policy as withdrawn";
+    mail_fails_one(who) => "{who} would refuse some of your MX hosts";
+    mail_fails_many(who) => "{who} would refuse some of your MX hosts";
+    no_policy_one(who) => "{who} would not apply your policy";
+    no_policy_many(who) => "{who} would not apply your policy";
+    /// More names than a line holds: the first two and how many more.
+    and_more(first, second, more) => "{first}, {second} and {more} more";
+    two(first, second) => "{first} and {second}";
 }

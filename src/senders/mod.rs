@@ -1227,11 +1227,14 @@ pub struct Said {
     pub when: Option<&'static str>,
     /// The row's detail when the behaviour is [`Behaviour::Other`], which no phrase can say.
     pub other: Option<&'static str>,
+    /// [`Deviation::applies`], for the outcome engine.
+    pub applies: Condition,
 }
 
 // Built at compile time from a `const` table: only the strings the result points to end up in the binary.
 static SAID: [Said; DEVIATIONS.len()] = {
-    let mut out = [Said { code: "", sender: "", behaviour: Other, when: None, other: None }; DEVIATIONS.len()];
+    let mut out = [Said { code: "", sender: "", behaviour: Other, when: None, other: None, applies: Condition::Always };
+        DEVIATIONS.len()];
     let mut i = 0;
     while i < DEVIATIONS.len() {
         let d = &DEVIATIONS[i];
@@ -1239,7 +1242,8 @@ static SAID: [Said; DEVIATIONS.len()] = {
             Other => Some(d.detail),
             _ => None,
         };
-        out[i] = Said { code: d.code, sender: d.sender, behaviour: d.behaviour, when: d.when, other };
+        out[i] =
+            Said { code: d.code, sender: d.sender, behaviour: d.behaviour, when: d.when, other, applies: d.applies };
         i += 1;
     }
     out
@@ -1265,7 +1269,11 @@ mod tests {
         assert_eq!(SAID.len(), DEVIATIONS.len());
         for (said, d) in SAID.iter().zip(DEVIATIONS) {
             let other = (d.behaviour == Other).then_some(d.detail);
-            assert_eq!(*said, Said { code: d.code, sender: d.sender, behaviour: d.behaviour, when: d.when, other });
+            let applies = d.applies;
+            assert_eq!(
+                *said,
+                Said { code: d.code, sender: d.sender, behaviour: d.behaviour, when: d.when, other, applies }
+            );
         }
         assert!(said("policy-duplicate-field").count() > 1);
     }

@@ -7,8 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Aspect, COMMON, Common, MODELS, Model, MxMatching, Says};
-use super::{Behaviour, Condition, DEVIATIONS, Deviation};
+use super::model::{Aspect, COMMON, Common, MODELS, Model, MxMatching, SHOWN};
+use super::{Behaviour, Condition, SAID, Said};
 use crate::evaluate::{MxHost, Verdict};
 use crate::finding::{Category, Code, Finding, Severity};
 use crate::message::outcome as words;
@@ -64,10 +64,131 @@ pub struct SenderOutcome {
     pub because: Vec<Code>,
     /// The MX hosts this sender would refuse to deliver to (`mail-fails`).
     pub mx_refused: Vec<String>,
-    /// Plain sentences: how this sender reads what was found, and what is not known about it.
+    /// Plain sentences: how this sender reads what was found, and what is not known about it. Without
+    /// the `sender-words` feature only the engine's own sentences: the rows' and facts' are in `said`.
     pub notes: Vec<String>,
     /// Where each behaviour the outcome rests on was read: code permalinks, documentation, the RFC.
+    /// Empty without the `sender-words` feature.
     pub sources: Vec<String>,
+    /// What the notes and sources are made of, in order: for a shell that brings the words itself.
+    #[serde(skip)]
+    pub said: Vec<NoteRef>,
+}
+
+/// One piece of a [`SenderOutcome`]'s explanation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoteRef {
+    /// The row of [`super::DEVIATIONS`] at this index: its detail and its source.
+    Row(usize),
+    /// The fact of [`super::model::FACTS`] at this index: its detail and its source.
+    Fact(usize),
+    /// Only the source of that fact.
+    Source(usize),
+    /// A sentence of the engine's own.
+    Text(String),
+}
+
+impl SenderOutcome {
+    /// The notes and sources in words, from the tables: what `evaluate` does with the `sender-words`
+    /// feature, and a test can do without it.
+    #[must_use]
+    pub fn with_words(
+        mut self,
+        row: impl Fn(usize) -> (String, String),
+        fact: impl Fn(usize) -> (String, String),
+    ) -> Self {
+        let (mut notes, mut sources) = (Vec::new(), Vec::new());
+        for said in &self.said {
+            let (note, source) = match said {
+                NoteRef::Row(i) => row(*i),
+                NoteRef::Fact(i) => fact(*i),
+                NoteRef::Source(i) => (String::new(), fact(*i).1),
+                NoteRef::Text(text) => (text.clone(), String::new()),
+            };
+            for (list, item) in [(&mut notes, note), (&mut sources, source)] {
+                if !item.is_empty() && !list.contains(&item) {
+                    list.push(item);
+                }
+            }
+        }
+        self.notes = notes;
+        self.sources = sources;
+        self
+    }
+}
+
+/// The words of the sender table and of the model, index-aligned with them (`(detail, source)`; empty for
+/// an unknown fact): what a page loads (www/static/senders.json) to explain the outcomes it shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Words {
+    pub rows: Vec<(String, String)>,
+    pub facts: Vec<(String, String)>,
+}
+
+impl Words {
+    /// Every row's and fact's words.
+    #[cfg(feature = "sender-words")]
+    pub fn all() -> Words {
+        Words {
+            rows: (0..super::DEVIATIONS.len()).map(row_words).collect(),
+            facts: (0..super::model::FACTS.len()).map(fact_words).collect(),
+        }
+    }
+
+    /// An outcome with its notes and sources in these words.
+    #[must_use]
+    pub fn explain(&self, outcome: SenderOutcome) -> SenderOutcome {
+        let pick = |list: &[(String, String)], i: usize| list.get(i).cloned().unwrap_or_default();
+        outcome.with_words(|i| pick(&self.rows, i), |i| pick(&self.facts, i))
+    }
+}
+
+/// The words of row `i` of the sender table: its detail and its source.
+#[cfg(feature = "sender-words")]
+pub fn row_words(i: usize) -> (String, String) {
+    super::DEVIATIONS.get(i).map(|d| (d.detail.to_owned(), d.source.to_owned())).unwrap_or_default()
+}
+
+/// The words of fact `i` of the model: its detail and its source (nothing for an unknown one).
+#[cfg(feature = "sender-words")]
+pub fn fact_words(i: usize) -> (String, String) {
+    match super::model::FACTS.get(i).map(|f| f.says) {
+        Some(super::model::Says::Known { detail, source }) => (detail.to_owned(), source.to_owned()),
+        _ => (String::new(), String::new()),
+    }
+}
+
+/// The senders in one line, for the widget: "Gmail, Exchange Online and 6 more enforce; KumoMTA would not
+/// apply your policy". The RFC reference is left out: the verdict says it.
+pub fn one_line(senders: &[SenderOutcome]) -> String {
+    let mut clauses = Vec::new();
+    for outcome in [Outcome::Enforce, Outcome::Testing, Outcome::None, Outcome::MailFails, Outcome::NoPolicy] {
+        let names: Vec<&str> = senders
+            .iter()
+            .filter(|s| s.outcome == outcome && s.id != super::model::RFC)
+            .map(|s| s.name.as_str())
+            .collect();
+        let who = match names.as_slice() {
+            [] => continue,
+            [one] => (*one).to_owned(),
+            [first, second] => words::two(first, second),
+            [first, second, rest @ ..] => words::and_more(first, second, rest.len()),
+        };
+        let one = names.len() == 1;
+        clauses.push(match (outcome, one) {
+            (Outcome::Enforce, true) => words::enforce_one(who),
+            (Outcome::Enforce, false) => words::enforce_many(who),
+            (Outcome::Testing, true) => words::testing_one(who),
+            (Outcome::Testing, false) => words::testing_many(who),
+            (Outcome::None, true) => words::none_one(who),
+            (Outcome::None, false) => words::none_many(who),
+            (Outcome::MailFails, true) => words::mail_fails_one(who),
+            (Outcome::MailFails, false) => words::mail_fails_many(who),
+            (Outcome::NoPolicy, true) => words::no_policy_one(who),
+            (Outcome::NoPolicy, false) => words::no_policy_many(who),
+        });
+    }
+    clauses.join("; ")
 }
 
 /// What the engine reads: the report's conclusions and the raw inputs the rows' conditions look at.
@@ -92,13 +213,17 @@ pub(crate) fn outcomes(seen: &Seen<'_>) -> Vec<SenderOutcome> {
     if matches!(seen.verdict, Verdict::LookupFailed | Verdict::Pending) {
         return Vec::new();
     }
-    MODELS.iter().map(|model| outcome(model, seen)).collect()
+    let outcomes = MODELS.iter().map(|model| outcome(model, seen));
+    #[cfg(feature = "sender-words")]
+    let outcomes = outcomes.map(|o| o.with_words(row_words, fact_words));
+    outcomes.collect()
 }
 
 /// A row of the sender's that holds for a finding of the report.
 struct Applied<'a> {
     finding: &'a Finding,
-    row: &'static Deviation,
+    index: usize,
+    row: &'static Said,
 }
 
 fn outcome(model: &Model, seen: &Seen<'_>) -> SenderOutcome {
@@ -106,42 +231,32 @@ fn outcome(model: &Model, seen: &Seen<'_>) -> SenderOutcome {
         .findings
         .iter()
         .flat_map(|finding| {
-            DEVIATIONS
-                .iter()
-                .filter(move |row| row.sender == model.id && row.code == finding.code.as_str())
-                .filter(|row| holds(row.applies, finding, seen))
-                .map(move |row| Applied { finding, row })
+            SAID.iter()
+                .enumerate()
+                .filter(move |(_, row)| row.sender == model.id && row.code == finding.code.as_str())
+                .filter(|(_, row)| holds(row.applies, finding, seen))
+                .map(move |(index, row)| Applied { finding, index, row })
         })
         .collect();
     let mut decided = Decided::default();
 
     let outcome = decide(model, seen, &applied, &mut decided);
 
-    // The rows behind the outcome, then the model's facts for it, then what is not known.
-    let mut notes = Vec::new();
-    let mut sources = Vec::new();
-    for a in &applied {
-        push_unique(&mut notes, a.row.detail.to_owned());
-        push_unique(&mut sources, a.row.source.to_owned());
-    }
-    notes.extend(decided.notes);
-    for fact in model.facts.iter().filter(|f| f.shown_for.contains(&outcome)) {
-        if let Says::Known { detail, source } = fact.says {
-            push_unique(&mut notes, detail.to_owned());
-            push_unique(&mut sources, source.to_owned());
-        }
-    }
+    // The rows behind the outcome, then the engine's conclusions, the model's facts for the outcome, what
+    // is not known, and the sources of the model's reading of the mode and of MX hosts.
+    let mut said: Vec<NoteRef> = applied.iter().map(|a| NoteRef::Row(a.index)).collect();
+    said.extend(decided.notes.into_iter().map(NoteRef::Text));
+    let facts = || SHOWN.iter().enumerate().filter(|(_, f)| f.sender == model.id && f.known);
+    said.extend(facts().filter(|(_, f)| f.shown_for.contains(&outcome)).map(|(i, _)| NoteRef::Fact(i)));
     let unknown = unknown_codes(model, seen);
     if !unknown.is_empty() {
         let codes: Vec<&str> = unknown.iter().map(|c| c.as_str()).collect();
-        notes.push(words::not_known(model.name, codes.join(", ")));
+        said.push(NoteRef::Text(words::not_known(model.name, codes.join(", "))));
     }
-    // Every outcome names where its behaviour comes from: the model's reading of the mode at least.
-    for fact in model.facts.iter().filter(|f| matches!(f.aspect, Aspect::Mode | Aspect::MxMatching)) {
-        if let Says::Known { source, .. } = fact.says {
-            push_unique(&mut sources, source.to_owned());
-        }
-    }
+    said.extend(
+        facts().filter(|(_, f)| matches!(f.aspect, Aspect::Mode | Aspect::MxMatching)).map(|(i, _)| NoteRef::Source(i)),
+    );
+    let notes = said.iter().filter_map(|s| if let NoteRef::Text(t) = s { Some(t.clone()) } else { None }).collect();
     SenderOutcome {
         id: model.id.to_owned(),
         name: model.name.to_owned(),
@@ -149,7 +264,8 @@ fn outcome(model: &Model, seen: &Seen<'_>) -> SenderOutcome {
         because: decided.because,
         mx_refused: decided.mx_refused,
         notes,
-        sources,
+        sources: Vec::new(),
+        said,
     }
 }
 
@@ -314,7 +430,7 @@ fn unknown_codes(model: &Model, seen: &Seen<'_>) -> Vec<Code> {
     for finding in seen.findings.iter().filter(|f| f.severity != Severity::Info) {
         let code = finding.code.as_str();
         let common = COMMON.iter().any(|(c, how)| *c == code && matches!(how, Common::Alike(_)));
-        let own = DEVIATIONS.iter().any(|row| row.sender == model.id && row.code == code);
+        let own = SAID.iter().any(|row| row.sender == model.id && row.code == code);
         if !common && !own && !codes.contains(&finding.code) {
             codes.push(finding.code);
         }
@@ -371,8 +487,56 @@ fn field_of<'s>(finding: &Finding, seen: &Seen<'s>) -> Option<(&'s [u8], &'s [u8
     Some((line[..at].trim_ascii(), line[at + 1..].trim_ascii()))
 }
 
-fn push_unique(list: &mut Vec<String>, item: String) {
-    if !list.contains(&item) {
-        list.push(item);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The pages' copy of the words is the tables' (`MTA_STS_BLESS=1` writes it again).
+    #[cfg(all(feature = "sender-words", not(target_arch = "wasm32")))]
+    #[test]
+    fn the_pages_words_are_the_tables() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/www/static/senders.json");
+        let mut json = serde_json::to_string(&Words::all()).unwrap();
+        json.push('\n');
+        if std::env::var_os("MTA_STS_BLESS").is_some() {
+            std::fs::write(path, &json).unwrap();
+        }
+        let kept = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(kept == json, "{path} is out of date: run MTA_STS_BLESS=1 cargo test -p mta-sts --lib senders");
+        let words: Words = serde_json::from_str(&kept).unwrap();
+        assert_eq!(words.rows.len(), super::super::DEVIATIONS.len());
+        assert_eq!(words.facts.len(), super::super::model::FACTS.len());
+    }
+
+    fn sender(id: &str, name: &str, outcome: Outcome) -> SenderOutcome {
+        SenderOutcome {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            outcome,
+            because: Vec::new(),
+            mx_refused: Vec::new(),
+            notes: Vec::new(),
+            sources: Vec::new(),
+            said: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn one_line_names_two_senders_per_outcome_and_counts_the_rest() {
+        let senders = [
+            sender("rfc", "RFC 8461", Outcome::Enforce),
+            sender("gmail", "Gmail", Outcome::Enforce),
+            sender("exchange-online", "Exchange Online", Outcome::Enforce),
+            sender("mox", "mox", Outcome::Enforce),
+            sender("maddy", "maddy", Outcome::Enforce),
+            sender("kumomta", "KumoMTA", Outcome::NoPolicy),
+        ];
+        assert_eq!(
+            one_line(&senders),
+            "Gmail, Exchange Online and 2 more enforce; KumoMTA would not apply your policy"
+        );
+        assert_eq!(one_line(&senders[..3]), "Gmail and Exchange Online enforce");
+        assert_eq!(one_line(&senders[..2]), "Gmail enforces");
+        assert_eq!(one_line(&senders[..1]), "");
     }
 }

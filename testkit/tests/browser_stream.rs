@@ -84,6 +84,20 @@ fn dns_findings_show_while_the_policy_host_holds_the_connection() {
         &[],
     );
     assert_eq!(after, serde_json::json!([false, true, ""]), "the verdict replaces the wait");
+    // With the verdict come the senders: none of them can fetch the policy.
+    let senders = browser.eval(
+        "return [...document.querySelectorAll('table.senders tr[data-sender]')].map(tr => tr.dataset.sender + '=' + tr.dataset.outcome);",
+        &[],
+    );
+    let senders: Vec<&str> = senders.as_array().unwrap().iter().filter_map(|s| s.as_str()).collect();
+    assert_eq!(senders.first(), Some(&"rfc=no-policy"), "{senders:?}");
+    assert!(senders.len() >= 10 && senders.iter().all(|s| s.ends_with("=no-policy")), "{senders:?}");
+    // Their why comes with the words the page loads from /senders.json: the RFC's sources are linked.
+    browser.wait_for(
+        "!!document.querySelector('table.senders tr[data-sender=\"rfc\"] ul.sources a[href^=\"https://www.rfc-editor.org/\"]')",
+        CHECK_WITHIN,
+        "the senders' explanations",
+    );
 
     // The widget shows the same progress: the wait while the policy is held, then the verdict.
     browser.goto(&format!("http://{}/embed?domain=held.example", server.addr));
@@ -94,6 +108,11 @@ fn dns_findings_show_while_the_policy_host_holds_the_connection() {
     );
     let verdict = "return document.querySelector('section.report.compact').dataset.verdict;";
     assert_eq!(browser.eval(verdict, &[]), "pending");
+    assert_eq!(
+        browser.eval("return !!document.querySelector('.senders-line');", &[]),
+        false,
+        "no senders while pending"
+    );
     release.send(()).unwrap();
     browser.wait_for(
         "document.querySelector('section.report.compact').dataset.verdict === 'invalid'",
@@ -101,4 +120,15 @@ fn dns_findings_show_while_the_policy_host_holds_the_connection() {
         "the widget's verdict",
     );
     assert_eq!(browser.eval("return !!document.querySelector('.waiting');", &[]), false);
+    // The widget's one line about the senders, linked to the matrix on the full report.
+    let senders_line = browser.eval(
+        "const p = document.querySelector('.senders-line'); return [p.textContent, p.querySelector('a').href];",
+        &[],
+    );
+    let (text, link) = (senders_line[0].as_str().unwrap(), senders_line[1].as_str().unwrap());
+    assert!(
+        text.starts_with("Gmail, Exchange Online and ") && text.contains("more would not apply your policy"),
+        "{text}"
+    );
+    assert!(link.contains("domain=held.example") && link.ends_with("#senders"), "{link}");
 }

@@ -37,6 +37,14 @@ pub async fn observe(domain: &str, signal: Option<&AbortSignal>) -> Result<Obser
     decode(&body).map_err(Error::Decode)
 }
 
+/// The words that explain the senders' outcomes: `/senders.json`, a static file built with the pages (the
+/// core's `senders::outcome::Words`), loaded when a report shows the senders.
+pub async fn sender_words() -> Result<mta_sts::senders::outcome::Words, Error> {
+    let response = Request::get("/senders.json").header("Accept", "application/json").send().await?;
+    let body = refused(response).await?.text().await?;
+    decode(&body).map_err(Error::Decode)
+}
+
 /// JSON text as `T`: read by the browser's `JSON.parse` and taken over with serde-wasm-bindgen, so the pages
 /// carry no JSON parser of their own.
 pub fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {

@@ -17,8 +17,8 @@ use mta_sts::{Report, Severity, Verdict};
 use crate::present::{verdict_headline, visible_text};
 use crate::run::{Checked, Nav, Phase, cancel, check, domain_from_url, status_view, waiting_view};
 use crate::widgets::{
-    BodyLines, CopyButton, DomainInput, FindingItem, MxTable, SiteHeader, page_link, take_over_static_page,
-    verdict_class, verdict_icon,
+    BodyLines, CopyButton, DomainInput, FindingItem, MxTable, SendersMatrix, SiteHeader, page_link,
+    take_over_static_page, verdict_class, verdict_icon,
 };
 
 /// Mounts the check page (the `mta-sts-web` bundle).
@@ -178,6 +178,7 @@ pub fn ReportView(checked: Arc<Checked>, #[prop(optional)] share: bool) -> impl 
             })}
             <h2>"Findings"</h2>
             {groups}
+            <SendersMatrix senders=report.senders.clone() />
             <h2>"Evidence"</h2>
             <MxTable mx=report.mx.clone() />
             <DnsTable report=report.clone() />

@@ -209,6 +209,15 @@ fn Compact(checked: Arc<Checked>, home: String) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             })}
+            {(!report.senders.is_empty()).then(|| {
+                let line = mta_sts::senders::outcome::one_line(&report.senders);
+                view! {
+                    <p class="senders-line">
+                        {line}". "
+                        <a href=format!("{full}#senders") target="_blank" rel="noopener noreferrer">"Per sender ↗"</a>
+                    </p>
+                }
+            })}
             <p class="more">
                 <a href=full target="_blank" rel="noopener noreferrer">"Full report, evidence and fixes ↗"</a>
             </p>

@@ -62,4 +62,4 @@ pub use rules::{BounceView, start as start_rules};
 #[cfg(target_arch = "wasm32")]
 pub use run::Checked;
 #[cfg(target_arch = "wasm32")]
-pub use widgets::lend_browser_uts46;
+pub use widgets::{lend_browser_uts46, lend_sender_words};

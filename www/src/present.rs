@@ -3,6 +3,7 @@
 //! No DOM here: these functions compile and are unit-tested on every target; the components (the page
 //! modules and `widgets`) turn their output into text nodes (never HTML).
 
+use mta_sts::senders::Outcome;
 use mta_sts::{Severity, Verdict};
 
 /// The icon and word shown for a severity: never colour alone (WCAG 1.4.1).
@@ -24,6 +25,17 @@ pub fn verdict_headline(verdict: Verdict) -> &'static str {
         Verdict::Invalid => "MTA-STS is published but broken: senders ignore it and may deliver without TLS.",
         Verdict::LookupFailed => "The DNS lookup failed: the result is unknown. This is usually temporary; try again.",
         Verdict::Pending => "Checking…",
+    }
+}
+
+/// A sender's outcome as an icon and words: never colour alone (WCAG 1.4.1).
+pub fn outcome_label(outcome: Outcome) -> (&'static str, &'static str) {
+    match outcome {
+        Outcome::Enforce => ("✔", "enforces"),
+        Outcome::Testing => ("◐", "testing: delivers, reports failures"),
+        Outcome::None => ("○", "policy withdrawn"),
+        Outcome::NoPolicy => ("✖", "ignores your MTA-STS"),
+        Outcome::MailFails => ("✖", "refuses MX hosts"),
     }
 }
 

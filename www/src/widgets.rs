@@ -10,10 +10,12 @@ use leptos::task::spawn_local;
 use mta_sts::evaluate::MxHost;
 use mta_sts::finding::ArtifactKind;
 use mta_sts::preflight::DiffLine;
+use mta_sts::senders::SenderOutcome;
+use mta_sts::senders::outcome::Words;
 use mta_sts::{Finding, Verdict};
 use wasm_bindgen::JsCast;
 
-use crate::present::{Piece, citations, overlaps, severity_label, visible_lines, visible_text};
+use crate::present::{Piece, citations, outcome_label, overlaps, severity_label, visible_lines, visible_text};
 
 /// Takes over from the static page that an HTML file paints before the WASM loads, returning what was
 /// typed into its `#domain` field meanwhile. Every page starts here, so this is also where the core is
@@ -290,6 +292,120 @@ pub(crate) fn MxTable(mx: Vec<MxHost>) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+thread_local! {
+    /// The words of the senders' outcomes, once loaded (`/senders.json`) or lent (a test).
+    static SENDER_WORDS: std::cell::RefCell<Option<std::sync::Arc<Words>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Gives the pages the words of the senders' outcomes without loading them: for tests.
+pub fn lend_sender_words(words: Words) {
+    SENDER_WORDS.with(|w| *w.borrow_mut() = Some(std::sync::Arc::new(words)));
+}
+
+/// What each modelled sender would do: one row per sender, its outcome, and why in a disclosure (the
+/// codes it rests on, the MX hosts it refuses, its notes and sources). The notes and sources are words
+/// the page loads when it first shows the matrix; the links are the core's own table, never network input.
+/// The rows are built with DOM calls, text only: as views they cost the page several KB of generic code.
+#[component]
+#[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
+pub(crate) fn SendersMatrix(senders: Vec<SenderOutcome>) -> impl IntoView {
+    if senders.is_empty() {
+        return ().into_any();
+    }
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    body.on_load(move |tbody| {
+        let rows: Vec<(SenderOutcome, web_sys::Element)> =
+            senders.into_iter().filter_map(|s| sender_row(&tbody, &s).map(|why| (s, why))).collect();
+        match SENDER_WORDS.with(|w| w.borrow().clone()) {
+            Some(words) => explain_rows(&rows, &words),
+            None => spawn_local(async move {
+                match crate::api::sender_words().await {
+                    Ok(words) => {
+                        let words = std::sync::Arc::new(words);
+                        SENDER_WORDS.with(|w| *w.borrow_mut() = Some(words.clone()));
+                        explain_rows(&rows, &words);
+                    }
+                    Err(_) => {
+                        if let Some(tr) = element(&tbody, "tr", None)
+                            && let Some(td) = element(&tr, "td", Some(UNEXPLAINED))
+                        {
+                            let _ = td.set_attribute("colspan", "3");
+                            let _ = td.set_attribute("class", "input-error");
+                        }
+                    }
+                }
+            }),
+        }
+    });
+    view! {
+        <section class="senders" id="senders" aria-labelledby="senders-heading">
+            <h2 id="senders-heading">"What each sender would do"</h2>
+            <p>"Real senders read policies differently. Each row is what that sender's code or documentation says it does with what this check found; open a row for why and the sources."</p>
+            <div class="scroll">
+                <table class="senders">
+                    <thead><tr><th scope="col">"Sender"</th><th scope="col">"Outcome"</th><th scope="col">"Why"</th></tr></thead>
+                    <tbody node_ref=body></tbody>
+                </table>
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+const UNEXPLAINED: &str =
+    "The explanations could not be loaded: reload the page to see why each sender does what it does.";
+
+/// A new element under `parent`, with `text` as its text (never as HTML).
+fn element(parent: &web_sys::Element, tag: &str, text: Option<&str>) -> Option<web_sys::Element> {
+    let child = document().create_element(tag).ok()?;
+    child.set_text_content(text);
+    parent.append_child(&child).ok()?;
+    Some(child)
+}
+
+/// One sender's row; returns the element its why goes into.
+fn sender_row(tbody: &web_sys::Element, s: &SenderOutcome) -> Option<web_sys::Element> {
+    let (icon, word) = outcome_label(s.outcome);
+    let tr = element(tbody, "tr", None)?;
+    let _ = tr.set_attribute("data-sender", &s.id);
+    let _ = tr.set_attribute("data-outcome", s.outcome.as_str());
+    let _ = element(&tr, "th", Some(&s.name))?.set_attribute("scope", "row");
+    let outcome = element(&tr, "td", None)?;
+    let _ = outcome.set_attribute("class", &format!("outcome {}", s.outcome.as_str()));
+    let _ = element(&outcome, "span", Some(&format!("{icon} ")))?.set_attribute("aria-hidden", "true");
+    outcome.append_with_str_1(word).ok()?;
+    let mut because: Vec<String> = s.because.iter().map(|c| c.as_str().to_owned()).collect();
+    if !s.mx_refused.is_empty() {
+        because.push(format!("refuses {}", s.mx_refused.join(", ")));
+    }
+    let summary = if because.is_empty() { "as published".to_owned() } else { because.join("; ") };
+    let details = element(&element(&tr, "td", None)?, "details", None)?;
+    element(&details, "summary", Some(&summary))?;
+    Some(details)
+}
+
+/// Each row's notes and sources, in the loaded words.
+fn explain_rows(rows: &[(SenderOutcome, web_sys::Element)], words: &Words) {
+    for (s, details) in rows {
+        let explained = words.explain(s.clone());
+        let (Some(notes), Some(sources)) = (element(details, "ul", None), element(details, "ul", None)) else {
+            continue;
+        };
+        let _ = notes.set_attribute("class", "notes");
+        let _ = sources.set_attribute("class", "sources");
+        for note in &explained.notes {
+            element(&notes, "li", Some(note));
+        }
+        // Only https links are made links: the words file is the app's own, but a link is never trusted blindly.
+        for url in explained.sources.iter().filter(|url| url.starts_with("https://")) {
+            if let Some(link) = element(&sources, "li", None).and_then(|li| element(&li, "a", Some(url))) {
+                let _ = link.set_attribute("href", url);
+                let _ = link.set_attribute("rel", "noopener noreferrer");
+            }
+        }
+    }
 }
 
 /// A body's numbered lines with every invisible or unusual byte made visible; bytes within `spans` (where

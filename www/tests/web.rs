@@ -156,6 +156,36 @@ async fn a_partial_report_shows_the_dns_answers_and_waits_for_the_policy() {
     assert!(waiting.contains(&format!("Waiting for {url} (")) && waiting.ends_with(" s)"), "{waiting}");
     assert!(texts(&host, "table.dns").concat().contains("v=STSv1"));
     assert!(!texts(&host, ".findings a.code").iter().any(|c| c.contains("failed")), "pending is not failed");
+    assert!(host.query_selector("table.senders").unwrap().is_none(), "no sender is judged while pending");
+}
+
+/// Repeated `mode` lines split the senders: the matrix has a row per sender with its outcome, and each
+/// row opens on why, with its sources as links.
+#[wasm_bindgen_test]
+async fn the_senders_matrix_shows_each_senders_outcome_and_why() {
+    // The words the page loads from /senders.json, lent here.
+    mta_sts_web::lend_sender_words(serde_json::from_str(include_str!("../static/senders.json")).unwrap());
+    let (_, checked) = checked(fixture!("policy-duplicate-mode").1);
+    let host = render(checked).await;
+    let rows = host.query_selector_all("table.senders tbody tr").unwrap();
+    let outcome = |id: &str| {
+        host.query_selector(&format!("table.senders tr[data-sender=\"{id}\"]"))
+            .unwrap()
+            .unwrap_or_else(|| panic!("no row for {id}"))
+            .get_attribute("data-outcome")
+            .unwrap()
+    };
+    assert_eq!(rows.length(), 10);
+    assert_eq!(outcome("rfc"), "testing");
+    assert_eq!(outcome("maddy"), "enforce");
+    assert_eq!(outcome("kumomta"), "no-policy");
+    let maddy = texts(&host, "tr[data-sender=\"maddy\"]").concat();
+    assert!(maddy.contains("policy-duplicate-field"), "{maddy}");
+    assert!(maddy.contains("uses the last `mode` line, `enforce`"), "{maddy}");
+    let link = host.query_selector("tr[data-sender=\"maddy\"] ul.sources a").unwrap().unwrap();
+    assert!(link.get_attribute("href").unwrap().starts_with("https://github.com/foxcpp/go-mtasts/blob/"));
+    assert_eq!(texts(&host, "tr[data-sender=\"rfc\"] summary"), vec!["as published".to_owned()]);
+    host.remove();
 }
 
 #[wasm_bindgen_test]
