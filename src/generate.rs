@@ -167,6 +167,18 @@ pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateEr
         let name = input.domain.tlsrpt_record_name();
         notes.push(crate::message::evaluate::note_tlsrpt_name_too_long(&name, name.len()));
     }
+    // A hosted provider's MX host, listed in a way its own pattern would say better (RFC 8461 §4.1).
+    let mut patterns_noted: Vec<String> = Vec::new();
+    for host in input.mx.iter().map(|h| h.trim()).filter(|h| !h.is_empty() && !h.starts_with("*.")) {
+        if let Some(provider) = crate::providers::provider_of(host) {
+            let pattern = provider.pattern_for(host);
+            // One note per pattern: Google's four alternates share theirs.
+            if !policy.mx.iter().any(|p| p.to_string() == pattern) && !patterns_noted.contains(&pattern) {
+                notes.push(crate::message::evaluate::note_provider(host, provider.name, &pattern, provider.why));
+                patterns_noted.push(pattern);
+            }
+        }
+    }
     // The output read back by the same parsers a check uses.
     let mut findings = Policy::parse(policy.to_text().as_bytes()).findings;
     findings.extend(StsRecord::parse(record.to_text().as_bytes()).findings);
@@ -187,6 +199,33 @@ pub fn generate(input: &GenerateInput, now: u64) -> Result<Generated, GenerateEr
 mod tests {
     use super::*;
     use crate::Code;
+
+    /// Hosted providers' MX hosts get a note with the pattern that covers them, unless the input has it.
+    #[test]
+    fn provider_hosts_get_their_covering_pattern() {
+        let input = |mx: &[&str]| GenerateInput {
+            domain: Domain::parse("example.com").unwrap(),
+            mode: Mode::Enforce,
+            mx: hosts(mx),
+            max_age: MAX_AGE_ONE_WEEK,
+            rua: None,
+        };
+        let generated = generate(&input(&["example-com.mail.protection.outlook.com"]), 1_700_000_000).unwrap();
+        assert_eq!(generated.notes.len(), 1, "{:?}", generated.notes);
+        assert!(
+            generated.notes[0].contains("Microsoft 365: the pattern that covers it is `*.mail.protection.outlook.com`")
+        );
+        let google = generate(
+            &input(&["aspmx.l.google.com", "alt1.aspmx.l.google.com", "alt2.aspmx.l.google.com"]),
+            1_700_000_000,
+        )
+        .unwrap();
+        assert_eq!(google.notes.len(), 1, "one note for the alternates: {:?}", google.notes);
+        assert!(google.notes[0].contains("`*.aspmx.l.google.com`"), "{:?}", google.notes);
+        let covered =
+            generate(&input(&["aspmx.l.google.com", "*.aspmx.l.google.com", "mx.example.com"]), 1_700_000_000).unwrap();
+        assert!(covered.notes.is_empty(), "{:?}", covered.notes);
+    }
 
     fn hosts(list: &[&str]) -> Vec<String> {
         list.iter().map(|h| (*h).to_owned()).collect()

@@ -27,6 +27,7 @@ pub mod observe;
 pub mod plan;
 pub mod policy;
 pub mod preflight;
+pub mod providers;
 pub mod record;
 pub mod report;
 #[cfg(feature = "testing")]

@@ -120,7 +120,13 @@ fn cases() -> Vec<Case> {
             "a new MX host outside the policy (enforce)",
             base(),
             edit(base(), |r| {
-                r.mx.push(MxHost { host: "mx.elsewhere.net".into(), preference: 30, pattern: None, implicit: false });
+                r.mx.push(MxHost {
+                    host: "mx.elsewhere.net".into(),
+                    preference: 30,
+                    pattern: None,
+                    implicit: false,
+                    provider: None,
+                });
             }),
             opts,
             vec![(C::MxAddedNotCovered, Error)],
@@ -130,7 +136,13 @@ fn cases() -> Vec<Case> {
             edit(base(), |r| r.policy.as_mut().unwrap().mode = Mode::Testing),
             edit(base(), |r| {
                 r.policy.as_mut().unwrap().mode = Mode::Testing;
-                r.mx.push(MxHost { host: "mx.elsewhere.net".into(), preference: 30, pattern: None, implicit: false });
+                r.mx.push(MxHost {
+                    host: "mx.elsewhere.net".into(),
+                    preference: 30,
+                    pattern: None,
+                    implicit: false,
+                    provider: None,
+                });
             }),
             opts,
             vec![(C::MxAddedNotCovered, Warning)],

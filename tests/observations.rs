@@ -277,3 +277,18 @@ fn a_mistake_repeated_a_hundred_times_is_listed_a_few_times_and_counted() {
         json["findings"].as_array().unwrap().iter().filter_map(|f| f.get("more")).collect();
     assert_eq!(more, [&serde_json::json!(100 - listed)], "only the last listed finding carries `more`");
 }
+
+/// The MX table names the hosted provider of each host it knows, and the corrected policy covers
+/// Google Workspace's alternates with the one pattern that does (`crate::providers`).
+#[cfg_attr(target_arch = "wasm32", wasm_bindgen_test)]
+#[cfg_attr(not(target_arch = "wasm32"), test)]
+fn provider_hosts_are_named_and_covered_with_their_pattern() {
+    let scenario: Scenario =
+        serde_json::from_str(include_str!("fixtures/observations/mx-provider-google-alternates.json")).unwrap();
+    let report = evaluate(&scenario.observations(), NOW).unwrap();
+    let providers: Vec<Option<&str>> = report.mx.iter().map(|h| h.provider.as_deref()).collect();
+    assert_eq!(providers, [Some("Google Workspace"); 3]);
+    let republished = report.findings.iter().flat_map(|f| &f.artifacts).next().expect("the corrected policy");
+    assert_eq!(republished.text.matches("mx: ").count(), 2, "{}", republished.text);
+    assert!(republished.text.contains("mx: *.aspmx.l.google.com"), "{}", republished.text);
+}

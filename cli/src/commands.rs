@@ -384,8 +384,11 @@ pub(crate) fn mx_table(out: &mut Out, p: Painter, hosts: &[MxHost], policy_appli
             (None, true) => p.paint(RED, "not covered"),
             (None, false) => p.paint(DIM, "no policy applies"),
         };
-        let implicit =
-            if h.implicit { p.paint(DIM, " (implicit: the domain has no MX records)") } else { String::new() };
+        let implicit = match (&h.provider, h.implicit) {
+            (_, true) => p.paint(DIM, " (implicit: the domain has no MX records)"),
+            (Some(provider), false) => p.paint(DIM, format!(" ({})", render::clean(provider))),
+            (None, false) => String::new(),
+        };
         out.line(format_args!("  {:host_width$}  {:>10}  {pattern}{implicit}", render::clean(&h.host), h.preference));
     }
 }

@@ -69,6 +69,9 @@ pub struct MxHost {
     /// The host is the domain itself because it publishes no MX records (RFC 5321 §5.1).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub implicit: bool,
+    /// The hosted mail provider the host belongs to ([`crate::providers`]), when it is a known one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
 }
 
 /// What one DNS probe returned, decoded, for the evidence panel.

@@ -16,7 +16,14 @@ pub(super) fn mx_hosts(response: &DnsResponse, d: &str, findings: &mut Vec<Findi
         .iter()
         .filter_map(|r| match &r.data {
             RecordData::Mx { preference, exchange } => {
-                Some(MxHost { host: exchange.clone(), preference: *preference, pattern: None, implicit: false })
+                let provider = crate::providers::provider_of(exchange).map(|p| p.name.to_owned());
+                Some(MxHost {
+                    host: exchange.clone(),
+                    preference: *preference,
+                    pattern: None,
+                    implicit: false,
+                    provider,
+                })
             }
             _ => None,
         })
@@ -30,7 +37,7 @@ pub(super) fn mx_hosts(response: &DnsResponse, d: &str, findings: &mut Vec<Findi
     if hosts.is_empty() {
         // RFC 5321 §5.1: without MX records, the domain itself is the mail host.
         findings.push(words::mx_none(d));
-        hosts.push(MxHost { host: d.to_owned(), preference: 0, pattern: None, implicit: true });
+        hosts.push(MxHost { host: d.to_owned(), preference: 0, pattern: None, implicit: true, provider: None });
     }
     hosts
 }
@@ -50,7 +57,7 @@ pub(super) fn corrected_policy(draft: &PolicyDraft, mx: &[MxHost], domain: &Doma
     let mut patterns: Vec<MxPattern> = draft.mx.iter().filter_map(|p| MxPattern::parse(p).ok()).collect();
     for host in mx {
         if !patterns.iter().any(|p| p.matches(&host.host))
-            && let Ok(pattern) = MxPattern::parse(&host.host)
+            && let Ok(pattern) = MxPattern::parse(&covering_pattern(&host.host))
         {
             patterns.push(pattern);
         }
@@ -89,7 +96,9 @@ pub(crate) fn check_coverage(
     if !uncovered.is_empty() {
         let mut corrected = policy.clone();
         for host in &uncovered {
-            if let Ok(pattern) = MxPattern::parse(host) {
+            if let Ok(pattern) = MxPattern::parse(&covering_pattern(host))
+                && !corrected.mx.iter().any(|p| p.matches(host))
+            {
                 corrected.mx.push(pattern);
             }
         }
@@ -116,6 +125,12 @@ pub(crate) fn check_coverage(
     for pattern in unused {
         findings.push(words::policy_mx_unused(pattern, domain.as_str()));
     }
+}
+
+/// The pattern a corrected policy adds for an uncovered host: a hosted provider's own (one wildcard for
+/// all of Google's alternates, Microsoft's tenant hosts), or the host name itself.
+fn covering_pattern(host: &str) -> String {
+    crate::providers::provider_of(host).map_or_else(|| host.to_owned(), |p| p.pattern_for(host))
 }
 
 /// The classic trap (field notes D.28): `*.example.com` does not cover `a.b.example.com`. The wildcard

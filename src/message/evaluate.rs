@@ -291,6 +291,9 @@ texts! { "evaluate";
         "{name} is {octets} octets long, over the 253 that DNS allows: the TLS-RPT record cannot be published \
          for this domain, so senders cannot report TLS failures to it. The policy and the _mta-sts record work \
          without it.";
+    /// A hosted provider's MX host in the generator's input; `why` is the provider table's sentence.
+    note_provider(host, provider, pattern, why) =>
+        "{host} is an MX host of {provider}: the pattern that covers it is `{pattern}`. {why}";
 }
 
 #[cfg(test)]

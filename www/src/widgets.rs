@@ -276,7 +276,11 @@ pub(crate) fn MxTable(mx: Vec<MxHost>) -> impl IntoView {
                     None => view! { <td class="not-covered"><span aria-hidden="true">"✖ "</span>"not covered"</td> }
                         .into_any(),
                 };
-                let host = if mx.implicit { format!("{} (implicit: no MX records)", mx.host) } else { mx.host };
+                let host = match (mx.provider, mx.implicit) {
+                    (_, true) => format!("{} (implicit: no MX records)", mx.host),
+                    (Some(provider), false) => format!("{} ({provider})", mx.host),
+                    (None, false) => mx.host,
+                };
                 view! { <tr><td><code>{host}</code></td><td>{mx.preference}</td>{pattern}</tr> }
             })
             .collect_view();
