@@ -11,7 +11,8 @@ use mta_sts::{Domain, Observations, Report};
 
 use crate::api;
 use crate::widgets::{
-    DiffList, DomainInput, FindingItem, MxTable, SiteHeader, now_unix, query_param, take_over_static_page,
+    DiffList, DomainInput, FindingItem, MxTable, SendersMatrix, SiteHeader, now_unix, query_param,
+    take_over_static_page,
 };
 
 #[derive(Clone, Debug, PartialEq)]
@@ -263,6 +264,7 @@ pub fn PreflightView(result: Preflight, live: bool) -> impl IntoView {
             }}
             {(!result.mx.is_empty()).then(|| view! { <MxTable mx=result.mx.clone() /> })}
             {(!result.diff.is_empty()).then(|| view! { <Diff lines=result.diff.clone() /> })}
+            <SendersMatrix senders=result.senders.clone() now=result.senders_live.clone() />
         </section>
     }
 }

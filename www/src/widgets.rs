@@ -10,8 +10,8 @@ use leptos::task::spawn_local;
 use mta_sts::evaluate::MxHost;
 use mta_sts::finding::ArtifactKind;
 use mta_sts::preflight::DiffLine;
-use mta_sts::senders::SenderOutcome;
 use mta_sts::senders::outcome::Words;
+use mta_sts::senders::{Outcome, SenderOutcome};
 use mta_sts::{Finding, Verdict};
 use wasm_bindgen::JsCast;
 
@@ -314,14 +314,25 @@ pub fn lend_sender_words(words: Words) {
 /// The rows are built with DOM calls, text only: as views they cost the page several KB of generic code.
 #[component]
 #[allow(clippy::needless_pass_by_value, reason = "Leptos components take their props by value")]
-pub(crate) fn SendersMatrix(senders: Vec<SenderOutcome>) -> impl IntoView {
+pub(crate) fn SendersMatrix(
+    senders: Vec<SenderOutcome>,
+    /// The outcomes now, when `senders` are those of a draft: shown in a column before them.
+    #[prop(optional)]
+    now: Vec<SenderOutcome>,
+) -> impl IntoView {
     if senders.is_empty() {
         return ().into_any();
     }
+    let compare = !now.is_empty();
     let body = NodeRef::<leptos::html::Tbody>::new();
     body.on_load(move |tbody| {
-        let rows: Vec<(SenderOutcome, web_sys::Element)> =
-            senders.into_iter().filter_map(|s| sender_row(&tbody, &s).map(|why| (s, why))).collect();
+        let rows: Vec<(SenderOutcome, web_sys::Element)> = senders
+            .into_iter()
+            .filter_map(|s| {
+                let before = now.iter().find(|n| n.id == s.id).map(|n| n.outcome);
+                sender_row(&tbody, &s, compare.then_some(before).flatten()).map(|why| (s, why))
+            })
+            .collect();
         match SENDER_WORDS.with(|w| w.borrow().clone()) {
             Some(words) => explain_rows(&rows, &words),
             None => spawn_local(async move {
@@ -343,13 +354,23 @@ pub(crate) fn SendersMatrix(senders: Vec<SenderOutcome>) -> impl IntoView {
             }),
         }
     });
+    let (heading, outcome) = if compare {
+        ("What each sender would do once the draft is published", "With the draft")
+    } else {
+        ("What each sender would do", "Outcome")
+    };
     view! {
         <section class="senders" id="senders" aria-labelledby="senders-heading">
-            <h2 id="senders-heading">"What each sender would do"</h2>
+            <h2 id="senders-heading">{heading}</h2>
             <p>"Real senders read policies differently. Each row is what that sender's code or documentation says it does with what this check found; open a row for why and the sources."</p>
             <div class="scroll">
                 <table class="senders">
-                    <thead><tr><th scope="col">"Sender"</th><th scope="col">"Outcome"</th><th scope="col">"Why"</th></tr></thead>
+                    <thead><tr>
+                        <th scope="col">"Sender"</th>
+                        {compare.then(|| view! { <th scope="col">"Now"</th> })}
+                        <th scope="col">{outcome}</th>
+                        <th scope="col">"Why"</th>
+                    </tr></thead>
                     <tbody node_ref=body></tbody>
                 </table>
             </div>
@@ -369,17 +390,32 @@ fn element(parent: &web_sys::Element, tag: &str, text: Option<&str>) -> Option<w
     Some(child)
 }
 
-/// One sender's row; returns the element its why goes into.
-fn sender_row(tbody: &web_sys::Element, s: &SenderOutcome) -> Option<web_sys::Element> {
-    let (icon, word) = outcome_label(s.outcome);
+/// An outcome's cell: its icon (hidden from screen readers) and its words.
+fn outcome_cell(tr: &web_sys::Element, outcome: Outcome) -> Option<()> {
+    let (icon, word) = outcome_label(outcome);
+    let cell = element(tr, "td", None)?;
+    let _ = cell.set_attribute("class", &format!("outcome {}", outcome.as_str()));
+    let _ = element(&cell, "span", Some(&format!("{icon} ")))?.set_attribute("aria-hidden", "true");
+    cell.append_with_str_1(word).ok()
+}
+
+/// One sender's row, after its outcome `before` when there is one to compare with; returns the element its
+/// why goes into.
+fn sender_row(tbody: &web_sys::Element, s: &SenderOutcome, before: Option<Outcome>) -> Option<web_sys::Element> {
     let tr = element(tbody, "tr", None)?;
     let _ = tr.set_attribute("data-sender", &s.id);
     let _ = tr.set_attribute("data-outcome", s.outcome.as_str());
+    if let Some(before) = before {
+        let _ = tr.set_attribute("data-before", before.as_str());
+        if before != s.outcome {
+            let _ = tr.set_attribute("class", "changed");
+        }
+    }
     let _ = element(&tr, "th", Some(&s.name))?.set_attribute("scope", "row");
-    let outcome = element(&tr, "td", None)?;
-    let _ = outcome.set_attribute("class", &format!("outcome {}", s.outcome.as_str()));
-    let _ = element(&outcome, "span", Some(&format!("{icon} ")))?.set_attribute("aria-hidden", "true");
-    outcome.append_with_str_1(word).ok()?;
+    if let Some(before) = before {
+        outcome_cell(&tr, before)?;
+    }
+    outcome_cell(&tr, s.outcome)?;
     let mut because: Vec<String> = s.because.iter().map(|c| c.as_str().to_owned()).collect();
     if !s.mx_refused.is_empty() {
         because.push(format!("refuses {}", s.mx_refused.join(", ")));

@@ -256,6 +256,12 @@ async fn preflight_shows_the_id_warning_coverage_and_the_diff() {
     );
     assert_eq!(texts(&host, "ol.diff li.added code"), vec!["mode: testing".to_owned()]);
     assert_eq!(texts(&host, "ol.diff li.same").len(), 3);
+    // Each sender now and with the draft: every one goes from enforce to testing.
+    let rfc = host.query_selector("table.senders tr[data-sender=\"rfc\"]").unwrap().expect("the senders");
+    assert_eq!(rfc.get_attribute("data-before").as_deref(), Some("enforce"));
+    assert_eq!(rfc.get_attribute("data-outcome").as_deref(), Some("testing"));
+    assert_eq!(rfc.get_attribute("class").as_deref(), Some("changed"));
+    assert_eq!(texts(&host, "table.senders thead th")[1], "Now");
     host.remove();
 }
 
