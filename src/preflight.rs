@@ -180,6 +180,8 @@ fn drafted_senders(
         (None, None) => (None, None),
     };
     let policy = if draft.policy.is_some() { draft_policy } else { live.policy.as_ref() };
+    // The hosts as covered by the policy that applies: the draft's, or the live one's, as the live check found.
+    let mx = if draft.policy.is_some() { mx } else { live.mx.as_slice() };
     let errors = |category: Category| {
         findings.iter().any(|f| f.severity == crate::Severity::Error && f.code.category() == category)
     };

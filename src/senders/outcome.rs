@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Aspect, COMMON, Common, MODELS, Model, MxMatching, SHOWN};
+use super::model::{Aspect, COMMON, Common, MODELS, Model, MxMatching, SHOWN, Shown};
 use super::{Behaviour, Condition, SAID, Said};
 use crate::evaluate::{MxHost, Verdict};
 use crate::finding::{Category, Code, Finding, Severity};
@@ -213,10 +213,30 @@ pub(crate) fn outcomes(seen: &Seen<'_>) -> Vec<SenderOutcome> {
     if matches!(seen.verdict, Verdict::LookupFailed | Verdict::Pending) {
         return Vec::new();
     }
-    let outcomes = MODELS.iter().map(|model| outcome(model, seen));
+    // Each finding's rows and standing, looked up once for all the senders.
+    let read: Vec<Read> = seen
+        .findings
+        .iter()
+        .map(|finding| {
+            let code = finding.code.as_str();
+            Read {
+                finding,
+                rows: SAID.iter().enumerate().filter(|(_, row)| row.code == code).map(|(i, _)| i).collect(),
+                alike: COMMON.iter().any(|(c, how)| *c == code && matches!(how, Common::Alike(_))),
+            }
+        })
+        .collect();
+    let outcomes = MODELS.iter().map(|model| outcome(model, seen, &read));
     #[cfg(feature = "sender-words")]
     let outcomes = outcomes.map(|o| o.with_words(row_words, fact_words));
     outcomes.collect()
+}
+
+/// A finding, the rows of [`SAID`] about its rule, and whether every sender reads that rule alike.
+struct Read<'a> {
+    finding: &'a Finding,
+    rows: Vec<usize>,
+    alike: bool,
 }
 
 /// A row of the sender's that holds for a finding of the report.
@@ -226,16 +246,16 @@ struct Applied<'a> {
     row: &'static Said,
 }
 
-fn outcome(model: &Model, seen: &Seen<'_>) -> SenderOutcome {
-    let applied: Vec<Applied<'_>> = seen
-        .findings
+fn outcome(model: &Model, seen: &Seen<'_>, read: &[Read<'_>]) -> SenderOutcome {
+    let own = |i: &usize| SAID[*i].sender == model.id;
+    let applied: Vec<Applied<'_>> = read
         .iter()
-        .flat_map(|finding| {
-            SAID.iter()
-                .enumerate()
-                .filter(move |(_, row)| row.sender == model.id && row.code == finding.code.as_str())
-                .filter(|(_, row)| holds(row.applies, finding, seen))
-                .map(move |(index, row)| Applied { finding, index, row })
+        .flat_map(|r| {
+            r.rows
+                .iter()
+                .filter(|i| own(i))
+                .filter(|&&i| holds(SAID[i].applies, r.finding, seen))
+                .map(|&index| Applied { finding: r.finding, index, row: &SAID[index] })
         })
         .collect();
     let mut decided = Decided::default();
@@ -246,15 +266,27 @@ fn outcome(model: &Model, seen: &Seen<'_>) -> SenderOutcome {
     // is not known, and the sources of the model's reading of the mode and of MX hosts.
     let mut said: Vec<NoteRef> = applied.iter().map(|a| NoteRef::Row(a.index)).collect();
     said.extend(decided.notes.into_iter().map(NoteRef::Text));
-    let facts = || SHOWN.iter().enumerate().filter(|(_, f)| f.sender == model.id && f.known);
-    said.extend(facts().filter(|(_, f)| f.shown_for.contains(&outcome)).map(|(i, _)| NoteRef::Fact(i)));
-    let unknown = unknown_codes(model, seen);
-    if !unknown.is_empty() {
-        let codes: Vec<&str> = unknown.iter().map(|c| c.as_str()).collect();
-        said.push(NoteRef::Text(words::not_known(model.name, codes.join(", "))));
+    let facts: Vec<(usize, &Shown)> =
+        SHOWN.iter().enumerate().filter(|(_, f)| f.known && f.sender == model.id).collect();
+    said.extend(facts.iter().filter(|(_, f)| f.shown_for.contains(&outcome)).map(|(i, _)| NoteRef::Fact(*i)));
+    // Findings of rules senders are known to read differently, on which this sender's model is silent.
+    if model.id != super::model::RFC {
+        let mut unknown: Vec<&str> = Vec::new();
+        for r in read.iter().filter(|r| r.finding.severity != Severity::Info && !r.alike) {
+            let code = r.finding.code.as_str();
+            if !r.rows.iter().any(own) && !unknown.contains(&code) {
+                unknown.push(code);
+            }
+        }
+        if !unknown.is_empty() {
+            said.push(NoteRef::Text(words::not_known(model.name, unknown.join(", "))));
+        }
     }
     said.extend(
-        facts().filter(|(_, f)| matches!(f.aspect, Aspect::Mode | Aspect::MxMatching)).map(|(i, _)| NoteRef::Source(i)),
+        facts
+            .iter()
+            .filter(|(_, f)| matches!(f.aspect, Aspect::Mode | Aspect::MxMatching))
+            .map(|(i, _)| NoteRef::Source(*i)),
     );
     let notes = said.iter().filter_map(|s| if let NoteRef::Text(t) = s { Some(t.clone()) } else { None }).collect();
     SenderOutcome {
@@ -330,8 +362,9 @@ fn decide(model: &Model, seen: &Seen<'_>, applied: &[Applied<'_>], decided: &mut
     if !policy_usable {
         return Outcome::NoPolicy;
     }
-    let (mut mode, patterns) = if let Some(policy) = seen.policy {
-        (policy.mode, policy.mx.clone())
+    // `None`: the RFC's own reading of the policy, whose coverage the report already has.
+    let (mut mode, own_mx): (Mode, Option<Vec<MxPattern>>) = if let Some(policy) = seen.policy {
+        (policy.mode, None)
     } else {
         // The RFC rejects the policy, this sender reads past every error: it applies what it can read,
         // and the errors it read past decide its outcome.
@@ -344,7 +377,7 @@ fn decide(model: &Model, seen: &Seen<'_>, applied: &[Applied<'_>], decided: &mut
         let Some(mode) = Policy::salvage(&body).mode else {
             return Outcome::NoPolicy;
         };
-        (mode, own_patterns(model, &body))
+        (mode, Some(own_patterns(model, &body)))
     };
 
     // RFC 8461 §3.2 keeps the first of repeated fields; a sender whose last one wins may apply another mode.
@@ -354,8 +387,8 @@ fn decide(model: &Model, seen: &Seen<'_>, applied: &[Applied<'_>], decided: &mut
                 && a.finding.code == Code::PolicyDuplicateField
                 && field_of(a.finding, seen).is_some_and(|(name, _)| name == b"mode")
         });
-        let last_mode = crate::policy::fields(body).filter(|(_, name, _)| *name == b"mode").last();
-        if let (true, Some((_, _, value))) = (last_wins, last_mode) {
+        let last_mode = || crate::policy::fields(body).filter(|(_, name, _)| *name == b"mode").last();
+        if let Some((_, _, value)) = last_wins.then(last_mode).flatten() {
             match Mode::parse(value) {
                 Some(last) if last != mode => {
                     decided.because(Code::PolicyDuplicateField);
@@ -371,8 +404,14 @@ fn decide(model: &Model, seen: &Seen<'_>, applied: &[Applied<'_>], decided: &mut
     // RFC 8461 §4.1: in enforce mode, an MX host no pattern matches is not delivered to.
     // A sender that does not match MX hosts by name leaves it to the host's certificate (its fact says so).
     if mode == Mode::Enforce && seen.mx_known && model.mx_matching == MxMatching::Rfc {
+        let reported = seen.policy.filter(|p| own_mx.is_none() && p.mode != Mode::None);
+        let patterns = own_mx.as_deref().or(seen.policy.map(|p| p.mx.as_slice())).unwrap_or_default();
         for host in seen.mx {
-            let covered = patterns.iter().any(|p| p.matches(&host.host));
+            // The report matched the RFC's patterns already (unless its mode, none, skipped coverage).
+            let covered = match reported {
+                Some(_) => host.pattern.is_some(),
+                None => patterns.iter().any(|p| p.matches(&host.host)),
+            };
             if !covered {
                 decided.mx_refused.push(host.host.clone());
             }
@@ -419,23 +458,6 @@ fn without_skipped_lines(body: &[u8], applied: &[Applied<'_>]) -> Vec<u8> {
         start = end;
     }
     kept
-}
-
-/// Findings of rules senders are known to read differently, which this sender's model does not cover.
-fn unknown_codes(model: &Model, seen: &Seen<'_>) -> Vec<Code> {
-    if model.id == super::model::RFC {
-        return Vec::new();
-    }
-    let mut codes = Vec::new();
-    for finding in seen.findings.iter().filter(|f| f.severity != Severity::Info) {
-        let code = finding.code.as_str();
-        let common = COMMON.iter().any(|(c, how)| *c == code && matches!(how, Common::Alike(_)));
-        let own = SAID.iter().any(|row| row.sender == model.id && row.code == code);
-        if !common && !own && !codes.contains(&finding.code) {
-            codes.push(finding.code);
-        }
-    }
-    codes
 }
 
 /// Whether a row's case is the case of this finding.
