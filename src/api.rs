@@ -22,6 +22,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::evaluate::{EvaluateError, Report, evaluate_partial};
 use crate::observe::{DnsObservation, Observations, PolicyObservation, Probe};
+use crate::plan::ProbeKind;
 use crate::{Domain, Plan};
 
 /// The API's one endpoint.
@@ -158,6 +159,8 @@ impl Line {
     /// The first line of the check of `plan`: all its probes pending.
     pub fn start(plan: &Plan, resolver: &str, observed_at: u64) -> Line {
         let mut pending: Vec<Probe> = plan.dns.iter().map(|p| p.kind.into()).collect();
+        // The second round: the TLSA probes the MX answer calls for (RFC 7672 §2.2.3).
+        pending.push(Probe::Tlsa);
         pending.push(Probe::Policy);
         Line {
             domain: Some(plan.domain.as_str().to_owned()),
@@ -212,6 +215,26 @@ impl Partial {
 
     fn answer(&mut self, probe: Probe) {
         self.pending.retain(|p| *p != probe);
+    }
+
+    /// The TLSA probes are answered once the MX probe is, and every TLSA probe its answer calls for; their
+    /// observations are kept in the plan's order, whatever order they arrived in.
+    fn settle_tlsa(&mut self) {
+        if self.pending.contains(&Probe::Mx) || self.observations.dns(ProbeKind::Mx).is_none() {
+            return;
+        }
+        let Ok(domain) = Domain::parse(&self.observations.domain) else {
+            self.answer(Probe::Tlsa);
+            return;
+        };
+        let wanted = crate::plan::tlsa_probes(&domain, &self.observations.dns);
+        let dns = &mut self.observations.dns;
+        let first = dns.partition_point(|o| o.probe < ProbeKind::Tlsa);
+        let end = dns.partition_point(|o| o.probe <= ProbeKind::Tlsa);
+        dns[first..end].sort_by_key(|o| wanted.iter().position(|p| p.name == o.name).unwrap_or(usize::MAX));
+        if wanted.iter().all(|p| self.observations.dns_named(ProbeKind::Tlsa, &p.name).is_some()) {
+            self.answer(Probe::Tlsa);
+        }
     }
 }
 
@@ -286,10 +309,14 @@ impl StreamReader {
             return Ok(());
         };
         if let Some(observation) = line.dns {
-            partial.answer(observation.probe.into());
+            if observation.probe != ProbeKind::Tlsa {
+                partial.answer(observation.probe.into());
+            }
             let dns = &mut partial.observations.dns;
-            let at = dns.partition_point(|o| o.probe < observation.probe);
+            // Plan order; the TLSA probes in the order they arrived.
+            let at = dns.partition_point(|o| o.probe <= observation.probe);
             dns.insert(at, observation);
+            partial.settle_tlsa();
         }
         if let Some(observation) = line.policy {
             partial.answer(Probe::Policy);
@@ -348,7 +375,7 @@ mod tests {
         assert_eq!(
             Line::start(&plan, "https://doh.test/q", 7).to_ndjson(),
             "{\"domain\":\"example.com\",\"resolver\":\"https://doh.test/q\",\"observed_at\":7,\"pending\":\
-             [\"sts-record\",\"tlsrpt-record\",\"mx\",\"policy-host-a\",\"policy-host-aaaa\",\"policy\"]}\n"
+             [\"sts-record\",\"tlsrpt-record\",\"mx\",\"policy-host-a\",\"policy-host-aaaa\",\"tlsa\",\"policy\"]}\n"
         );
         assert_eq!(Line::done().to_ndjson(), "{\"done\":true}\n");
         assert_eq!(

@@ -2,7 +2,8 @@
 //!
 //! Messages are built and parsed with `simple-dns` (RFC 1035 wire format); this module only picks out
 //! what a checker needs: the response code, the AD and TC flags, the CNAME chain, TTLs, TXT
-//! character-strings as bytes, MX preference/exchange and A/AAAA addresses.
+//! character-strings as bytes, MX preference/exchange, A/AAAA addresses and TLSA records (RFC 6698 §2.1,
+//! which `simple-dns` hands over as raw record data).
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -19,6 +20,8 @@ pub enum RecordType {
     Mx,
     A,
     Aaaa,
+    /// DANE's certificate associations (RFC 6698), at `_25._tcp.<mx host>` (RFC 7672 §2.2.3).
+    Tlsa,
 }
 
 impl RecordType {
@@ -28,6 +31,7 @@ impl RecordType {
             RecordType::Mx => "MX",
             RecordType::A => "A",
             RecordType::Aaaa => "AAAA",
+            RecordType::Tlsa => "TLSA",
         }
     }
 
@@ -37,9 +41,13 @@ impl RecordType {
             RecordType::Mx => TYPE::MX,
             RecordType::A => TYPE::A,
             RecordType::Aaaa => TYPE::AAAA,
+            RecordType::Tlsa => TYPE::Unknown(TLSA_TYPE),
         }
     }
 }
+
+/// The TLSA RR type (RFC 6698 §7.1), which `simple-dns` does not name.
+const TLSA_TYPE: u16 = 52;
 
 /// The DNS response code (RFC 1035 §4.1.1, RFC 6895).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -95,6 +103,50 @@ pub enum RecordData {
     Aaaa {
         address: Ipv6Addr,
     },
+    /// A certificate association (RFC 6698 §2.1).
+    Tlsa {
+        /// 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE (RFC 7218).
+        usage: u8,
+        /// 0 the whole certificate, 1 its SubjectPublicKeyInfo.
+        selector: u8,
+        /// 0 exact, 1 SHA-256, 2 SHA-512.
+        matching_type: u8,
+        /// The certificate association data, in hex (RFC 6698 §2.2).
+        data: String,
+    },
+}
+
+impl RecordData {
+    /// A TLSA record SMTP senders can use: RFC 7672 §3.1.3 tells them to treat PKIX-TA(0) and PKIX-EE(1)
+    /// as unusable, and only the selectors and matching types of RFC 6698 are known.
+    pub fn is_usable_tlsa(&self) -> bool {
+        match self {
+            RecordData::Tlsa { usage, selector, matching_type, data } => {
+                let length = match matching_type {
+                    0 => !data.is_empty(),
+                    1 => data.len() == 64,
+                    2 => data.len() == 128,
+                    _ => false,
+                };
+                matches!(usage, 2 | 3) && matches!(selector, 0 | 1) && length
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The RDATA of a TLSA record: three one-octet fields, then the association data (RFC 6698 §2.1).
+fn tlsa_rdata(bytes: &[u8]) -> Option<RecordData> {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    use nom::Parser as _;
+    use nom::number::complete::u8 as octet;
+    let (data, (usage, selector, matching_type)) =
+        (octet::<_, nom::error::Error<&[u8]>>, octet, octet).parse(bytes).ok()?;
+    let data = data
+        .iter()
+        .flat_map(|b| [char::from(HEX[usize::from(b >> 4)]), char::from(HEX[usize::from(b & 15)])])
+        .collect();
+    Some(RecordData::Tlsa { usage, selector, matching_type, data })
 }
 
 /// An answer record of the asked type, at the end of the CNAME chain.
@@ -195,19 +247,51 @@ fn without_root_dot(mut name: String) -> String {
     name
 }
 
+/// The message with the TLSA type of its question written as NULL: `simple-dns` refuses a question of a
+/// type it does not know, though it reads such answer records as raw data. Anything else is left as it is.
+fn question_type_as_null(message: &[u8]) -> Vec<u8> {
+    let mut copy = message.to_vec();
+    if copy.get(4..6).is_none_or(|qdcount| qdcount == [0, 0]) {
+        return copy;
+    }
+    // RFC 1035 §4.1.1–§4.1.2: a 12-octet header, then QNAME as labels up to the root label (or a pointer),
+    // then QTYPE.
+    let mut at = 12;
+    let qtype = loop {
+        match copy.get(at).copied() {
+            Some(0) => break at + 1,
+            Some(length) if length & 0xC0 == 0xC0 => break at + 2,
+            Some(length) if length < 64 => at += 1 + usize::from(length),
+            _ => return copy,
+        }
+    };
+    if copy.get(qtype..qtype + 2) == Some(&TLSA_TYPE.to_be_bytes()) {
+        copy[qtype..qtype + 2].copy_from_slice(&10_u16.to_be_bytes());
+    }
+    copy
+}
+
 /// Decodes a reply to the question `name`/`rtype`: follows the CNAME chain from `name` and keeps the
 /// records of type `rtype` owned by the end of the chain (RFC 1034 §3.6.2).
 pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsResponse, DecodeError> {
     if message.is_empty() {
         return Err(DecodeError::Empty);
     }
+    let patched;
+    let message = if rtype == RecordType::Tlsa {
+        patched = question_type_as_null(message);
+        patched.as_slice()
+    } else {
+        message
+    };
     let packet = Packet::parse(message).map_err(|e| DecodeError::Malformed(e.to_string()))?;
     if !packet.has_flags(PacketFlag::RESPONSE) {
         return Err(DecodeError::NotAResponse);
     }
     if let Some(question) = packet.questions.first() {
         let asked = name_text(&question.qname);
-        if !same_name(&asked, name) || question.qtype != QTYPE::TYPE(rtype.type_code()) {
+        let expected = if rtype == RecordType::Tlsa { TYPE::NULL } else { rtype.type_code() };
+        if !same_name(&asked, name) || question.qtype != QTYPE::TYPE(expected) {
             return Err(DecodeError::WrongQuestion(format!("{asked} instead of {name}")));
         }
     }
@@ -258,6 +342,7 @@ pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsRespon
                 RData::AAAA(aaaa) if rtype == RecordType::Aaaa => {
                     RecordData::Aaaa { address: Ipv6Addr::from(aaaa.address) }
                 }
+                RData::NULL(TLSA_TYPE, rdata) if rtype == RecordType::Tlsa => tlsa_rdata(rdata.get_data())?,
                 _ => return None,
             };
             Some(DnsRecord { name: without_root_dot(rr_name), ttl: rr.ttl, data })
@@ -279,7 +364,7 @@ pub fn decode(message: &[u8], name: &str, rtype: RecordType) -> Result<DnsRespon
 pub mod testing {
     use super::{CLASS, Name, Packet, PacketFlag, QCLASS, QTYPE, Question, RCODE, RData, Rcode, RecordType, same_name};
     use simple_dns::ResourceRecord;
-    use simple_dns::rdata::{A, AAAA, CNAME, MX, TXT};
+    use simple_dns::rdata::{A, AAAA, CNAME, MX, NULL, TXT};
 
     /// An answer to put in a reply.
     #[derive(Clone, Debug)]
@@ -290,6 +375,8 @@ pub mod testing {
         A(std::net::Ipv4Addr),
         Aaaa(std::net::Ipv6Addr),
         Cname(String),
+        /// Usage, selector, matching type and the association data.
+        Tlsa(u8, u8, u8, Vec<u8>),
     }
 
     impl Answer {
@@ -307,6 +394,20 @@ pub mod testing {
                 "A" => data.parse().map(Answer::A).map_err(|e| format!("A {data:?}: {e}")),
                 "AAAA" => data.parse().map(Answer::Aaaa).map_err(|e| format!("AAAA {data:?}: {e}")),
                 "CNAME" => Ok(Answer::Cname(data.to_owned())),
+                // `<usage> <selector> <matching type> <hex>`, as in RFC 6698 §2.3.
+                "TLSA" => {
+                    let fields: Vec<&str> = data.split_ascii_whitespace().collect();
+                    let [usage, selector, matching, hex] = fields.as_slice() else {
+                        return Err(format!("TLSA {data:?} is not `<usage> <selector> <matching type> <hex>`"));
+                    };
+                    let octet = |text: &str| text.parse::<u8>().map_err(|e| format!("TLSA field {text:?}: {e}"));
+                    let bytes = (0..hex.len())
+                        .step_by(2)
+                        .map(|i| hex.get(i..i + 2).and_then(|pair| u8::from_str_radix(pair, 16).ok()))
+                        .collect::<Option<Vec<u8>>>()
+                        .ok_or_else(|| format!("TLSA data {hex:?} is not hex"))?;
+                    Ok(Answer::Tlsa(octet(usage)?, octet(selector)?, octet(matching)?, bytes))
+                }
                 other => Err(format!("test zones hold no {other} records")),
             }
         }
@@ -319,9 +420,23 @@ pub mod testing {
                 Answer::Mx(..) => Some(RecordType::Mx),
                 Answer::A(_) => Some(RecordType::A),
                 Answer::Aaaa(_) => Some(RecordType::Aaaa),
+                Answer::Tlsa(..) => Some(RecordType::Tlsa),
                 Answer::Cname(_) => None,
             }
         }
+    }
+
+    /// The question of a query the checker sent: its name (without the root dot) and type; `None` for
+    /// anything else. What a test resolver answers.
+    pub fn question_of(query: &[u8]) -> Option<(String, RecordType)> {
+        let query = super::question_type_as_null(query);
+        let packet = Packet::parse(&query).ok()?;
+        let question = packet.questions.first()?;
+        let rtype = [RecordType::Txt, RecordType::Mx, RecordType::A, RecordType::Aaaa]
+            .into_iter()
+            .find(|t| question.qtype == QTYPE::TYPE(t.type_code()))
+            .or((question.qtype == QTYPE::TYPE(simple_dns::TYPE::NULL)).then_some(RecordType::Tlsa))?;
+        Some((super::name_text(&question.qname).trim_end_matches('.').to_owned(), rtype))
     }
 
     /// The TTL of records added without one: a common real-world value, far from the core's limits.
@@ -395,6 +510,11 @@ pub mod testing {
         #[must_use]
         pub fn aaaa(self, owner: &str, address: std::net::Ipv6Addr) -> Zone {
             self.with(owner, Answer::Aaaa(address))
+        }
+
+        #[must_use]
+        pub fn tlsa(self, owner: &str, usage: u8, selector: u8, matching_type: u8, data: &[u8]) -> Zone {
+            self.with(owner, Answer::Tlsa(usage, selector, matching_type, data.to_vec()))
         }
 
         #[must_use]
@@ -483,6 +603,10 @@ pub mod testing {
                 Answer::A(address) => RData::A(A { address: u32::from(*address) }),
                 Answer::Aaaa(address) => RData::AAAA(AAAA { address: u128::from(*address) }),
                 Answer::Cname(target) => RData::CNAME(CNAME(Name::new_unchecked(target))),
+                Answer::Tlsa(usage, selector, matching_type, data) => {
+                    let rdata: Vec<u8> = [*usage, *selector, *matching_type].into_iter().chain(data.clone()).collect();
+                    RData::NULL(super::TLSA_TYPE, NULL::new(&rdata).expect("TLSA data fits a record").into_owned())
+                }
             };
             packet.answers.push(ResourceRecord::new(Name::new_unchecked(owner), CLASS::IN, *ttl, rdata));
         }
@@ -494,6 +618,29 @@ pub mod testing {
 mod tests {
     use super::testing::{Answer, Zone, reply};
     use super::*;
+
+    /// TLSA records (RFC 6698 §2.1), which `simple-dns` hands over as raw data, are read field by field.
+    #[test]
+    fn tlsa_records_are_read_and_judged_usable_as_rfc_7672_says() {
+        let digest = [0xab_u8; 32];
+        let zone = Zone::new()
+            .authenticated(true)
+            .tlsa("_25._tcp.mx.example", 3, 1, 1, &digest)
+            .tlsa("_25._tcp.mx.example", 1, 1, 1, &digest)
+            .tlsa("_25._tcp.mx.example", 3, 1, 1, &digest[..5]);
+        let response =
+            decode(&zone.answer("_25._tcp.mx.example", RecordType::Tlsa), "_25._tcp.mx.example", RecordType::Tlsa)
+                .unwrap();
+        assert!(response.authenticated_data);
+        let usable: Vec<bool> = response.records.iter().map(|r| r.data.is_usable_tlsa()).collect();
+        assert_eq!(usable, [true, false, false]);
+        let RecordData::Tlsa { usage, selector, matching_type, data } = &response.records[0].data else {
+            panic!("{:?}", response.records[0])
+        };
+        assert_eq!((*usage, *selector, *matching_type, data.as_str()), (3, 1, 1, "ab".repeat(32).as_str()));
+        assert!(matches!(Answer::parse("TLSA", "3 1 1 0a0B"), Ok(Answer::Tlsa(3, 1, 1, bytes)) if bytes == [10, 11]));
+        assert!(Answer::parse("TLSA", "3 1 1").is_err() && Answer::parse("TLSA", "3 1 1 xyz").is_err());
+    }
 
     /// `name_text` is `Name`'s `Display`, also for labels a host name never has.
     #[test]

@@ -379,6 +379,12 @@ codes! {
     /// The domain publishes a null MX (RFC 7505): it accepts no mail.
     MxNull = "mx-null", Info, Mx, MxNull, "RFC 7505",
         "At least one of the policy's \"mx\" patterns matches the selected MX host, as described in Section 4.1, \"MX Host Validation\".";
+    /// An MX host publishes DNSSEC-validated TLSA records (DANE, RFC 7672), which MTA-STS never overrides.
+    MxTlsa = "mx-tlsa", Info, Mx, MxTlsa, "RFC 8461 §2, RFC 7672 §2.2.3",
+        "senders who implement MTA-STS validation MUST NOT allow MTA-STS Policy validation to override a failing DANE validation.";
+    /// An MX host's TLSA records are ones DANE senders can use: DNSSEC-validated, with a usage, selector and matching type of RFC 7672.
+    MxTlsaUnusable = "mx-tlsa-unusable", Warning, Mx, MxTlsaUnusable, "RFC 8461 §2, RFC 7672 §2.2.3, §3.1.3",
+        "DANE requires DNSSEC [RFC4033] for authentication;";
 
     // ----- TLS-RPT (RFC 8460 §3) -----
     /// No `_smtp._tls` TLS-RPT record.

@@ -205,9 +205,14 @@ impl ErrorClass {
 }
 
 impl Observations {
-    /// The observation of the probe of this kind, if the shell ran it.
+    /// The observation of the probe of this kind, if the shell ran it (the first, for TLSA).
     pub fn dns(&self, probe: ProbeKind) -> Option<&DnsObservation> {
         self.dns.iter().find(|o| o.probe == probe)
+    }
+
+    /// The observation of the probe of this kind and name (names compared as DNS does, without case).
+    pub fn dns_named(&self, probe: ProbeKind, name: &str) -> Option<&DnsObservation> {
+        self.dns.iter().find(|o| o.probe == probe && o.name.eq_ignore_ascii_case(name))
     }
 }
 
@@ -221,6 +226,9 @@ pub enum Probe {
     Mx,
     PolicyHostA,
     PolicyHostAaaa,
+    /// The TLSA probes of the MX hosts, as one: answered once each one the MX answer calls for has
+    /// answered ([`crate::plan::tlsa_probes`]).
+    Tlsa,
     /// The fetch of the policy file.
     Policy,
 }
@@ -233,6 +241,7 @@ impl From<ProbeKind> for Probe {
             ProbeKind::Mx => Probe::Mx,
             ProbeKind::PolicyHostA => Probe::PolicyHostA,
             ProbeKind::PolicyHostAaaa => Probe::PolicyHostAaaa,
+            ProbeKind::Tlsa => Probe::Tlsa,
         }
     }
 }

@@ -5,8 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dns::{self, RecordType};
+use crate::dns::{self, RecordData, RecordType};
 use crate::domain::Domain;
+use crate::observe::{DnsObservation, DnsResult};
 
 /// Which question a DNS probe asks.
 /// Ordered as [`plan`] lists the probes.
@@ -23,6 +24,10 @@ pub enum ProbeKind {
     PolicyHostA,
     /// AAAA `mta-sts.<domain>` (the policy host over IPv6).
     PolicyHostAaaa,
+    /// TLSA `_25._tcp.<mx host>` (RFC 7672 §2.2.3): whether senders with DANE check that MX host's
+    /// certificate against DNSSEC-validated records. One per MX host, asked once the MX answer names
+    /// them ([`Plan::tlsa_probes`]).
+    Tlsa,
 }
 
 /// One DNS-over-HTTPS request.
@@ -62,6 +67,61 @@ pub const POLICY_SIZE_LIMIT: usize = 64 * 1024;
 pub const TIME_BUDGET_MS: u32 = 10_000;
 /// The User-Agent shells send to policy hosts.
 pub const USER_AGENT: &str = concat!("mta-sts-checker/", env!("CARGO_PKG_VERSION"), " (+RFC 8461 policy check)");
+
+/// The most MX hosts whose TLSA records one check asks for: real domains list a handful; the bound keeps
+/// a hostile MX answer from turning one check into hundreds of lookups.
+pub const TLSA_PROBE_LIMIT: usize = 10;
+
+impl Plan {
+    /// The second round of probes: TLSA at `_25._tcp.<host>` for each MX host the MX answer among `dns`
+    /// names (RFC 7672 §2.2.3), most preferred first, at most [`TLSA_PROBE_LIMIT`]. None until the MX probe
+    /// has a readable answer, and none for a null MX (RFC 7505) or the implicit MX, which DANE senders
+    /// such as postfix-tlspol look up no TLSA records for.
+    pub fn tlsa_probes(&self, dns: &[DnsObservation]) -> Vec<DnsProbe> {
+        tlsa_probes(&self.domain, dns)
+    }
+}
+
+/// [`Plan::tlsa_probes`] of the plan of `domain`.
+pub fn tlsa_probes(domain: &Domain, dns: &[DnsObservation]) -> Vec<DnsProbe> {
+    let Some(DnsResult::Response { http_status: 200, body, .. }) =
+        dns.iter().find(|o| o.probe == ProbeKind::Mx).map(|o| &o.result)
+    else {
+        return Vec::new();
+    };
+    let Ok(answer) = dns::decode(body, domain.as_str(), RecordType::Mx) else { return Vec::new() };
+    let mut hosts: Vec<(u16, String)> = answer
+        .records
+        .into_iter()
+        .filter_map(|r| match r.data {
+            RecordData::Mx { preference, exchange } => Some((preference, exchange.to_ascii_lowercase())),
+            _ => None,
+        })
+        .collect();
+    hosts.sort();
+    let mut names: Vec<String> = Vec::new();
+    for (_, host) in hosts {
+        let name = format!("_25._tcp.{host}");
+        // RFC 1035 §2.3.4: a name longer than 253 octets cannot be asked; "." (null MX) has no host; a
+        // name not made of host-name labels is no host a sender connects to, so nothing is asked for it.
+        let host_name = host.split('.').all(|label| {
+            (1..=63).contains(&label.len()) && label.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_".contains(&b))
+        });
+        if host_name && name.len() <= 253 && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+        .into_iter()
+        .take(TLSA_PROBE_LIMIT)
+        .map(|name| DnsProbe {
+            kind: ProbeKind::Tlsa,
+            query: dns::build_query(&name, RecordType::Tlsa),
+            name,
+            rtype: RecordType::Tlsa,
+        })
+        .collect()
+}
 
 /// The probes for `domain`.
 pub fn plan(domain: &Domain) -> Plan {

@@ -127,46 +127,44 @@ impl Scenario {
         let domain = Domain::parse(&self.domain).map_err(|e| format!("scenario domain: {e}"))?;
         let plan = plan(&domain);
         let zone = self.dns_zone()?;
-        let dns = plan
-            .dns
-            .iter()
-            .map(|probe| {
-                let key = format!("{} {}", probe.name, probe.rtype.as_str());
-                let result = match self.faults.get(&key).map(String::as_str) {
-                    None => DnsResult::Response {
-                        http_status: 200,
-                        body: zone.answer(&probe.name, probe.rtype),
-                        elapsed_ms: Some(12),
-                    },
-                    Some("servfail") => DnsResult::Response {
-                        http_status: 200,
-                        body: reply(&probe.name, probe.rtype, Rcode::ServFail, false, &[]),
-                        elapsed_ms: None,
-                    },
-                    Some("refused") => DnsResult::Response {
-                        http_status: 200,
-                        body: reply(&probe.name, probe.rtype, Rcode::Refused, false, &[]),
-                        elapsed_ms: None,
-                    },
-                    Some("garbage") => DnsResult::Response {
-                        http_status: 200,
-                        body: b"<html>not dns</html>".to_vec(),
-                        elapsed_ms: None,
-                    },
-                    Some("http-500") => DnsResult::Response { http_status: 500, body: Vec::new(), elapsed_ms: None },
-                    Some("truncated") => {
-                        let mut body = zone.answer(&probe.name, probe.rtype);
-                        body[2] |= 0x02; // TC
-                        DnsResult::Response { http_status: 200, body, elapsed_ms: None }
-                    }
-                    Some(class) => DnsResult::Failed {
-                        error: FetchError { class: error_class(class)?, detail: format!("simulated {class}") },
-                        elapsed_ms: Some(10_000),
-                    },
-                };
-                Ok(DnsObservation { probe: probe.kind, name: probe.name.clone(), rtype: probe.rtype, result })
-            })
-            .collect::<Result<_, String>>()?;
+        let observe = |probe: &crate::plan::DnsProbe| {
+            let key = format!("{} {}", probe.name, probe.rtype.as_str());
+            let result = match self.faults.get(&key).map(String::as_str) {
+                None => DnsResult::Response {
+                    http_status: 200,
+                    body: zone.answer(&probe.name, probe.rtype),
+                    elapsed_ms: Some(12),
+                },
+                Some("servfail") => DnsResult::Response {
+                    http_status: 200,
+                    body: reply(&probe.name, probe.rtype, Rcode::ServFail, false, &[]),
+                    elapsed_ms: None,
+                },
+                Some("refused") => DnsResult::Response {
+                    http_status: 200,
+                    body: reply(&probe.name, probe.rtype, Rcode::Refused, false, &[]),
+                    elapsed_ms: None,
+                },
+                Some("garbage") => {
+                    DnsResult::Response { http_status: 200, body: b"<html>not dns</html>".to_vec(), elapsed_ms: None }
+                }
+                Some("http-500") => DnsResult::Response { http_status: 500, body: Vec::new(), elapsed_ms: None },
+                Some("truncated") => {
+                    let mut body = zone.answer(&probe.name, probe.rtype);
+                    body[2] |= 0x02; // TC
+                    DnsResult::Response { http_status: 200, body, elapsed_ms: None }
+                }
+                Some(class) => DnsResult::Failed {
+                    error: FetchError { class: error_class(class)?, detail: format!("simulated {class}") },
+                    elapsed_ms: Some(10_000),
+                },
+            };
+            Ok(DnsObservation { probe: probe.kind, name: probe.name.clone(), rtype: probe.rtype, result })
+        };
+        let mut dns = plan.dns.iter().map(observe).collect::<Result<Vec<_>, String>>()?;
+        // The second round, as the shells run it: TLSA for the MX hosts the answer names.
+        let tlsa = plan.tlsa_probes(&dns).iter().map(observe).collect::<Result<Vec<_>, String>>()?;
+        dns.extend(tlsa);
         let policy = self.policy.as_ref().map(|spec| -> Result<PolicyObservation, String> {
             let result = if let Some(class) = &spec.error {
                 PolicyResult::Failed {

@@ -126,6 +126,7 @@ fn cases() -> Vec<Case> {
                     pattern: None,
                     implicit: false,
                     provider: None,
+                    tlsa: None,
                 });
             }),
             opts,
@@ -142,6 +143,7 @@ fn cases() -> Vec<Case> {
                     pattern: None,
                     implicit: false,
                     provider: None,
+                    tlsa: None,
                 });
             }),
             opts,

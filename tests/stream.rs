@@ -146,15 +146,42 @@ proptest! {
     #[test]
     fn any_order_and_any_chunking_give_the_unstreamed_report(
         pick in any::<prop::sample::Index>(),
-        order in Just((0..6).collect::<Vec<usize>>()).prop_shuffle(),
+        // Every probe line of any scenario: five DNS probes, a TLSA probe per MX host, the policy fetch.
+        order in Just((0..20).collect::<Vec<usize>>()).prop_shuffle(),
         cuts in prop::collection::vec(0usize..4000, 0..8),
     ) {
         let all = scenarios();
         let (name, obs) = &all[pick.index(all.len())];
         let (_, probes) = probe_lines(obs);
+        prop_assert!(probes.len() <= 20, "{name}: {} probe lines", probes.len());
         let order: Vec<usize> = order.into_iter().filter(|&i| i < probes.len()).collect();
         let mut cuts = cuts;
         cuts.sort_unstable();
         stream(name, obs, &order, &cuts);
     }
+}
+
+/// The TLSA probes are a second round: awaited once the MX answer names the hosts, answered when each
+/// host's has landed, and a DANE finding only then.
+#[test]
+fn tlsa_probes_are_pending_until_each_mx_host_has_answered() {
+    let (name, obs) = scenarios().into_iter().find(|(n, _)| n.ends_with("mx-tlsa-pkix-usage.json")).unwrap();
+    let (start, probes) = probe_lines(&obs);
+    assert!(start.pending.contains(&Probe::Tlsa), "{name}");
+    let tlsa: Vec<&Line> =
+        probes.iter().filter(|l| l.dns.as_ref().is_some_and(|d| d.name.starts_with("_25._tcp."))).collect();
+    assert_eq!(tlsa.len(), 2, "{name}: one TLSA probe per MX host");
+    let mut reader = StreamReader::default();
+    reader.fold(start).unwrap();
+    // The host with the TLSA records answers first, before the MX answer that calls for it.
+    reader.fold(tlsa[1].clone()).unwrap();
+    for line in probes.iter().filter(|l| l.dns.as_ref().is_some_and(|d| !d.name.starts_with("_25._tcp."))) {
+        reader.fold(line.clone()).unwrap();
+    }
+    let partial = reader.partial().unwrap();
+    assert!(partial.pending.contains(&Probe::Tlsa), "{name}: {:?}", partial.pending);
+    let report = partial.evaluate(NOW).unwrap();
+    assert!(codes(&report).contains("mx-tlsa-unusable"), "{name}: the host that answered is judged");
+    reader.fold(tlsa[0].clone()).unwrap();
+    assert_eq!(reader.partial().unwrap().pending, [Probe::Policy], "{name}");
 }

@@ -348,7 +348,7 @@ pub(crate) fn senders_table(out: &mut Out, p: Painter, senders: &[SenderOutcome]
     let reference = senders.first().map(|s| s.outcome);
     for s in senders {
         let style = match s.outcome {
-            Outcome::Enforce => GREEN,
+            Outcome::Enforce | Outcome::Dane => GREEN,
             Outcome::Testing | Outcome::None => YELLOW,
             Outcome::NoPolicy | Outcome::MailFails => RED,
         };
@@ -389,7 +389,17 @@ pub(crate) fn mx_table(out: &mut Out, p: Painter, hosts: &[MxHost], policy_appli
             (Some(provider), false) => p.paint(DIM, format!(" ({})", render::clean(provider))),
             (None, false) => String::new(),
         };
-        out.line(format_args!("  {:host_width$}  {:>10}  {pattern}{implicit}", render::clean(&h.host), h.preference));
+        let dane = match h.tlsa {
+            None => String::new(),
+            Some(t) if t.in_force() => p.paint(GREEN, "  DANE: TLSA, DNSSEC-validated"),
+            Some(t) if !t.validated => p.paint(YELLOW, "  DANE: TLSA not DNSSEC-validated, unused"),
+            Some(_) => p.paint(YELLOW, "  DANE: no TLSA record usable for mail"),
+        };
+        out.line(format_args!(
+            "  {:host_width$}  {:>10}  {pattern}{implicit}{dane}",
+            render::clean(&h.host),
+            h.preference
+        ));
     }
 }
 

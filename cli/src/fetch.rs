@@ -35,7 +35,7 @@ use mta_sts::observe::{
     AddressAttempt, AddressFamily, CertificateInfo, CertificateSummary, DnsObservation, DnsResult, ErrorClass,
     FetchError, Observations, PolicyHeaders, PolicyObservation, PolicyResult,
 };
-use mta_sts::plan::{POLICY_BODY_CAP, Plan, ProbeKind, USER_AGENT};
+use mta_sts::plan::{DnsProbe, POLICY_BODY_CAP, Plan, ProbeKind, USER_AGENT};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -225,20 +225,33 @@ impl Fetcher {
     /// Runs every probe of `plan` and returns what was seen, handing each probe's line of the streamed
     /// answer to `each` as soon as it has answered.
     pub(crate) async fn observe_each(&self, plan: &Plan, now: u64, each: &(dyn Fn(Line) + Sync)) -> Observations {
-        let dns = futures_util::future::join_all(plan.dns.iter().map(|probe| async move {
-            let observation = DnsObservation {
-                probe: probe.kind,
-                name: probe.name.clone(),
-                rtype: probe.rtype,
-                result: self.doh_query(&probe.doh_url(&self.options.doh_url)).await,
-            };
-            each(Line::dns(observation.clone()));
-            observation
-        }))
+        let ask = |probe: &DnsProbe| {
+            let probe = probe.clone();
+            async move {
+                let observation = DnsObservation {
+                    probe: probe.kind,
+                    name: probe.name.clone(),
+                    rtype: probe.rtype,
+                    result: self.doh_query(&probe.doh_url(&self.options.doh_url)).await,
+                };
+                each(Line::dns(observation.clone()));
+                observation
+            }
+        };
+        let mut dns = futures_util::future::join_all(plan.dns.iter().map(ask)).await;
+        // The policy host's addresses come from the A and AAAA probes, so the fetch waits for them; the
+        // TLSA probes of the MX hosts the MX answer names run beside it.
+        let tlsa = plan.tlsa_probes(&dns);
+        let (policy, tlsa) = futures_util::future::join(
+            async {
+                let policy = self.policy(plan, &dns).await;
+                each(Line::policy(policy.clone()));
+                policy
+            },
+            futures_util::future::join_all(tlsa.iter().map(ask)),
+        )
         .await;
-        // The policy host's addresses come from the A and AAAA probes, so the fetch waits for them.
-        let policy = self.policy(plan, &dns).await;
-        each(Line::policy(policy.clone()));
+        dns.extend(tlsa);
         Observations {
             domain: plan.domain.as_str().to_owned(),
             resolver: Some(self.options.doh_url.clone()),

@@ -11,7 +11,7 @@ use crate::dns::{self, DnsResponse, Rcode};
 use crate::domain::{Domain, DomainError};
 use crate::finding::{Code, Finding, Severity};
 use crate::message::evaluate as words;
-use crate::observe::{CertificateInfo, DnsResult, ErrorClass, Observations, PolicyHeaders, Probe};
+use crate::observe::{CertificateInfo, DnsObservation, DnsResult, ErrorClass, Observations, PolicyHeaders, Probe};
 use crate::plan::ProbeKind;
 use crate::policy::{Mode, Policy, PolicyDraft};
 use crate::record::{StsRecord, fresh_id};
@@ -22,7 +22,7 @@ mod mx;
 mod policy_host;
 
 pub(crate) use mx::check_coverage;
-use mx::{corrected_policy, mx_hosts, republish};
+use mx::{corrected_policy, mx_hosts, mx_tlsa, republish};
 use policy_host::{evaluate_policy, policy_host_addresses};
 
 /// What a compliant sender does with the domain right now.
@@ -72,6 +72,27 @@ pub struct MxHost {
     /// The hosted mail provider the host belongs to ([`crate::providers`]), when it is a known one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// The host's TLSA records at `_25._tcp.<host>` (DANE, RFC 7672 §2.2.3), when it publishes any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tlsa: Option<MxTlsa>,
+}
+
+/// What DANE senders find of an MX host's TLSA records.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MxTlsa {
+    /// How many TLSA records the host publishes.
+    pub records: usize,
+    /// How many of them a mail sender can use (RFC 7672 §3.1.3).
+    pub usable: usize,
+    /// The resolver validated them with DNSSEC (the AD bit), without which no sender uses them.
+    pub validated: bool,
+}
+
+impl MxTlsa {
+    /// DANE senders check this host's certificate against its TLSA records.
+    pub fn in_force(&self) -> bool {
+        self.validated && self.usable > 0
+    }
 }
 
 /// What one DNS probe returned, decoded, for the evidence panel.
@@ -185,8 +206,13 @@ fn lookup<'e>(seen: &Seen<'_>, kind: ProbeKind, evidence: &'e mut Evidence) -> L
     let Some(observation) = seen.obs.dns(kind) else {
         return Lookup::Failed(words::reason_not_run());
     };
+    interpret(observation, evidence)
+}
+
+/// Interprets one probe's observation, and records it in the evidence.
+fn interpret<'e>(observation: &DnsObservation, evidence: &'e mut Evidence) -> Lookup<'e> {
     let mut entry = DnsEvidence {
-        probe: kind,
+        probe: observation.probe,
         name: observation.name.clone(),
         rtype: observation.rtype,
         http_status: None,
@@ -337,6 +363,20 @@ pub fn evaluate_partial(obs: &Observations, pending: &[Probe], now: u64) -> Resu
     };
     if let Some(policy) = applied.filter(|_| mx_known) {
         check_coverage(policy, &mut mx, &domain, &new_id, &mut findings);
+    }
+    // RFC 8461 §2: DANE, where an MX host publishes TLSA records, is never overridden by MTA-STS.
+    for host in mx.iter_mut().filter(|h| !h.implicit) {
+        let name = format!("_25._tcp.{}", host.host);
+        let Some(observation) = seen.obs.dns_named(ProbeKind::Tlsa, &name) else { continue };
+        // A lookup that failed says nothing of DANE, and the check's other findings do not rest on it.
+        let Lookup::Answer(response) = interpret(observation, &mut evidence) else { continue };
+        host.tlsa = mx_tlsa(response);
+        match host.tlsa {
+            Some(tlsa) if tlsa.in_force() => findings.push(words::mx_tlsa(&host.host, &name, tlsa.records)),
+            Some(tlsa) if !tlsa.validated => findings.push(words::mx_tlsa_unvalidated(&host.host, &name)),
+            Some(_) => findings.push(words::mx_tlsa_not_usable(&host.host, &name)),
+            None => {}
+        }
     }
 
     // RFC 8460 §3 (recommended by RFC 8461 §6): TLS reporting.

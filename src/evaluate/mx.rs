@@ -1,7 +1,7 @@
 //! MX hosts and their coverage by the policy's `mx` patterns (RFC 8461 §4.1), and the corrected policy
 //! that covers them.
 
-use super::MxHost;
+use super::{MxHost, MxTlsa};
 use crate::dns::{DnsResponse, RecordData};
 use crate::domain::Domain;
 use crate::finding::{Artifact, ArtifactKind, Finding, Severity};
@@ -23,6 +23,7 @@ pub(super) fn mx_hosts(response: &DnsResponse, d: &str, findings: &mut Vec<Findi
                     pattern: None,
                     implicit: false,
                     provider,
+                    tlsa: None,
                 })
             }
             _ => None,
@@ -37,9 +38,28 @@ pub(super) fn mx_hosts(response: &DnsResponse, d: &str, findings: &mut Vec<Findi
     if hosts.is_empty() {
         // RFC 5321 §5.1: without MX records, the domain itself is the mail host.
         findings.push(words::mx_none(d));
-        hosts.push(MxHost { host: d.to_owned(), preference: 0, pattern: None, implicit: true, provider: None });
+        hosts.push(MxHost {
+            host: d.to_owned(),
+            preference: 0,
+            pattern: None,
+            implicit: true,
+            provider: None,
+            tlsa: None,
+        });
     }
     hosts
+}
+
+/// An MX host's TLSA records, from the answer at `_25._tcp.<host>`; `None` when it publishes none.
+pub(super) fn mx_tlsa(response: &DnsResponse) -> Option<MxTlsa> {
+    let records: Vec<&RecordData> =
+        response.records.iter().map(|r| &r.data).filter(|d| matches!(d, RecordData::Tlsa { .. })).collect();
+    (!records.is_empty()).then(|| MxTlsa {
+        records: records.len(),
+        usable: records.iter().filter(|d| d.is_usable_tlsa()).count(),
+        // RFC 7672 §2.2.3: only "secure" TLSA records are used.
+        validated: response.authenticated_data,
+    })
 }
 
 /// What a changed policy is published as: the policy file, then the record whose new id tells senders to

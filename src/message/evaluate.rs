@@ -170,6 +170,24 @@ templates! { "evaluate";
         fix: "Run the check again. If the lookup keeps failing, check the domain's name servers.";
     mx_null(domain) => MxNull,
         "{domain} publishes a null MX (RFC 7505): it accepts no mail, so MTA-STS has nothing to protect.";
+    mx_tlsa(host, name, count) => MxTlsa,
+        "The MX host {host} publishes DNSSEC-validated TLSA records ({count}) at {name}: senders that support \
+         DANE (RFC 7672) check its certificate against them, and RFC 8461 §2 forbids letting MTA-STS override \
+         a failed DANE check. Some senders then apply DANE instead of the MTA-STS policy (see the senders).",
+        fix: "When the certificate or key of {host} changes, publish the new TLSA record at {name} a few TTLs \
+              before the new certificate is used (RFC 7671 §8.1), or DANE senders refuse to deliver to {host}.";
+    mx_tlsa_unvalidated(host, name) => MxTlsaUnusable,
+        "The MX host {host} publishes TLSA records at {name}, but the resolver did not validate them with \
+         DNSSEC, so no sender uses them: DANE requires DNSSEC-signed TLSA records (RFC 7672 §2.2.3). Only \
+         MTA-STS protects mail to {host}.",
+        fix: "Sign the zone of {host} with DNSSEC and publish its DS record at the parent zone, or remove the \
+              TLSA records at {name}.";
+    mx_tlsa_not_usable(host, name) => MxTlsaUnusable,
+        "The MX host {host} publishes DNSSEC-validated TLSA records at {name}, but none that mail senders can \
+         use: RFC 7672 §3.1.3 has them treat usages PKIX-TA (0) and PKIX-EE (1) as unusable, and only \
+         selectors 0 and 1 with matching types 0, 1 (a SHA-256 digest) and 2 (SHA-512) are defined.",
+        fix: "Publish a DANE-EE record for the key of {host}, `{name}. IN TLSA 3 1 1 <SHA-256 of its \
+              SubjectPublicKeyInfo>`, or a DANE-TA (2) record for the CA that issues its certificate.";
     mx_none(domain) => MxNone,
         "{domain} publishes no MX records, so senders deliver to the domain's own address (the implicit MX \
          of RFC 5321 §5.1), and the policy must cover the host name {domain} itself.",

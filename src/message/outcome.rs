@@ -11,6 +11,11 @@ texts! { pub "outcome";
     not_known(sender, codes) =>
         "How {sender} treats {codes} is not known; this outcome assumes it follows RFC 8461 there.";
 
+    /// A sender that applies DANE where MX hosts have TLSA records, as far as the check can tell.
+    dane_addresses_assumed(sender) =>
+        "{sender} applies DANE only to MX hosts whose address records are DNSSEC-signed too; this check does \
+         not look those up, so the outcome assumes they are, as they are where the TLSA records are.";
+
     /// The widget's one line about the senders: clauses joined with "; ".
     enforce_one(who) => "{who} enforces";
     enforce_many(who) => "{who} enforce";
@@ -22,6 +27,8 @@ texts! { pub "outcome";
     mail_fails_many(who) => "{who} would refuse some of your MX hosts";
     no_policy_one(who) => "{who} would not apply your policy";
     no_policy_many(who) => "{who} would not apply your policy";
+    dane_one(who) => "{who} would apply DANE instead of your policy";
+    dane_many(who) => "{who} would apply DANE instead of your policy";
     /// More names than a line holds: the first two and how many more.
     and_more(first, second, more) => "{first}, {second} and {more} more";
     two(first, second) => "{first} and {second}";

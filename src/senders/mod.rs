@@ -72,13 +72,15 @@ pub enum Behaviour {
     LastWins,
     /// Joins repeated fields or records into one.
     Merges,
+    /// Applies DANE to the domain instead of its MTA-STS policy.
+    AppliesDane,
     /// Something else; the detail says what.
     Other,
 }
 
 impl Behaviour {
     /// Every behaviour, in the order a message lists them.
-    pub const ALL: [Behaviour; 8] = [
+    pub const ALL: [Behaviour; 9] = [
         Behaviour::IgnoresPolicy,
         Behaviour::IgnoresRecord,
         Behaviour::IgnoresField,
@@ -86,6 +88,7 @@ impl Behaviour {
         Behaviour::FirstWins,
         Behaviour::LastWins,
         Behaviour::Merges,
+        Behaviour::AppliesDane,
         Behaviour::Other,
     ];
 
@@ -106,6 +109,8 @@ impl Behaviour {
             (Behaviour::LastWins, true) => "use the last",
             (Behaviour::Merges, false) => "merges them into one",
             (Behaviour::Merges, true) => "merge them into one",
+            (Behaviour::AppliesDane, false) => "applies DANE instead of the MTA-STS policy",
+            (Behaviour::AppliesDane, true) => "apply DANE instead of the MTA-STS policy",
             (Behaviour::Other, _) => "handles it differently",
         }
     }
@@ -147,6 +152,8 @@ pub enum Condition {
     NoMx,
     /// The policy's Content-Type names no charset.
     NoCharset,
+    /// An MX host's TLSA records are DNSSEC-validated.
+    TlsaValidated,
 }
 
 pub const SENDERS: &[Sender] = &[
@@ -280,7 +287,7 @@ const fn row_when(
     Deviation { code, sender, behaviour, when: Some(when), applies, detail, source }
 }
 
-use Behaviour::{Accepts, FirstWins, IgnoresField, IgnoresPolicy, IgnoresRecord, LastWins, Merges, Other};
+use Behaviour::{Accepts, AppliesDane, FirstWins, IgnoresField, IgnoresPolicy, IgnoresRecord, LastWins, Merges, Other};
 
 pub const DEVIATIONS: &[Deviation] = &[
     // ----- mox -----
@@ -682,6 +689,21 @@ pub const DEVIATIONS: &[Deviation] = &[
         snawoot!("responder.py#L226-L227"),
     ),
     // ----- postfix-tlspol -----
+    row(
+        "mx-tlsa",
+        "postfix-tlspol",
+        AppliesDane,
+        "An MX host with DNSSEC-signed addresses and DNSSEC-validated TLSA records makes the domain's answer `dane-only` (`dane` where another host has none or the MX answer is not validated), which is returned instead of the MTA-STS policy.",
+        tlspol!("server.go#L1004-L1018"),
+    ),
+    row_when(
+        "mx-tlsa-unusable",
+        "postfix-tlspol",
+        AppliesDane,
+        ("the TLSA records are DNSSEC-validated", Condition::TlsaValidated),
+        "Validated TLSA records of any usage make the answer `dane`, leaving Postfix to decide whether DANE is possible (else it falls back to `encrypt`); the MTA-STS policy is not used.",
+        tlspol!("dane.go#L373-L411"),
+    ),
     row(
         "record-ambiguous-delimiter",
         "postfix-tlspol",

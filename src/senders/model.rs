@@ -804,6 +804,10 @@ const ADVICE: Common =
 const REPORTING: Common = Common::Alike("It concerns TLS reporting only, never the mode a sender applies.");
 const DNS: Common = Common::Alike("The sender's DNS resolver handles it before the sender sees the answer.");
 
+/// Rules whose reading is one aspect of each sender: the model's fact on it says how the sender reads a
+/// finding of the rule, or that this is not known. (A row may still change the outcome for one sender.)
+pub const BY_ASPECT: &[(&str, Aspect)] = &[("mx-tlsa", Aspect::Dane), ("mx-tlsa-unusable", Aspect::Dane)];
+
 /// Rules no row is about: read alike by every sender, with the reason, or not read in any sender's code.
 pub const COMMON: &[(&str, Common)] = &[
     ("record-missing", NOTHING_TO_READ),
@@ -901,6 +905,9 @@ mod tests {
             let common = COMMON.iter().any(|(c, _)| *c == code.as_str());
             let rows = super::super::DEVIATIONS.iter().any(|d| d.code == code.as_str());
             assert!(common ^ rows, "{code}: common {common}, rows {rows}");
+        }
+        for (code, _) in BY_ASPECT {
+            assert!(crate::Code::from_str_opt(code).is_some(), "{code} is not a rule");
         }
         for (code, common) in COMMON {
             assert!(crate::Code::from_str_opt(code).is_some(), "{code} is not a rule");

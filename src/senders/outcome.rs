@@ -7,7 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::model::{Aspect, COMMON, Common, MODELS, Model, MxMatching, SHOWN, Shown};
+use super::model::{Aspect, BY_ASPECT, COMMON, Common, MODELS, Model, MxMatching, SHOWN, Shown};
 use super::{Behaviour, Condition, SAID, Said};
 use crate::evaluate::{MxHost, Verdict};
 use crate::finding::{Category, Code, Finding, Severity};
@@ -29,11 +29,13 @@ pub enum Outcome {
     NoPolicy,
     /// Enforce, but some or all MX hosts would be refused ([`SenderOutcome::mx_refused`]).
     MailFails,
+    /// DANE instead of MTA-STS: an MX host's TLSA records decide, the policy is not used.
+    Dane,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 5] =
-        [Outcome::Enforce, Outcome::Testing, Outcome::None, Outcome::NoPolicy, Outcome::MailFails];
+    pub const ALL: [Outcome; 6] =
+        [Outcome::Enforce, Outcome::Testing, Outcome::None, Outcome::NoPolicy, Outcome::MailFails, Outcome::Dane];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -42,6 +44,7 @@ impl Outcome {
             Outcome::None => "none",
             Outcome::NoPolicy => "no-policy",
             Outcome::MailFails => "mail-fails",
+            Outcome::Dane => "dane",
         }
     }
 
@@ -162,7 +165,9 @@ pub fn fact_words(i: usize) -> (String, String) {
 /// apply your policy". The RFC reference is left out: the verdict says it.
 pub fn one_line(senders: &[SenderOutcome]) -> String {
     let mut clauses = Vec::new();
-    for outcome in [Outcome::Enforce, Outcome::Testing, Outcome::None, Outcome::MailFails, Outcome::NoPolicy] {
+    for outcome in
+        [Outcome::Enforce, Outcome::Dane, Outcome::Testing, Outcome::None, Outcome::MailFails, Outcome::NoPolicy]
+    {
         let names: Vec<&str> = senders
             .iter()
             .filter(|s| s.outcome == outcome && s.id != super::model::RFC)
@@ -186,6 +191,8 @@ pub fn one_line(senders: &[SenderOutcome]) -> String {
             (Outcome::MailFails, false) => words::mail_fails_many(who),
             (Outcome::NoPolicy, true) => words::no_policy_one(who),
             (Outcome::NoPolicy, false) => words::no_policy_many(who),
+            (Outcome::Dane, true) => words::dane_one(who),
+            (Outcome::Dane, false) => words::dane_many(who),
         });
     }
     clauses.join("; ")
@@ -223,6 +230,7 @@ pub(crate) fn outcomes(seen: &Seen<'_>) -> Vec<SenderOutcome> {
                 finding,
                 rows: SAID.iter().enumerate().filter(|(_, row)| row.code == code).map(|(i, _)| i).collect(),
                 alike: COMMON.iter().any(|(c, how)| *c == code && matches!(how, Common::Alike(_))),
+                aspect: BY_ASPECT.iter().find(|(c, _)| *c == code).map(|(_, aspect)| *aspect),
             }
         })
         .collect();
@@ -237,6 +245,8 @@ struct Read<'a> {
     finding: &'a Finding,
     rows: Vec<usize>,
     alike: bool,
+    /// The aspect of the models that tells how each sender reads the rule ([`BY_ASPECT`]).
+    aspect: Option<Aspect>,
 }
 
 /// A row of the sender's that holds for a finding of the report.
@@ -268,11 +278,26 @@ fn outcome(model: &Model, seen: &Seen<'_>, read: &[Read<'_>]) -> SenderOutcome {
     said.extend(decided.notes.into_iter().map(NoteRef::Text));
     let facts: Vec<(usize, &Shown)> =
         SHOWN.iter().enumerate().filter(|(_, f)| f.known && f.sender == model.id).collect();
-    said.extend(facts.iter().filter(|(_, f)| f.shown_for.contains(&outcome)).map(|(i, _)| NoteRef::Fact(*i)));
+    // Findings of a rule one aspect of the model covers: the model's fact on it, or that it is not known.
+    let mut unknown: Vec<&str> = Vec::new();
+    for r in read {
+        let Some(aspect) = r.aspect else { continue };
+        match facts.iter().find(|(_, f)| f.aspect == aspect) {
+            Some((i, _)) if !said.contains(&NoteRef::Fact(*i)) => said.push(NoteRef::Fact(*i)),
+            None if model.id != super::model::RFC && !unknown.contains(&r.finding.code.as_str()) => {
+                unknown.push(r.finding.code.as_str());
+            }
+            _ => {}
+        }
+    }
+    for (i, _) in facts.iter().filter(|(_, f)| f.shown_for.contains(&outcome)) {
+        if !said.contains(&NoteRef::Fact(*i)) {
+            said.push(NoteRef::Fact(*i));
+        }
+    }
     // Findings of rules senders are known to read differently, on which this sender's model is silent.
     if model.id != super::model::RFC {
-        let mut unknown: Vec<&str> = Vec::new();
-        for r in read.iter().filter(|r| r.finding.severity != Severity::Info && !r.alike) {
+        for r in read.iter().filter(|r| r.finding.severity != Severity::Info && !r.alike && r.aspect.is_none()) {
             let code = r.finding.code.as_str();
             if !r.rows.iter().any(own) && !unknown.contains(&code) {
                 unknown.push(code);
@@ -334,6 +359,13 @@ fn decide(model: &Model, seen: &Seen<'_>, applied: &[Applied<'_>], decided: &mut
     let errors_of = |categories: &'static [Category]| {
         seen.findings.iter().filter(move |f| f.severity == Severity::Error && categories.contains(&f.code.category()))
     };
+
+    // RFC 8461 §2 has DANE and MTA-STS side by side; a sender that prefers DANE uses no policy at all.
+    if let Some(a) = applied.iter().find(|a| a.row.behaviour == Behaviour::AppliesDane) {
+        decided.because(a.finding.code);
+        decided.notes.push(words::dane_addresses_assumed(model.name));
+        return Outcome::Dane;
+    }
 
     // RFC 8461 §3.1: without a usable record there is no policy to look for.
     let mut record_usable = true;
@@ -478,6 +510,7 @@ fn holds(condition: Condition, finding: &Finding, seen: &Seen<'_>) -> bool {
             None => seen.body.is_some_and(|body| Policy::salvage(body).mx.is_empty()),
         },
         Condition::NoCharset => !seen.content_type.is_some_and(|ct| ct.to_ascii_lowercase().contains("charset=")),
+        Condition::TlsaValidated => seen.mx.iter().any(|h| h.tlsa.is_some_and(|t| t.validated)),
     }
 }
 

@@ -16,7 +16,6 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use mta_sts::dns::testing::reply;
 use mta_sts::dns::{Rcode, RecordType};
-use simple_dns::{Packet, QTYPE, TYPE};
 
 use crate::zone::Zone;
 
@@ -290,17 +289,7 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, Vec<(Strin
 fn question(target: &str) -> Option<(String, RecordType)> {
     let (_, query) = target.split_once('?')?;
     let encoded = query.split('&').find_map(|pair| pair.strip_prefix("dns="))?;
-    let bytes = URL_SAFE_NO_PAD.decode(encoded).ok()?;
-    let packet = Packet::parse(&bytes).ok()?;
-    let q = packet.questions.first()?;
-    let rtype = match q.qtype {
-        QTYPE::TYPE(TYPE::TXT) => RecordType::Txt,
-        QTYPE::TYPE(TYPE::MX) => RecordType::Mx,
-        QTYPE::TYPE(TYPE::A) => RecordType::A,
-        QTYPE::TYPE(TYPE::AAAA) => RecordType::Aaaa,
-        _ => return None,
-    };
-    Some((q.qname.to_string().trim_end_matches('.').to_owned(), rtype))
+    mta_sts::dns::testing::question_of(&URL_SAFE_NO_PAD.decode(encoded).ok()?)
 }
 
 fn write_response(writer: &mut TcpStream, status: u16, content_type: &str, body: &[u8]) -> bool {

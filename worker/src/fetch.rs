@@ -1,30 +1,62 @@
-//! The worker's IO: every probe of a plan, all at once, each with its own deadline.
+//! The worker's IO: every probe of a plan, all at once, each with its own deadline; the TLSA probes once
+//! the MX answer names the hosts.
 
 use std::time::Duration;
 
 use futures_util::future::{Either, LocalBoxFuture, select};
-use futures_util::stream::{self, FuturesUnordered, Stream, StreamExt as _};
+use futures_util::stream::{self, FuturesUnordered, LocalBoxStream, Stream, StreamExt as _};
 use mta_sts::api::{Line, StreamError, StreamReader};
 use mta_sts::observe::{
     DnsObservation, DnsResult, ErrorClass, FetchError, Observations, PolicyObservation, PolicyResult,
 };
-use mta_sts::plan::{DnsProbe, Plan, USER_AGENT};
+use mta_sts::plan::{DnsProbe, Plan, ProbeKind, USER_AGENT};
 use worker::{AbortController, CacheMode, Date, Delay, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
 use crate::shape::{self, CappedBody, DOH_TIMEOUT_MS, POLICY_TIMEOUT_MS};
 
 /// The streamed answer: the first line, then every DoH probe and the policy fetch at once, each probe's
-/// line the moment it completes, then the last line.
+/// line the moment it completes, then the last line. The MX answer starts the second round: the TLSA
+/// probes of the hosts it names (`Plan::tlsa_probes`), whose lines follow as they complete.
 pub(crate) fn lines(plan: &Plan, resolver: &str) -> impl Stream<Item = Line> + 'static {
     let start = Line::start(plan, resolver, Date::now().as_millis() / 1000);
-    let probes: FuturesUnordered<LocalBoxFuture<'static, Line>> = FuturesUnordered::new();
+    let mut probes: Vec<LocalBoxStream<'static, Line>> = Vec::new();
     for probe in plan.dns.clone() {
         let resolver = resolver.to_owned();
-        probes.push(Box::pin(async move { Line::dns(doh(&probe, &resolver).await) }));
+        if probe.kind == ProbeKind::Mx {
+            let plan = plan.clone();
+            probes.push(
+                stream::once(async move {
+                    let mx = doh(&probe, &resolver, DOH_TIMEOUT_MS).await;
+                    // The second round ends with the policy fetch's deadline, so the check keeps its budget.
+                    let spent = match &mx.result {
+                        DnsResult::Response { elapsed_ms, .. } | DnsResult::Failed { elapsed_ms, .. } => {
+                            elapsed_ms.unwrap_or(DOH_TIMEOUT_MS)
+                        }
+                    };
+                    let timeout_ms = POLICY_TIMEOUT_MS.saturating_sub(spent).min(DOH_TIMEOUT_MS);
+                    let second: FuturesUnordered<LocalBoxFuture<'static, Line>> = plan
+                        .tlsa_probes(std::slice::from_ref(&mx))
+                        .into_iter()
+                        .map(|tlsa| {
+                            let resolver = resolver.clone();
+                            Box::pin(async move { Line::dns(doh(&tlsa, &resolver, timeout_ms).await) })
+                                as LocalBoxFuture<'static, Line>
+                        })
+                        .collect();
+                    stream::iter([Line::dns(mx)]).chain(second)
+                })
+                .flatten()
+                .boxed_local(),
+            );
+        } else {
+            probes.push(
+                stream::once(async move { Line::dns(doh(&probe, &resolver, DOH_TIMEOUT_MS).await) }).boxed_local(),
+            );
+        }
     }
     let url = plan.policy_url.clone();
-    probes.push(Box::pin(async move { Line::policy(policy(&url).await) }));
-    stream::iter([start]).chain(probes).chain(stream::iter([Line::done()]))
+    probes.push(stream::once(async move { Line::policy(policy(&url).await) }).boxed_local());
+    stream::iter([start]).chain(stream::select_all(probes)).chain(stream::iter([Line::done()]))
 }
 
 /// The unstreamed answer: the same lines, folded.
@@ -83,7 +115,7 @@ fn request(url: &str, headers: Headers) -> worker::Result<Request> {
 }
 
 /// One RFC 8484 GET (§4.1) to the resolver.
-async fn doh(probe: &DnsProbe, resolver: &str) -> DnsObservation {
+async fn doh(probe: &DnsProbe, resolver: &str, timeout_ms: u32) -> DnsObservation {
     let started = Date::now().as_millis();
     let controller = AbortController::default();
     let signal = controller.signal();
@@ -96,7 +128,7 @@ async fn doh(probe: &DnsProbe, resolver: &str) -> DnsObservation {
         let status = response.status_code();
         Ok((status, response.bytes().await?))
     };
-    let outcome = with_deadline(controller, DOH_TIMEOUT_MS, work).await;
+    let outcome = with_deadline(controller, timeout_ms, work).await;
     let elapsed_ms = Some(shape::elapsed_ms(started, Date::now().as_millis()));
     let result = match outcome {
         Outcome::Done((http_status, body)) => DnsResult::Response { http_status, body, elapsed_ms },

@@ -234,6 +234,9 @@ fn record_text(data: &RecordData) -> String {
         RecordData::Mx { preference, exchange } => format!("{preference} {exchange}"),
         RecordData::A { address } => address.to_string(),
         RecordData::Aaaa { address } => address.to_string(),
+        RecordData::Tlsa { usage, selector, matching_type, data } => {
+            format!("{usage} {selector} {matching_type} {data}")
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 //! No DOM here: these functions compile and are unit-tested on every target; the components (the page
 //! modules and `widgets`) turn their output into text nodes (never HTML).
 
+use mta_sts::evaluate::MxTlsa;
 use mta_sts::senders::Outcome;
 use mta_sts::{Severity, Verdict};
 
@@ -36,6 +37,17 @@ pub fn outcome_label(outcome: Outcome) -> (&'static str, &'static str) {
         Outcome::None => ("○", "policy withdrawn"),
         Outcome::NoPolicy => ("✖", "ignores your MTA-STS"),
         Outcome::MailFails => ("✖", "refuses MX hosts"),
+        Outcome::Dane => ("✔", "DANE instead of MTA-STS"),
+    }
+}
+
+/// An MX host's DANE state, from its TLSA records, as an icon and words.
+pub fn tlsa_label(tlsa: Option<MxTlsa>) -> (&'static str, &'static str) {
+    match tlsa {
+        None => ("", "no TLSA records"),
+        Some(t) if t.in_force() => ("✔", "TLSA, DNSSEC-validated"),
+        Some(t) if !t.validated => ("⚠", "TLSA, not DNSSEC-validated: unused"),
+        Some(_) => ("⚠", "TLSA, none usable for mail"),
     }
 }
 

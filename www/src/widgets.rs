@@ -281,7 +281,9 @@ pub(crate) fn MxTable(mx: Vec<MxHost>) -> impl IntoView {
                     (Some(provider), false) => format!("{} ({provider})", mx.host),
                     (None, false) => mx.host,
                 };
-                view! { <tr><td><code>{host}</code></td><td>{mx.preference}</td>{pattern}</tr> }
+                let (icon, dane) = crate::present::tlsa_label(mx.tlsa);
+                let dane = view! { <td><span aria-hidden="true">{icon}" "</span>{dane}</td> };
+                view! { <tr><td><code>{host}</code></td><td>{mx.preference}</td>{pattern}{dane}</tr> }
             })
             .collect_view();
     view! {
@@ -289,7 +291,7 @@ pub(crate) fn MxTable(mx: Vec<MxHost>) -> impl IntoView {
             <h3>"MX hosts"</h3>
             <div class="scroll">
                 <table class="mx">
-                    <thead><tr><th scope="col">"Host"</th><th scope="col">"Preference"</th><th scope="col">"Covered by policy pattern"</th></tr></thead>
+                    <thead><tr><th scope="col">"Host"</th><th scope="col">"Preference"</th><th scope="col">"Covered by policy pattern"</th><th scope="col">"DANE"</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </div>

@@ -356,16 +356,8 @@ async fn doh_answer(
     let Ok(message) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(dns) else {
         return hyper::Response::builder().status(400).body(Full::new(Bytes::new())).unwrap();
     };
-    let packet = simple_dns::Packet::parse(&message).expect("the checker sends valid DNS queries");
-    let question = &packet.questions[0];
-    let name = question.qname.to_string();
-    let rtype = match question.qtype {
-        simple_dns::QTYPE::TYPE(simple_dns::TYPE::TXT) => RecordType::Txt,
-        simple_dns::QTYPE::TYPE(simple_dns::TYPE::MX) => RecordType::Mx,
-        simple_dns::QTYPE::TYPE(simple_dns::TYPE::A) => RecordType::A,
-        simple_dns::QTYPE::TYPE(simple_dns::TYPE::AAAA) => RecordType::Aaaa,
-        other => panic!("unexpected query type {other:?}"),
-    };
+    let (name, rtype) =
+        mta_sts::dns::testing::question_of(&message).expect("the checker sends DNS queries of the types it knows");
     let (fault, body) = {
         let world = world.lock().unwrap();
         let fault = world.faults.get(&format!("{} {}", name.to_ascii_lowercase(), rtype.as_str())).copied();
