@@ -227,12 +227,26 @@ impl Partial {
             self.answer(Probe::Tlsa);
             return;
         };
-        let wanted = crate::plan::tlsa_probes(&domain, &self.observations.dns);
+        let wanted = crate::plan::tlsa_names(&domain, &self.observations.dns);
         let dns = &mut self.observations.dns;
         let first = dns.partition_point(|o| o.probe < ProbeKind::Tlsa);
         let end = dns.partition_point(|o| o.probe <= ProbeKind::Tlsa);
-        dns[first..end].sort_by_key(|o| wanted.iter().position(|p| p.name == o.name).unwrap_or(usize::MAX));
-        if wanted.iter().all(|p| self.observations.dns_named(ProbeKind::Tlsa, &p.name).is_some()) {
+        // Reordered by hand: a sort would bring the page a sorting routine of its own.
+        let mut arrived: Vec<Option<DnsObservation>> = dns.drain(first..end).map(Some).collect();
+        let mut at = first;
+        for name in &wanted {
+            if let Some(o) =
+                arrived.iter_mut().find(|o| o.as_ref().is_some_and(|o| o.name == *name)).and_then(Option::take)
+            {
+                dns.insert(at, o);
+                at += 1;
+            }
+        }
+        for o in arrived.into_iter().flatten() {
+            dns.insert(at, o);
+            at += 1;
+        }
+        if wanted.iter().all(|name| self.observations.dns_named(ProbeKind::Tlsa, name).is_some()) {
             self.answer(Probe::Tlsa);
         }
     }

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dns::{self, RecordData, RecordType};
+use crate::dns::{self, RecordType};
 use crate::domain::Domain;
 use crate::observe::{DnsObservation, DnsResult};
 
@@ -84,23 +84,31 @@ impl Plan {
 
 /// [`Plan::tlsa_probes`] of the plan of `domain`.
 pub fn tlsa_probes(domain: &Domain, dns: &[DnsObservation]) -> Vec<DnsProbe> {
+    tlsa_names(domain, dns)
+        .into_iter()
+        .map(|name| DnsProbe {
+            kind: ProbeKind::Tlsa,
+            query: dns::build_query(&name, RecordType::Tlsa),
+            name,
+            rtype: RecordType::Tlsa,
+        })
+        .collect()
+}
+
+/// The names [`tlsa_probes`] asks, without building the queries: what a reader of the streamed answer
+/// needs to know which TLSA lines to wait for (the page then carries no DNS message builder).
+pub fn tlsa_names(domain: &Domain, dns: &[DnsObservation]) -> Vec<String> {
     let Some(DnsResult::Response { http_status: 200, body, .. }) =
         dns.iter().find(|o| o.probe == ProbeKind::Mx).map(|o| &o.result)
     else {
         return Vec::new();
     };
     let Ok(answer) = dns::decode(body, domain.as_str(), RecordType::Mx) else { return Vec::new() };
-    let mut hosts: Vec<(u16, String)> = answer
-        .records
-        .into_iter()
-        .filter_map(|r| match r.data {
-            RecordData::Mx { preference, exchange } => Some((preference, exchange.to_ascii_lowercase())),
-            _ => None,
-        })
-        .collect();
-    hosts.sort();
+    // The hosts in the report's order: the same list and sort as the MX table's.
+    let hosts = crate::evaluate::mx::listed_hosts(&answer);
     let mut names: Vec<String> = Vec::new();
-    for (_, host) in hosts {
+    for host in hosts {
+        let host = host.host.to_ascii_lowercase();
         let name = format!("_25._tcp.{host}");
         // RFC 1035 §2.3.4: a name longer than 253 octets cannot be asked; "." (null MX) has no host; a
         // name not made of host-name labels is no host a sender connects to, so nothing is asked for it.
@@ -111,16 +119,8 @@ pub fn tlsa_probes(domain: &Domain, dns: &[DnsObservation]) -> Vec<DnsProbe> {
             names.push(name);
         }
     }
+    names.truncate(TLSA_PROBE_LIMIT);
     names
-        .into_iter()
-        .take(TLSA_PROBE_LIMIT)
-        .map(|name| DnsProbe {
-            kind: ProbeKind::Tlsa,
-            query: dns::build_query(&name, RecordType::Tlsa),
-            name,
-            rtype: RecordType::Tlsa,
-        })
-        .collect()
 }
 
 /// The probes for `domain`.

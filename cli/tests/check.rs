@@ -304,3 +304,31 @@ fn now_moves_the_judgement_not_the_handshake() {
     let help = mta_sts(&["preflight".into(), "--help".into()]);
     assert!(help.stdout.contains("verified against the real clock"), "{}", help.stdout);
 }
+
+/// The second round of probes through the native shell: the MX answer names the host, its TLSA records
+/// are asked for, and the report, the MX table and the senders show DANE (RFC 8461 §2, RFC 7672).
+#[test]
+fn check_looks_up_each_mx_hosts_tlsa_records_and_shows_dane() {
+    let mut w = World::default();
+    w.zone = std::mem::take(&mut w.zone).authenticated(true);
+    w.deploy("dane.test", Some("127.0.0.1"), None, policy_for("dane.test"), Cert::Good);
+    w.record("_25._tcp.mx.dane.test", "TLSA", &format!("3 1 1 {}", "5a".repeat(32)));
+    let fixture = Fixture::start(w);
+
+    let run = check(&fixture, &["--json", "dane.test"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = &run.reports()[0];
+    assert!(codes(report).contains(&"mx-tlsa".to_owned()), "{report}");
+    assert_eq!(report["mx"][0]["tlsa"], serde_json::json!({"records": 1, "usable": 1, "validated": true}));
+    let tlsa = report["evidence"]["dns"].as_array().unwrap().iter().find(|e| e["probe"] == "tlsa").cloned();
+    assert_eq!(tlsa.map(|e| e["name"].clone()), Some(serde_json::json!("_25._tcp.mx.dane.test")));
+    let outcome =
+        |id: &str| report["senders"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap()["outcome"].clone();
+    assert_eq!((outcome("rfc"), outcome("postfix-tlspol")), (serde_json::json!("enforce"), serde_json::json!("dane")));
+
+    let human = check(&fixture, &["dane.test"]).stdout;
+    assert!(human.contains("DANE: TLSA, DNSSEC-validated"), "{human}");
+    let senders = human.split("\nSenders\n").nth(1).unwrap_or_else(|| panic!("no senders table: {human}"));
+    let row = senders.lines().find(|l| l.trim_start().starts_with("Postfix with postfix-tlspol")).unwrap();
+    assert!(row.contains("dane") && row.contains("mx-tlsa"), "{senders}");
+}

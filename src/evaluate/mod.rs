@@ -18,7 +18,7 @@ use crate::record::{StsRecord, fresh_id};
 use crate::senders::SenderOutcome;
 use crate::tlsrpt::TlsRptRecord;
 
-mod mx;
+pub(crate) mod mx;
 mod policy_host;
 
 pub(crate) use mx::check_coverage;

@@ -11,6 +11,29 @@ use crate::policy::{Mode, Policy, PolicyDraft};
 
 /// The MX table, and findings about a missing or null MX.
 pub(super) fn mx_hosts(response: &DnsResponse, d: &str, findings: &mut Vec<Finding>) -> Vec<MxHost> {
+    let mut hosts = listed_hosts(response);
+    if hosts.len() == 1 && hosts[0].host.is_empty() {
+        // RFC 7505: a single MX with an empty exchange ("null MX") says the domain accepts no mail.
+        findings.push(words::mx_null(d));
+        return Vec::new();
+    }
+    if hosts.is_empty() {
+        // RFC 5321 §5.1: without MX records, the domain itself is the mail host.
+        findings.push(words::mx_none(d));
+        hosts.push(MxHost {
+            host: d.to_owned(),
+            preference: 0,
+            pattern: None,
+            implicit: true,
+            provider: None,
+            tlsa: None,
+        });
+    }
+    hosts
+}
+
+/// The MX records of an answer as hosts, most preferred first (then by name), as the MX answer lists them.
+pub(crate) fn listed_hosts(response: &DnsResponse) -> Vec<MxHost> {
     let mut hosts: Vec<MxHost> = response
         .records
         .iter()
@@ -30,23 +53,6 @@ pub(super) fn mx_hosts(response: &DnsResponse, d: &str, findings: &mut Vec<Findi
         })
         .collect();
     hosts.sort_by(|a, b| a.preference.cmp(&b.preference).then_with(|| a.host.cmp(&b.host)));
-    if hosts.len() == 1 && hosts[0].host.is_empty() {
-        // RFC 7505: a single MX with an empty exchange ("null MX") says the domain accepts no mail.
-        findings.push(words::mx_null(d));
-        return Vec::new();
-    }
-    if hosts.is_empty() {
-        // RFC 5321 §5.1: without MX records, the domain itself is the mail host.
-        findings.push(words::mx_none(d));
-        hosts.push(MxHost {
-            host: d.to_owned(),
-            preference: 0,
-            pattern: None,
-            implicit: true,
-            provider: None,
-            tlsa: None,
-        });
-    }
     hosts
 }
 

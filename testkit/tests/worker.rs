@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use mta_sts::dns::RecordType;
 use mta_sts::observe::{DnsResult, ErrorClass, Observations, PolicyResult};
+use mta_sts::plan::ProbeKind;
 use mta_sts::{Report, Verdict, evaluate};
 use mta_sts_testkit::doh::{DohServer, Fault, Hold};
 use mta_sts_testkit::http::{self, Response, encode_query_value};
@@ -34,6 +35,8 @@ fn zone() -> Zone {
         .txt("_smtp._tls.valid.example", "v=TLSRPTv1; rua=mailto:tlsrpt@valid.example")
         .mx("valid.example", 10, "mail.valid.example")
         .a("mta-sts.valid.example", Ipv4Addr::new(192, 0, 2, 10))
+        // A DANE-EE record for the MX host; this resolver validates nothing, so senders would not use it.
+        .tlsa("_25._tcp.mail.valid.example", 3, 1, 1, &[0x5a; 32])
         // Two STS records at `_mta-sts` (RFC 8461 §3.1: no policy applies).
         .txt("_mta-sts.two.example", "v=STSv1; id=1")
         .txt("_mta-sts.two.example", "v=STSv1; id=2")
@@ -44,7 +47,8 @@ fn zone() -> Zone {
         .mx("split.example", 10, "mx.split.example")
         // `together.example`, `servfail.example`, `stall.example`, `garbage.example`, `nx.example` have no
         // records: NXDOMAIN unless a fault says otherwise.
-        .mx("together.example", 10, "mx.together.example")
+        // The MX host lies outside the held domain, so its TLSA probe (the second round) is not held.
+        .mx("together.example", 10, "mx.together.test")
 }
 
 fn env() -> MutexGuard<'static, Env> {
@@ -107,7 +111,12 @@ fn a_valid_record_is_read_and_the_unreachable_policy_host_is_policy_fetch_failed
 
     assert_eq!(observations.domain, "valid.example");
     assert_eq!(observations.resolver.as_deref(), Some(env.doh.url().as_str()));
-    assert_eq!(observations.dns.len(), 5);
+    // The five probes of the plan, then the TLSA probe of the MX host the MX answer named.
+    assert_eq!(observations.dns.len(), 6);
+    let tlsa = observations.dns.last().unwrap();
+    assert_eq!((tlsa.probe, tlsa.name.as_str()), (ProbeKind::Tlsa, "_25._tcp.mail.valid.example"));
+    assert_eq!(report.mx[0].tlsa.map(|t| (t.records, t.usable, t.validated)), Some((1, 1, false)));
+    assert!(codes(&report).contains(&"mx-tlsa-unusable"), "{:?}", codes(&report));
     let record = report.record.as_ref().expect("the STS record");
     assert_eq!(record.id, "20250101T000000");
     assert!(report.tlsrpt.is_some(), "{report:#?}");
@@ -126,6 +135,7 @@ fn a_valid_record_is_read_and_the_unreachable_policy_host_is_policy_fetch_failed
     assert!(!report.valid);
 
     assert_eq!(env.doh.stats("valid.example").requests, 5);
+    assert_eq!(env.doh.stats("_25._tcp.mail.valid.example").requests, 1);
 }
 
 /// `stream=1`: the same observations as ndjson lines, one per probe, folded by the core.
@@ -141,8 +151,8 @@ fn the_streamed_answer_folds_into_the_unstreamed_one() {
     assert_eq!(response.header("cache-control"), Some("no-store"));
     assert_eq!(response.header("access-control-allow-origin"), Some("*"));
     let text = String::from_utf8(response.body).unwrap();
-    // The first line, five DNS lines and the policy line, the last line.
-    assert_eq!(text.lines().count(), 8, "{text}");
+    // The first line, five DNS lines, the TLSA line and the policy line, the last line.
+    assert_eq!(text.lines().count(), 9, "{text}");
     assert!(text.ends_with("{\"done\":true}\n"), "{text}");
     let mut reader = mta_sts::api::StreamReader::default();
     reader.push(text.as_bytes()).unwrap();
@@ -235,9 +245,13 @@ fn all_probes_of_a_check_are_in_flight_at_once() {
     assert_eq!(stats.max_in_flight, 5, "the worker did not run the five DoH probes concurrently: {stats:?}");
     let mut asked: Vec<(String, RecordType)> = stats.questions.clone();
     asked.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
-    let mut planned: Vec<(String, RecordType)> = observations.dns.iter().map(|o| (o.name.clone(), o.rtype)).collect();
+    let mut planned: Vec<(String, RecordType)> =
+        observations.dns.iter().filter(|o| o.probe != ProbeKind::Tlsa).map(|o| (o.name.clone(), o.rtype)).collect();
     planned.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
     assert_eq!(asked, planned, "the worker asked exactly the plan's questions");
+    // Then the second round, once the MX answer had named the host.
+    let tlsa = env.doh.stats("_25._tcp.mx.together.test");
+    assert_eq!(tlsa.questions, [("_25._tcp.mx.together.test".to_owned(), RecordType::Tlsa)]);
 }
 
 #[test]
@@ -251,7 +265,8 @@ fn the_worker_sends_rfc8484_gets_and_forwards_no_client_header() {
     assert_eq!(response.status, 200);
     let seen = env.doh.seen();
     let requests = &seen[before..];
-    assert_eq!(requests.len(), 5);
+    // The five probes of the plan and the MX host's TLSA probe.
+    assert_eq!(requests.len(), 6);
     for request in requests {
         assert!(request.target.starts_with("/dns-query?dns="), "{request:?}");
         let header = |name: &str| request.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());

@@ -188,6 +188,29 @@ async fn the_senders_matrix_shows_each_senders_outcome_and_why() {
     host.remove();
 }
 
+/// An MX host with DNSSEC-validated TLSA records: the MX table says DANE, and the one sender that then
+/// uses DANE instead of the policy says so, with the finding it rests on.
+#[wasm_bindgen_test]
+async fn dane_shows_in_the_mx_table_and_in_the_senders_matrix() {
+    mta_sts_web::lend_sender_words(serde_json::from_str(include_str!("../static/senders.json")).unwrap());
+    let (_, checked) = checked(fixture!("mx-tlsa-dane").1);
+    let host = render(checked).await;
+    let mx = texts(&host, "table.mx tbody tr").concat();
+    assert!(mx.contains("TLSA, DNSSEC-validated"), "{mx}");
+    let outcome = |id: &str| {
+        host.query_selector(&format!("table.senders tr[data-sender=\"{id}\"]"))
+            .unwrap()
+            .unwrap()
+            .get_attribute("data-outcome")
+    };
+    assert_eq!(outcome("postfix-tlspol").as_deref(), Some("dane"));
+    assert_eq!(outcome("rfc").as_deref(), Some("enforce"));
+    let tlspol = texts(&host, "tr[data-sender=\"postfix-tlspol\"]").concat();
+    assert!(tlspol.contains("DANE instead of MTA-STS") && tlspol.contains("mx-tlsa"), "{tlspol}");
+    assert!(texts(&host, ".findings a.code").iter().any(|c| c == "mx-tlsa"));
+    host.remove();
+}
+
 #[wasm_bindgen_test]
 async fn network_text_is_shown_literally_never_as_html() {
     let (_, mut checked) = checked(fixture!("enforce-valid").1);
