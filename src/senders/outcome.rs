@@ -593,5 +593,7 @@ mod tests {
         assert_eq!(one_line(&senders[..3]), "Gmail and Exchange Online enforce");
         assert_eq!(one_line(&senders[..2]), "Gmail enforces");
         assert_eq!(one_line(&senders[..1]), "");
+        let dane = [sender("rfc", "RFC 8461", Outcome::Enforce), sender("postfix-tlspol", "tlspol", Outcome::Dane)];
+        assert_eq!(one_line(&dane), "tlspol would apply DANE instead of your policy");
     }
 }
