@@ -48,6 +48,7 @@ fn checked(report: &Report, code: Code) -> bool {
         CheckedBy::CertificateShell => report.evidence.policy.as_ref().is_some_and(|p| p.certificate.is_some()),
         // `evaluate` never compares with a draft.
         CheckedBy::Preflight => false,
+        CheckedBy::TlsaLookup => report.evidence.dns.iter().any(|e| e.probe == crate::plan::ProbeKind::Tlsa),
     }
 }
 

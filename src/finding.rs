@@ -475,6 +475,9 @@ pub enum CheckedBy {
     CertificateShell,
     /// Pre-flight only: it compares a draft with the live state.
     Preflight,
+    /// Checks of the MX hosts' TLSA records: wherever they were looked up (every shell does; Observations
+    /// saved before the lookups existed hold none).
+    TlsaLookup,
 }
 
 impl Code {
@@ -483,6 +486,7 @@ impl Code {
         match self {
             Code::PolicyIdUnchanged => CheckedBy::Preflight,
             Code::PolicyCertExpiring | Code::PolicyHostUnreachable => CheckedBy::CertificateShell,
+            Code::MxTlsa | Code::MxTlsaUnusable => CheckedBy::TlsaLookup,
             _ => CheckedBy::Every,
         }
     }

@@ -160,6 +160,7 @@ fn every_catalogue_code_is_exercised() {
 #[cfg_attr(not(target_arch = "wasm32"), test)]
 fn the_check_list_partitions_findings_and_lists_only_rules_that_ran() {
     use mta_sts::checks::by_category;
+    let mut tlsa_passed = 0;
     for (name, scenario) in scenarios() {
         let report = evaluate(&scenario.observations(), NOW).unwrap();
         let checks = by_category(&report);
@@ -178,10 +179,21 @@ fn the_check_list_partitions_findings_and_lists_only_rules_that_ran() {
         let sees_certificate = report.evidence.policy.as_ref().is_some_and(|p| p.certificate.is_some());
         let cert_listed = checks.iter().any(|c| c.passed.contains(&Code::PolicyCertExpiring));
         assert!(!cert_listed || sees_certificate, "{name}: certificate expiry passed without a certificate");
+        // The TLSA rules pass only where TLSA records were looked up, never for Observations without them.
+        let observations = scenario.observations();
+        let tlsa_listed = checks.iter().any(|c| c.passed.contains(&Code::MxTlsaUnusable));
+        let looked_up = report.evidence.dns.iter().any(|e| e.probe == mta_sts::plan::ProbeKind::Tlsa);
+        assert!(!tlsa_listed || looked_up, "{name}: TLSA records passed without a lookup");
+        tlsa_passed += usize::from(tlsa_listed);
+        let mut older = observations.clone();
+        older.dns.retain(|o| o.probe != mta_sts::plan::ProbeKind::Tlsa);
+        let older = by_category(&evaluate(&older, NOW).unwrap());
+        assert!(!older.iter().any(|c| c.passed.contains(&Code::MxTlsaUnusable)), "{name}: passed without a lookup");
         if report.verdict == mta_sts::Verdict::LookupFailed {
             assert!(checks.iter().all(|c| c.passed.is_empty()), "{name}: nothing ran to completion");
         }
     }
+    assert!(tlsa_passed > 0, "the scenarios' TLSA lookups let the TLSA rules pass somewhere");
 }
 
 /// Every artefact a fix offers is complete and valid as it is: the core's own parsers accept it, and

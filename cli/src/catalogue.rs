@@ -120,6 +120,9 @@ pub(crate) fn explain(text: &str, ctx: Ctx) -> Result<Done, Failure> {
         CheckedBy::Preflight => {
             Some("Checked only by `mta-sts preflight`, which compares a draft with the live state.")
         }
+        CheckedBy::TlsaLookup => Some(
+            "Checked where the MX hosts' TLSA records were looked up: by every check, but not in Observations              saved before these lookups existed.",
+        ),
     };
     if let Some(note) = checked_by {
         out.line(note);

@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mta_sts::Verdict;
+use mta_sts::{Code, Verdict};
 use mta_sts::senders::Outcome;
 
 fuzz_target!(|data: &[u8]| {
@@ -26,5 +26,8 @@ fuzz_target!(|data: &[u8]| {
     for sender in &report.senders {
         assert_eq!(sender.outcome == Outcome::MailFails, !sender.mx_refused.is_empty(), "{}", sender.id);
         assert!(!sender.sources.is_empty(), "{} names no source", sender.id);
+        // DANE instead of the policy only where an MX host has TLSA records.
+        let tlsa = report.findings.iter().any(|f| matches!(f.code, Code::MxTlsa | Code::MxTlsaUnusable));
+        assert!(sender.outcome != Outcome::Dane || tlsa, "{} applies DANE without TLSA records", sender.id);
     }
 });

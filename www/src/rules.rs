@@ -75,6 +75,7 @@ fn RuleEntry(rule: Rule) -> impl IntoView {
                 CheckedBy::Every => None,
                 CheckedBy::CertificateShell => Some(view! { <p class="note">"Checked only where the policy host's certificate is seen: by the command-line tool and the self-hosted server, not by this page's edge worker."</p> }),
                 CheckedBy::Preflight => Some(view! { <p class="note">"Checked only by the pre-flight check, which compares a draft with what is live."</p> }),
+                CheckedBy::TlsaLookup => Some(view! { <p class="note">"Checked where the MX hosts' TLSA records were looked up: by every check, but not in observations saved before these lookups existed."</p> }),
             }}
             {(!messages.is_empty()).then(|| view! {
                 <details class="messages">
