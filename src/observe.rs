@@ -227,7 +227,7 @@ pub enum Probe {
     PolicyHostA,
     PolicyHostAaaa,
     /// The TLSA probes of the MX hosts, as one: answered once each one the MX answer calls for has
-    /// answered ([`crate::plan::tlsa_probes`]).
+    /// answered ([`crate::plan::tlsa_names`]).
     Tlsa,
     /// The fetch of the policy file.
     Policy,

@@ -78,25 +78,21 @@ impl Plan {
     /// has a readable answer, and none for a null MX (RFC 7505) or the implicit MX, which DANE senders
     /// such as postfix-tlspol look up no TLSA records for.
     pub fn tlsa_probes(&self, dns: &[DnsObservation]) -> Vec<DnsProbe> {
-        tlsa_probes(&self.domain, dns)
+        tlsa_names(&self.domain, dns)
+            .into_iter()
+            .map(|name| DnsProbe {
+                kind: ProbeKind::Tlsa,
+                query: dns::build_query(&name, RecordType::Tlsa),
+                name,
+                rtype: RecordType::Tlsa,
+            })
+            .collect()
     }
 }
 
-/// [`Plan::tlsa_probes`] of the plan of `domain`.
-pub fn tlsa_probes(domain: &Domain, dns: &[DnsObservation]) -> Vec<DnsProbe> {
-    tlsa_names(domain, dns)
-        .into_iter()
-        .map(|name| DnsProbe {
-            kind: ProbeKind::Tlsa,
-            query: dns::build_query(&name, RecordType::Tlsa),
-            name,
-            rtype: RecordType::Tlsa,
-        })
-        .collect()
-}
-
-/// The names [`tlsa_probes`] asks, without building the queries: what a reader of the streamed answer
-/// needs to know which TLSA lines to wait for (the page then carries no DNS message builder).
+/// The names [`Plan::tlsa_probes`] asks for the plan of `domain`, without building the queries: what a
+/// reader of the streamed answer needs to know which TLSA lines to wait for (the page then carries no DNS
+/// message builder).
 pub fn tlsa_names(domain: &Domain, dns: &[DnsObservation]) -> Vec<String> {
     let Some(DnsResult::Response { http_status: 200, body, .. }) =
         dns.iter().find(|o| o.probe == ProbeKind::Mx).map(|o| &o.result)
